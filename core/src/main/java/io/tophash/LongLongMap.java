@@ -1,0 +1,952 @@
+package io.tophash;
+
+import io.tophash.internal.AlignmentAudit;
+import io.tophash.internal.BucketFormat;
+import io.tophash.internal.BucketTable;
+import io.tophash.internal.Hashing;
+import io.tophash.internal.RawMemory;
+import io.tophash.internal.Tophash;
+import io.tophash.memory.Allocator;
+import io.tophash.memory.Allocators;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ConcurrentModificationException;
+import java.util.Objects;
+
+/**
+ * An off-heap {@code long -> long} hash map laid out as Go's classic runtime map.
+ *
+ * <h2>Implementation notes</h2>
+ * <p><b>Buckets.</b> Entries live in buckets of {@link BucketPadding#slotsPerBucket() 7 or 8}
+ * slots in native memory: a word of tophash bytes, the keys, the values, and an overflow link
+ * (see {@code GoBucketLayout}, {@code LineBucketLayout}). A key's 64-bit hash is its seeded mix;
+ * the low bits choose the bucket, the top byte is its tophash. A lookup loads the tophash word,
+ * finds the slots whose byte matches with one SWAR expression, compares only those keys, and
+ * stops at the first bucket holding an {@code EMPTY_REST} byte (removal maintains Go's
+ * empty-rest marking so that misses stop early). Full buckets chain to overflow buckets.
+ *
+ * <p><b>Growth.</b> When a new key would take the map past 13/16 of its slots (Go's 6.5 of 8) the
+ * bucket count doubles; when the overflow buckets outnumber the primary ones a same-size growth
+ * compacts them. Growth only creates the new table; each later write evacuates the old bucket
+ * its key maps to plus the lowest not yet evacuated one ({@code nevacuate}), sending each entry to
+ * bucket {@code i} or {@code i + oldCount} by one hash bit. Lookups during growth read the old
+ * bucket while it is not evacuated and the new one after. The new table is made of chunks that
+ * are allocated (zero-filled, page-faulted) only when evacuation first writes into them, and the
+ * old table's chunks are released as {@code nevacuate} passes them, so neither the copying nor
+ * the memory traffic of a growth lands on a single operation.
+ *
+ * <p><b>Failure atomicity.</b> Every allocation a write needs is made before the write changes
+ * anything: an allocator that throws leaves every entry in place. A growth that cannot start is
+ * abandoned; a growth that stalls midway keeps both tables readable and writable for keys
+ * already present, and retries on the next write.
+ *
+ * <p><b>Threading.</b> One thread at a time. A map may be built on one thread and published to
+ * others (a volatile write, a lock, a queue): its memory belongs to no thread. As Go does with
+ * {@code hashWriting}, writes set a flag; another thread that writes or reads meanwhile gets
+ * a {@link ConcurrentModificationException} if it sees the flag. This detection is best effort
+ * and costs no atomic instruction; it is not a lock.
+ */
+public final class LongLongMap implements AutoCloseable {
+
+    /** Chunks of new tables are about this size: the most one evacuation step may page-fault in. */
+    static final long DEFAULT_CHUNK_BYTES = 256 * 1024;
+    static final int MAX_LOG2_BUCKETS = 40;
+    /** Largest accepted {@link Builder#expectedSize}: beyond it no table could be addressed. */
+    public static final long MAX_EXPECTED_SIZE = 1L << 43;
+
+    private static final int WRITING = 1;
+    private static final int CLOSED = 2;
+
+    private final Allocator allocator;
+    private final BucketPadding padding;
+    private final BucketFormat format;
+    private final long seed;
+    private final long missingValue;
+    private final long chunkBytes;
+    private final int slots;
+    private final long keysOffset;
+    private final long valuesOffset;
+    private final long overflowOffset;
+    private final long slotMask;
+
+    private BucketTable table;
+    /** The table being evacuated; null when not growing. */
+    private BucketTable oldTable;
+    /** Every old bucket below this index is evacuated (and its chunk may be released). */
+    private long nevacuate;
+    private long evacuated;
+    private long size;
+    private int state;
+    private int modCount;
+
+    /** Segment of the slot found by {@link #find} or {@link #locateForWrite}. */
+    private MemorySegment foundSegment;
+    /** Where {@link #locateForWrite} would insert: segment, bucket offset, slot (-1: chain full). */
+    private MemorySegment insertSegment;
+    private long insertOffset;
+    private int insertSlot;
+    /** Last bucket of the chain {@link #locateForWrite} walked, to link an overflow bucket to. */
+    private MemorySegment lastSegment;
+    private long lastOffset;
+
+    private final Appender toX = new Appender();
+    private final Appender toY = new Appender();
+
+    private LongLongMap(Builder b) {
+        this.allocator = b.allocator;
+        this.padding = b.padding;
+        this.format = b.padding.format();
+        this.seed = b.seedSet ? b.seed : Hashing.randomSeed();
+        this.missingValue = b.missingValue;
+        this.chunkBytes = b.chunkBytes;
+        this.slots = format.slots();
+        this.keysOffset = format.keysOffset();
+        this.valuesOffset = format.valuesOffset();
+        this.overflowOffset = format.overflowOffset();
+        this.slotMask = format.slotMask();
+        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(b.expectedSize), chunkBytes);
+        initial.allocateAll();
+        this.table = initial;
+    }
+
+    /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private int log2BucketsFor(long entries) {
+        int log2 = 0;
+        while (log2 < MAX_LOG2_BUCKETS && entries > slots && entries > format.maxEntries(1L << log2)) {
+            log2++;
+        }
+        return log2;
+    }
+
+    // ---------------------------------------------------------------------------------- reads
+
+    /**
+     * The value of {@code key}, or {@link #missingValue()} when absent. Use {@link #containsKey}
+     * to tell a stored missing value from an absent key. Single-threaded; never allocates.
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public long get(long key) {
+        return getOrDefault(key, missingValue);
+    }
+
+    /**
+     * The value of {@code key}, or {@code defaultValue} when absent. Single-threaded; never allocates.
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public long getOrDefault(long key, long defaultValue) {
+        if (state != 0) {
+            checkReadable();
+        }
+        long at = find(key, Hashing.hash(key, seed));
+        return at < 0 ? defaultValue : RawMemory.getLong(foundSegment, at);
+    }
+
+    /**
+     * Whether {@code key} is present. Single-threaded; never allocates.
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public boolean containsKey(long key) {
+        if (state != 0) {
+            checkReadable();
+        }
+        return find(key, Hashing.hash(key, seed)) >= 0;
+    }
+
+    /** Entries in the map. Single-threaded. @throws IllegalStateException after {@link #close()} */
+    public long size() {
+        checkOpen();
+        return size;
+    }
+
+    /** Whether the map holds no entry. Single-threaded. @throws IllegalStateException after {@link #close()} */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /** The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default). */
+    public long missingValue() {
+        return missingValue;
+    }
+
+    /**
+     * Calls {@code action} once for every entry, in no particular order, without allocating.
+     * The action may read the map but not change it. Single-threaded.
+     *
+     * @throws ConcurrentModificationException if the action changes the map
+     * @throws IllegalStateException           after {@link #close()}, also when the action closes it
+     */
+    public void forEach(LongLongConsumer action) {
+        Objects.requireNonNull(action, "action");
+        if (state != 0) {
+            checkReadable();
+        }
+        int expectedModCount = modCount;
+        BucketTable old = oldTable;
+        if (old != null) {
+            for (long ob = nevacuate; ob < old.bucketCount; ob++) {
+                if (!isEvacuated(old, ob)) {
+                    visitChain(old, ob, action, expectedModCount);
+                }
+            }
+        }
+        BucketTable t = table;
+        for (long b = 0; b < t.bucketCount; b++) {
+            if (old != null && !isEvacuated(old, b & old.bucketMask)) {
+                continue; // its entries are still in the old bucket, visited above
+            }
+            visitChain(t, b, action, expectedModCount);
+        }
+    }
+
+    private void visitChain(BucketTable t, long bucket, LongLongConsumer action, int expectedModCount) {
+        MemorySegment seg = t.chunkOf(bucket);
+        long off = t.offsetOf(bucket);
+        while (true) {
+            long tags = RawMemory.getLong(seg, off);
+            for (int i = 0; i < slots; i++) {
+                if ((int) (tags >>> (i << 3) & 0xFF) >= Tophash.MIN_TOPHASH) {
+                    action.accept(RawMemory.getLong(seg, off + keysOffset + ((long) i << 3)),
+                            RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3)));
+                    if (modCount != expectedModCount || state != 0) {
+                        checkReadable();
+                        throw new ConcurrentModificationException("the map was changed during forEach");
+                    }
+                }
+            }
+            long next = RawMemory.getLong(seg, off + overflowOffset);
+            if (next == 0) {
+                return;
+            }
+            seg = t.overflowChunkOf(next);
+            off = t.overflowOffsetOf(next);
+        }
+    }
+
+    /**
+     * A snapshot of the map's shape, memory and alignment audit. Walks every bucket address
+     * (not its contents): O(buckets), meant for diagnostics, not hot paths. Single-threaded.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public MapStats stats() {
+        checkOpen();
+        BucketTable t = table;
+        BucketTable old = oldTable;
+        AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize());
+        return new MapStats(size, t.bucketCount, t.overflowBucketsInUse(), old != null,
+                old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
+                t.bytesReserved() + (old == null ? 0 : old.bytesReserved()),
+                format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
+                audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
+                audit.crossingPage());
+    }
+
+    /** The padding this map was built with. */
+    public BucketPadding padding() {
+        return padding;
+    }
+
+    /** The allocator this map was built with. */
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    // --------------------------------------------------------------------------------- writes
+
+    /**
+     * Associates {@code value} with {@code key}. Single-threaded. May allocate a chunk or an
+     * overflow bucket; if that fails the map is unchanged.
+     *
+     * @return the previous value, or {@link #missingValue()} if the key was absent
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply memory (map unchanged)
+     */
+    public long put(long key, long value) {
+        beginWrite();
+        try {
+            long h = Hashing.hash(key, seed);
+            long at = locateOrPrepareInsert(key, h);
+            if (at >= 0) {
+                long previous = RawMemory.getLong(foundSegment, at);
+                RawMemory.putLong(foundSegment, at, value);
+                return previous;
+            }
+            insert(key, value, h);
+            return missingValue;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Associates {@code value} with {@code key} only if the key is absent. Single-threaded.
+     *
+     * @return the existing value, or {@link #missingValue()} if this call inserted
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply memory (map unchanged)
+     */
+    public long putIfAbsent(long key, long value) {
+        beginWrite();
+        try {
+            long h = Hashing.hash(key, seed);
+            long at = locateOrPrepareInsert(key, h);
+            if (at >= 0) {
+                return RawMemory.getLong(foundSegment, at);
+            }
+            insert(key, value, h);
+            return missingValue;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Adds {@code delta} to the value of {@code key}, an absent key counting as 0 (so it is
+     * inserted with {@code delta}). Overflow wraps as {@code long} arithmetic does. Single-threaded.
+     *
+     * @return the new value
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply memory (map unchanged)
+     */
+    public long addAndGet(long key, long delta) {
+        beginWrite();
+        try {
+            long h = Hashing.hash(key, seed);
+            long at = locateOrPrepareInsert(key, h);
+            if (at >= 0) {
+                long updated = RawMemory.getLong(foundSegment, at) + delta;
+                RawMemory.putLong(foundSegment, at, updated);
+                return updated;
+            }
+            insert(key, delta, h);
+            return delta;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Removes {@code key}. Never allocates (a growth step it would have done is skipped if
+     * memory is short). Single-threaded.
+     *
+     * @return the previous value, or {@link #missingValue()} if the key was absent
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     */
+    public long remove(long key) {
+        beginWrite();
+        try {
+            long h = Hashing.hash(key, seed);
+            if (oldTable != null) {
+                try {
+                    growWork(h);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // Growth progress is optional for a removal: the key is found wherever it is.
+                }
+            }
+            BucketTable t = homeTable(h);
+            long bucket = h & t.bucketMask;
+            int top = Tophash.tophash(h);
+            MemorySegment seg = t.chunkOf(bucket);
+            long off = t.offsetOf(bucket);
+            while (true) {
+                long tags = RawMemory.getLong(seg, off);
+                long m = Tophash.match(tags, top) & slotMask;
+                while (m != 0) {
+                    int i = Tophash.firstSlot(m);
+                    if (RawMemory.getLong(seg, off + keysOffset + ((long) i << 3)) == key) {
+                        long previous = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
+                        clearSlot(t, bucket, seg, off, i);
+                        size--;
+                        modCount++;
+                        return previous;
+                    }
+                    m &= m - 1;
+                }
+                if ((Tophash.matchEmptyRest(tags) & slotMask) != 0) {
+                    return missingValue;
+                }
+                long next = RawMemory.getLong(seg, off + overflowOffset);
+                if (next == 0) {
+                    return missingValue;
+                }
+                seg = t.overflowChunkOf(next);
+                off = t.overflowOffsetOf(next);
+            }
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Removes every entry, keeping the current capacity (memory stays allocated and is zeroed).
+     * A growth in progress is completed first, which may allocate the rest of the new table; if
+     * that fails the map is unchanged. Single-threaded.
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply memory (map unchanged)
+     */
+    public void clear() {
+        beginWrite();
+        try {
+            BucketTable t = table;
+            if (oldTable != null) {
+                for (int c = 0; c < t.chunkCount(); c++) {
+                    t.ensureChunk(c);
+                }
+                oldTable.releaseAll();
+                oldTable = null;
+            }
+            for (int c = 0; c < t.chunkCount(); c++) {
+                t.chunks[c].fill((byte) 0);
+            }
+            t.clearOverflow();
+            size = 0;
+            modCount++;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Frees all off-heap memory. Idempotent; afterwards every other method throws
+     * {@link IllegalStateException}. Single-threaded: closing while another thread uses the map
+     * makes that thread's accesses fail with {@link IllegalStateException}, never crash.
+     */
+    @Override
+    public void close() {
+        if ((state & CLOSED) != 0) {
+            return;
+        }
+        state = CLOSED;
+        modCount++;
+        BucketTable t = table;
+        BucketTable old = oldTable;
+        oldTable = null;
+        try {
+            t.releaseAll();
+        } finally {
+            if (old != null) {
+                old.releaseAll();
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------- internals
+
+    /** Offset of the value of {@code key} in {@link #foundSegment}, or -1. */
+    private long find(long key, long h) {
+        BucketTable t = oldTable == null ? table : homeTable(h);
+        long bucket = h & t.bucketMask;
+        int top = Tophash.tophash(h);
+        MemorySegment seg = t.chunkOf(bucket);
+        long off = t.offsetOf(bucket);
+        while (true) {
+            long tags = RawMemory.getLong(seg, off);
+            long m = Tophash.match(tags, top) & slotMask;
+            while (m != 0) {
+                long slot = (long) Tophash.firstSlot(m) << 3;
+                if (RawMemory.getLong(seg, off + keysOffset + slot) == key) {
+                    foundSegment = seg;
+                    return off + valuesOffset + slot;
+                }
+                m &= m - 1;
+            }
+            if ((Tophash.matchEmptyRest(tags) & slotMask) != 0) {
+                return -1;
+            }
+            long next = RawMemory.getLong(seg, off + overflowOffset);
+            if (next == 0) {
+                return -1;
+            }
+            seg = t.overflowChunkOf(next);
+            off = t.overflowOffsetOf(next);
+        }
+    }
+
+    /** The table whose bucket currently holds the entries of hash {@code h}. */
+    private BucketTable homeTable(long h) {
+        BucketTable old = oldTable;
+        if (old != null && !isEvacuated(old, h & old.bucketMask)) {
+            return old;
+        }
+        return table;
+    }
+
+    private boolean isEvacuated(BucketTable old, long oldBucket) {
+        return oldBucket < nevacuate
+                || RawMemory.getLong(old.chunkOf(oldBucket), old.offsetOf(oldBucket)) == Tophash.EVACUATED_WORD;
+    }
+
+    /**
+     * Does the growth work a write owes, then finds {@code key} for writing: returns the offset of
+     * its value in {@link #foundSegment}, or -1 with the insertion point prepared, having started
+     * a growth first if inserting would overload the table.
+     *
+     * <p>If the key's old bucket cannot be evacuated for want of memory, a key already present is
+     * still returned (it can be updated where it is), but an insert rethrows the failure.
+     */
+    private long locateOrPrepareInsert(long key, long h) {
+        Throwable growthFailure = null;
+        if (oldTable != null) {
+            try {
+                growWork(h);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                growthFailure = e;
+            }
+        }
+        long at = locateForWrite(key, h);
+        if (at >= 0) {
+            return at;
+        }
+        if (growthFailure != null) {
+            throw sneaky(growthFailure);
+        }
+        if (oldTable == null) {
+            BucketTable t = table;
+            boolean overloaded = size + 1 > slots && size + 1 > format.maxEntries(t.bucketCount)
+                    && t.log2Buckets < MAX_LOG2_BUCKETS;
+            boolean tooManyOverflow = t.overflowBucketsInUse() >= Math.max(t.bucketCount, 16);
+            if (overloaded || tooManyOverflow) {
+                startGrowth(overloaded, h);
+                at = locateForWrite(key, h);
+            }
+        }
+        return at;
+    }
+
+    private static RuntimeException sneaky(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        throw (Error) t;
+    }
+
+    /**
+     * Walks the home chain of {@code key}: returns its value offset in {@link #foundSegment}, or
+     * -1 having set the insertion point ({@link #insertSegment}, {@link #insertOffset},
+     * {@link #insertSlot}, and the chain's last bucket).
+     */
+    private long locateForWrite(long key, long h) {
+        BucketTable t = homeTable(h);
+        long bucket = h & t.bucketMask;
+        int top = Tophash.tophash(h);
+        MemorySegment seg = t.chunkOf(bucket);
+        long off = t.offsetOf(bucket);
+        insertSlot = -1;
+        insertSegment = null;
+        while (true) {
+            long tags = RawMemory.getLong(seg, off);
+            long m = Tophash.match(tags, top) & slotMask;
+            while (m != 0) {
+                long slot = (long) Tophash.firstSlot(m) << 3;
+                if (RawMemory.getLong(seg, off + keysOffset + slot) == key) {
+                    foundSegment = seg;
+                    return off + valuesOffset + slot;
+                }
+                m &= m - 1;
+            }
+            if (insertSlot < 0) {
+                long empty = Tophash.matchEmpty(tags) & slotMask;
+                if (empty != 0) {
+                    insertSlot = Tophash.firstSlot(empty);
+                    insertSegment = seg;
+                    insertOffset = off;
+                }
+            }
+            if ((Tophash.matchEmptyRest(tags) & slotMask) != 0) {
+                return -1;
+            }
+            long next = RawMemory.getLong(seg, off + overflowOffset);
+            if (next == 0) {
+                lastSegment = seg;
+                lastOffset = off;
+                return -1;
+            }
+            seg = t.overflowChunkOf(next);
+            off = t.overflowOffsetOf(next);
+        }
+    }
+
+    /** Inserts a new entry at the point {@link #locateForWrite} prepared. */
+    private void insert(long key, long value, long h) {
+        if (insertSlot < 0) {
+            BucketTable t = homeTable(h);
+            t.reserveOverflow(1); // may throw: nothing has been changed yet
+            long idx = t.takeOverflow();
+            RawMemory.putLong(lastSegment, lastOffset + overflowOffset, idx);
+            insertSegment = t.overflowChunkOf(idx);
+            insertOffset = t.overflowOffsetOf(idx);
+            insertSlot = 0;
+        }
+        long slot = (long) insertSlot << 3;
+        RawMemory.putLong(insertSegment, insertOffset + keysOffset + slot, key);
+        RawMemory.putLong(insertSegment, insertOffset + valuesOffset + slot, value);
+        RawMemory.putByte(insertSegment, insertOffset + insertSlot, Tophash.tophash(h));
+        size++;
+        modCount++;
+    }
+
+    /**
+     * Empties slot {@code i} of the bucket at ({@code seg}, {@code off}) in the chain of primary
+     * bucket {@code bucket}, then, as Go's mapdelete does, turns the run of empty slots that now
+     * ends the chain into {@code EMPTY_REST} so that lookups stop early.
+     */
+    private void clearSlot(BucketTable t, long bucket, MemorySegment seg, long off, int i) {
+        RawMemory.putByte(seg, off + i, Tophash.EMPTY_ONE);
+        boolean lastInChain;
+        if (i == slots - 1) {
+            long next = RawMemory.getLong(seg, off + overflowOffset);
+            lastInChain = next == 0
+                    || RawMemory.getByte(t.overflowChunkOf(next), t.overflowOffsetOf(next)) == Tophash.EMPTY_REST;
+        } else {
+            lastInChain = RawMemory.getByte(seg, off + i + 1) == Tophash.EMPTY_REST;
+        }
+        if (!lastInChain) {
+            return;
+        }
+        MemorySegment firstSeg = t.chunkOf(bucket);
+        long firstOff = t.offsetOf(bucket);
+        while (true) {
+            RawMemory.putByte(seg, off + i, Tophash.EMPTY_REST);
+            if (i == 0) {
+                if (seg == firstSeg && off == firstOff) {
+                    return;
+                }
+                // Step back to the bucket before this one in the chain.
+                MemorySegment ps = firstSeg;
+                long po = firstOff;
+                while (true) {
+                    long next = RawMemory.getLong(ps, po + overflowOffset);
+                    MemorySegment ns = t.overflowChunkOf(next);
+                    long no = t.overflowOffsetOf(next);
+                    if (ns == seg && no == off) {
+                        break;
+                    }
+                    ps = ns;
+                    po = no;
+                }
+                seg = ps;
+                off = po;
+                i = slots - 1;
+            } else {
+                i--;
+            }
+            if (RawMemory.getByte(seg, off + i) != Tophash.EMPTY_ONE) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------- growth
+
+    /**
+     * Makes the new table (no memory yet) and evacuates the bucket of {@code h}. If even that
+     * first step cannot get memory, the growth is abandoned and the map is as it was.
+     */
+    private void startGrowth(boolean doubling, long h) {
+        BucketTable old = table;
+        BucketTable next = new BucketTable(format, allocator, old.log2Buckets + (doubling ? 1 : 0), chunkBytes);
+        oldTable = old;
+        table = next;
+        nevacuate = 0;
+        evacuated = 0;
+        try {
+            evacuate(h & old.bucketMask);
+        } catch (RuntimeException | Error e) {
+            table = old;
+            oldTable = null;
+            next.releaseAll();
+            throw e;
+        }
+        evacuateNextQuietly();
+    }
+
+    /**
+     * Evacuates the old bucket of {@code h} (a failure propagates: nothing moved) and then the
+     * lowest bucket not yet evacuated (a failure there is left for a later write to retry).
+     */
+    private void growWork(long h) {
+        evacuate(h & oldTable.bucketMask);
+        evacuateNextQuietly();
+    }
+
+    private void evacuateNextQuietly() {
+        if (oldTable != null) {
+            try {
+                evacuate(nevacuate);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Progress is retried by the next write; nothing moved.
+            }
+        }
+    }
+
+    /**
+     * Moves every entry of old bucket {@code ob} (and its overflow chain) into the new table.
+     * All-or-nothing: the chunks and overflow buckets it needs are allocated before anything
+     * moves. The destination buckets are empty: nothing is inserted into a new bucket before its
+     * old bucket is evacuated.
+     */
+    private void evacuate(long ob) {
+        BucketTable old = oldTable;
+        if (ob < nevacuate) {
+            return;
+        }
+        MemorySegment headSeg = old.chunkOf(ob);
+        long headOff = old.offsetOf(ob);
+        if (RawMemory.getLong(headSeg, headOff) == Tophash.EVACUATED_WORD) {
+            return;
+        }
+        BucketTable next = table;
+        long oldCount = old.bucketCount;
+        boolean doubling = next.bucketCount != oldCount;
+
+        long total = 0;
+        long high = 0;
+        MemorySegment seg = headSeg;
+        long off = headOff;
+        while (true) {
+            long tags = RawMemory.getLong(seg, off);
+            for (int i = 0; i < slots; i++) {
+                if ((int) (tags >>> (i << 3) & 0xFF) >= Tophash.MIN_TOPHASH) {
+                    total++;
+                    if (doubling) {
+                        long key = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
+                        high += (Hashing.hash(key, seed) & oldCount) != 0 ? 1 : 0;
+                    }
+                }
+            }
+            long n = RawMemory.getLong(seg, off + overflowOffset);
+            if (n == 0) {
+                break;
+            }
+            seg = old.overflowChunkOf(n);
+            off = old.overflowOffsetOf(n);
+        }
+
+        long low = ob;
+        long highBucket = ob + oldCount;
+        next.ensureChunk((int) (low >>> next.chunkShift));
+        if (doubling) {
+            next.ensureChunk((int) (highBucket >>> next.chunkShift));
+        }
+        next.reserveOverflow(overflowBucketsFor(total - high) + overflowBucketsFor(high));
+
+        toX.start(next, low);
+        toY.start(next, doubling ? highBucket : low);
+        seg = headSeg;
+        off = headOff;
+        while (true) {
+            long tags = RawMemory.getLong(seg, off);
+            for (int i = 0; i < slots; i++) {
+                int tag = (int) (tags >>> (i << 3) & 0xFF);
+                if (tag >= Tophash.MIN_TOPHASH) {
+                    long key = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
+                    long value = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
+                    Appender to = doubling && (Hashing.hash(key, seed) & oldCount) != 0 ? toY : toX;
+                    append(next, to, key, value, tag);
+                }
+            }
+            long n = RawMemory.getLong(seg, off + overflowOffset);
+            if (n == 0) {
+                break;
+            }
+            seg = old.overflowChunkOf(n);
+            off = old.overflowOffsetOf(n);
+        }
+        RawMemory.putLong(headSeg, headOff, Tophash.EVACUATED_WORD);
+        evacuated++;
+        if (ob == nevacuate) {
+            advanceEvacuation();
+        }
+    }
+
+    private long overflowBucketsFor(long entries) {
+        return entries <= slots ? 0 : (entries - 1) / slots;
+    }
+
+    private void append(BucketTable t, Appender to, long key, long value, int tag) {
+        if (to.slot == slots) {
+            long idx = t.takeOverflow();
+            RawMemory.putLong(to.segment, to.offset + overflowOffset, idx);
+            to.segment = t.overflowChunkOf(idx);
+            to.offset = t.overflowOffsetOf(idx);
+            to.slot = 0;
+        }
+        long slot = (long) to.slot << 3;
+        RawMemory.putLong(to.segment, to.offset + keysOffset + slot, key);
+        RawMemory.putLong(to.segment, to.offset + valuesOffset + slot, value);
+        RawMemory.putByte(to.segment, to.offset + to.slot, tag);
+        to.slot++;
+    }
+
+    /**
+     * Moves {@code nevacuate} past evacuated buckets (at most 1024 per call, as Go bounds it),
+     * releasing each old chunk it leaves behind; ends the growth when it reaches the end.
+     */
+    private void advanceEvacuation() {
+        BucketTable old = oldTable;
+        long limit = Math.min(old.bucketCount, nevacuate + 1024);
+        while (nevacuate < limit
+                && RawMemory.getLong(old.chunkOf(nevacuate), old.offsetOf(nevacuate)) == Tophash.EVACUATED_WORD) {
+            nevacuate++;
+            if ((nevacuate & old.chunkMask) == 0) {
+                old.releaseChunk((int) ((nevacuate - 1) >>> old.chunkShift));
+            }
+        }
+        if (nevacuate == old.bucketCount) {
+            oldTable = null;
+            old.releaseAll();
+        }
+    }
+
+    /** Where evacuation writes next in one destination chain. */
+    private static final class Appender {
+        MemorySegment segment;
+        long offset;
+        int slot;
+
+        void start(BucketTable t, long bucket) {
+            segment = t.chunkOf(bucket);
+            offset = t.offsetOf(bucket);
+            slot = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- state
+
+    private void beginWrite() {
+        int s = state;
+        if (s != 0) {
+            checkOpen();
+            throw new ConcurrentModificationException("concurrent map writes: another thread is writing this LongLongMap");
+        }
+        state = WRITING;
+    }
+
+    private void endWrite() {
+        state &= ~WRITING;
+    }
+
+    private void checkReadable() {
+        int s = state;
+        checkOpen();
+        if ((s & WRITING) != 0) {
+            throw new ConcurrentModificationException("concurrent map read and map write on a LongLongMap");
+        }
+    }
+
+    private void checkOpen() {
+        if ((state & CLOSED) != 0) {
+            throw new IllegalStateException("LongLongMap is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        if ((state & CLOSED) != 0) {
+            return "LongLongMap[closed]";
+        }
+        return "LongLongMap[size=" + size + ", buckets=" + table.bucketCount + ", padding=" + padding
+                + ", allocator=" + allocator.name() + (oldTable != null ? ", growing" : "") + "]";
+    }
+
+    /**
+     * Builds a {@link LongLongMap}. Not thread-safe; a builder may build several maps.
+     */
+    public static final class Builder {
+        private long expectedSize;
+        private Allocator allocator = Allocators.cacheLineAligned();
+        private BucketPadding padding = BucketPadding.CACHE_LINE;
+        private long missingValue;
+        private long seed;
+        private boolean seedSet;
+        private long chunkBytes = DEFAULT_CHUNK_BYTES;
+
+        private Builder() {
+        }
+
+        /**
+         * Pre-sizes the map for {@code entries} entries, like Go's {@code make(map, n)}: no growth
+         * happens until more are inserted. All of that memory is allocated (and zero-filled) by
+         * {@link #build()}.
+         *
+         * @throws IllegalArgumentException if negative or above {@link #MAX_EXPECTED_SIZE}
+         */
+        public Builder expectedSize(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("expectedSize must not be negative, got " + entries);
+            }
+            if (entries > MAX_EXPECTED_SIZE) {
+                throw new IllegalArgumentException(
+                        "expectedSize " + entries + " exceeds the maximum of " + MAX_EXPECTED_SIZE + " entries");
+            }
+            this.expectedSize = entries;
+            return this;
+        }
+
+        /** Where memory comes from; {@link Allocators#cacheLineAligned()} by default. */
+        public Builder allocator(Allocator allocator) {
+            this.allocator = Objects.requireNonNull(allocator, "allocator");
+            return this;
+        }
+
+        /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
+        public Builder padding(BucketPadding padding) {
+            this.padding = Objects.requireNonNull(padding, "padding");
+            return this;
+        }
+
+        /** The value reads return for absent keys; 0 by default, as for Java's primitive maps. */
+        public Builder missingValue(long value) {
+            this.missingValue = value;
+            return this;
+        }
+
+        /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            this.seedSet = true;
+            return this;
+        }
+
+        /**
+         * The size of the memory chunks a table is made of (rounded down to a power of two of
+         * buckets): the most memory a single growth step may allocate and page-fault in at once.
+         * 256 KiB by default; larger chunks mean fewer allocations, smaller ones a lower worst
+         * single put during growth.
+         *
+         * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
+         */
+        public Builder chunkBytes(long bytes) {
+            if (bytes < 4096 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("chunkBytes must be between 4096 and 2^30, got " + bytes);
+            }
+            this.chunkBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Allocates the map's initial table.
+         *
+         * @throws OutOfMemoryError if the allocator cannot supply it (nothing is leaked)
+         */
+        public LongLongMap build() {
+            return new LongLongMap(this);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.tophash;
+
+/**
+ * A snapshot of a map's shape and memory placement.
+ *
+ * <p>The alignment audit answers "where did my buckets land?": the base address of the first
+ * bucket chunk modulo 64 and modulo the page size, and, over every primary and in-use overflow
+ * bucket, how many touch more 64-byte lines than their length requires and how many cross a page
+ * boundary. With {@code Allocators.cacheLineAligned()} and {@link BucketPadding#CACHE_LINE} the
+ * line figure is 0; with {@code Allocators.naive(8)} it is not.
+ *
+ * @param size                      entries
+ * @param bucketCount               primary buckets of the current table
+ * @param overflowBucketCount       overflow buckets in use in the current table
+ * @param growing                   whether an incremental growth is in progress
+ * @param oldBucketCount            primary buckets of the table being evacuated (0 when not growing)
+ * @param evacuatedBuckets          old buckets evacuated so far (0 when not growing)
+ * @param bytesReserved             off-heap bytes this map holds from its allocator, both tables
+ * @param bucketStride              bytes from one bucket to the next
+ * @param slotsPerBucket            entries per bucket
+ * @param layout                    name of the bucket format ({@code go144}, {@code line128}, {@code go192})
+ * @param allocator                 name of the allocator
+ * @param pageSize                  page size the audit used
+ * @param baseAddressMod64          address of the first bucket modulo 64
+ * @param baseAddressModPage        address of the first bucket modulo {@code pageSize}
+ * @param bucketsAudited            buckets the audit looked at
+ * @param bucketsCrossingExtraLine  buckets touching more lines than {@code ceil(stride / 64)}
+ * @param bucketsCrossingPage       buckets whose bytes lie in two pages
+ */
+public record MapStats(
+        long size,
+        long bucketCount,
+        long overflowBucketCount,
+        boolean growing,
+        long oldBucketCount,
+        long evacuatedBuckets,
+        long bytesReserved,
+        long bucketStride,
+        int slotsPerBucket,
+        String layout,
+        String allocator,
+        long pageSize,
+        long baseAddressMod64,
+        long baseAddressModPage,
+        long bucketsAudited,
+        long bucketsCrossingExtraLine,
+        long bucketsCrossingPage) {
+
+    /** Off-heap bytes per entry ({@code bytesReserved / size}); infinite for an empty map. */
+    public double bytesPerEntry() {
+        return size == 0 ? Double.POSITIVE_INFINITY : (double) bytesReserved / size;
+    }
+}

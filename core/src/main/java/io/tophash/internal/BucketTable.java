@@ -1,0 +1,190 @@
+package io.tophash.internal;
+
+import io.tophash.memory.Allocator;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * One generation of a map's buckets: {@code 2^log2Buckets} primary buckets split into
+ * equal power-of-two chunks, plus an overflow area of chunked overflow buckets.
+ *
+ * <p>Implementation notes. Chunks exist so that growth is incremental in memory as well as in
+ * work: allocating native memory zero-fills it and faults in every page, which for a whole
+ * table of hundreds of megabytes takes seconds. A new table therefore starts with no chunks, and
+ * evacuation allocates each chunk when it first moves entries into it ({@link #ensureChunk}). The
+ * old table gives its chunks back as evacuation passes them ({@link #releaseChunk}).
+ *
+ * <p>Overflow buckets are numbered from 1 within this table (0 is "no overflow"); the overflow
+ * link in a bucket stores that number, never an address. Overflow buckets are not reused after
+ * their entries are removed; a same-size growth compacts them, as in Go.
+ *
+ * <p>Not thread-safe: owned by one map, used under that map's threading rules.
+ */
+public final class BucketTable {
+
+    public final BucketFormat format;
+    public final int log2Buckets;
+    public final long bucketCount;
+    public final long bucketMask;
+    public final long stride;
+    public final int chunkShift;
+    public final long chunkMask;
+    public final MemorySegment[] chunks;
+
+    public final int overflowShift;
+    public final long overflowMask;
+    public MemorySegment[] overflowChunks = new MemorySegment[0];
+
+    private final Allocator allocator;
+    private final long alignment;
+    private int liveChunks;
+    /** Next overflow bucket number to hand out; 0 is reserved for "none". */
+    private long overflowNext = 1;
+    private long overflowCapacity;
+
+    public BucketTable(BucketFormat format, Allocator allocator, int log2Buckets, long chunkBytes) {
+        this.format = format;
+        this.allocator = allocator;
+        this.log2Buckets = log2Buckets;
+        this.bucketCount = 1L << log2Buckets;
+        this.bucketMask = bucketCount - 1;
+        this.stride = format.bucketLength();
+        this.alignment = format.lineAligned() ? 64 : Long.BYTES;
+        int perChunk = 63 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes / stride));
+        this.chunkShift = Math.min(perChunk, log2Buckets);
+        this.chunkMask = (1L << chunkShift) - 1;
+        long chunkCount = bucketCount >>> chunkShift;
+        if (chunkCount > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("table of 2^" + log2Buckets + " buckets needs too many chunks");
+        }
+        this.chunks = new MemorySegment[(int) chunkCount];
+        this.overflowShift = Math.max(3, chunkShift - 2);
+        this.overflowMask = (1L << overflowShift) - 1;
+    }
+
+    /** Allocates every chunk, releasing what it got if one allocation fails. */
+    public void allocateAll() {
+        try {
+            for (int c = 0; c < chunks.length; c++) {
+                ensureChunk(c);
+            }
+        } catch (RuntimeException | Error e) {
+            releaseAll();
+            throw e;
+        }
+    }
+
+    public int chunkCount() {
+        return chunks.length;
+    }
+
+    public long bucketsPerChunk() {
+        return 1L << chunkShift;
+    }
+
+    /** Chunk holding primary bucket {@code bucket}; null if not yet allocated or already released. */
+    public MemorySegment chunkOf(long bucket) {
+        return chunks[(int) (bucket >>> chunkShift)];
+    }
+
+    public long offsetOf(long bucket) {
+        return (bucket & chunkMask) * stride;
+    }
+
+    public MemorySegment overflowChunkOf(long overflowIndex) {
+        return overflowChunks[(int) (overflowIndex >>> overflowShift)];
+    }
+
+    public long overflowOffsetOf(long overflowIndex) {
+        return (overflowIndex & overflowMask) * stride;
+    }
+
+    /** Allocates chunk {@code c} if it does not exist yet. May throw; then nothing changed. */
+    public void ensureChunk(int c) {
+        if (chunks[c] == null) {
+            chunks[c] = allocator.allocate(bucketsPerChunk() * stride, alignment);
+            liveChunks++;
+        }
+    }
+
+    public boolean hasChunk(int c) {
+        return chunks[c] != null;
+    }
+
+    public void releaseChunk(int c) {
+        MemorySegment chunk = chunks[c];
+        if (chunk != null) {
+            chunks[c] = null;
+            liveChunks--;
+            allocator.release(chunk);
+        }
+    }
+
+    /** Ensures {@code n} more overflow buckets can be taken without allocating. May throw; then nothing changed. */
+    public void reserveOverflow(long n) {
+        while (overflowNext + n > overflowCapacity) {
+            int c = (int) (overflowCapacity >>> overflowShift);
+            MemorySegment chunk = allocator.allocate((1L << overflowShift) * stride, alignment);
+            if (c == overflowChunks.length) {
+                overflowChunks = Arrays.copyOf(overflowChunks, Math.max(4, c * 2));
+            }
+            overflowChunks[c] = chunk;
+            overflowCapacity += 1L << overflowShift;
+        }
+    }
+
+    /** Takes a zeroed overflow bucket reserved by {@link #reserveOverflow}; returns its number. */
+    public long takeOverflow() {
+        if (overflowNext >= overflowCapacity) {
+            throw new IllegalStateException("overflow bucket taken without a reservation");
+        }
+        return overflowNext++;
+    }
+
+    /** Overflow buckets handed out so far. */
+    public long overflowBucketsInUse() {
+        return overflowNext - 1;
+    }
+
+    /** Forgets every overflow bucket and zeroes their memory, keeping the chunks. */
+    public void clearOverflow() {
+        for (int c = 0; c < overflowChunks.length && overflowChunks[c] != null; c++) {
+            overflowChunks[c].fill((byte) 0);
+        }
+        overflowNext = 1;
+    }
+
+    public long bytesReserved() {
+        long overflowChunkCount = overflowCapacity >>> overflowShift;
+        return (liveChunks * bucketsPerChunk() + (overflowChunkCount << overflowShift)) * stride;
+    }
+
+    /** Releases every chunk still held. Idempotent. */
+    public void releaseAll() {
+        RuntimeException failure = null;
+        for (int c = 0; c < chunks.length; c++) {
+            try {
+                releaseChunk(c);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        for (int c = 0; c < overflowChunks.length; c++) {
+            MemorySegment chunk = overflowChunks[c];
+            if (chunk != null) {
+                overflowChunks[c] = null;
+                try {
+                    allocator.release(chunk);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        }
+        overflowCapacity = 0;
+        overflowNext = 1;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tophash.memory;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a map's off-heap memory comes from, and where it goes back to.
+ *
+ * <p>A map asks for whole chunks of buckets (never single entries), so an allocator is called
+ * rarely: when a map is built, when growth reaches a chunk of the new table, and when overflow
+ * buckets run out. Implementations decide placement: {@link Allocators#cacheLineAligned()} puts
+ * every chunk on a 64-byte boundary, {@link Allocators#pageAligned()} on a page boundary, and
+ * {@link Allocators#naive(long)} deliberately on neither, so that the same map can be measured
+ * laid out well and badly.
+ *
+ * <p>Contract for implementations:
+ * <ul>
+ *   <li>{@link #allocate} returns zero-filled memory of at least {@code byteSize} bytes, usable
+ *   from any thread (maps are often built on one thread and read on another), or throws
+ *   {@link OutOfMemoryError} (or another unchecked exception) having reserved nothing. A map that
+ *   sees it throw leaves its entries exactly as they were.</li>
+ *   <li>{@link #release} takes a segment this allocator returned, exactly once.</li>
+ *   <li>All methods are thread-safe: one allocator may serve many maps.</li>
+ * </ul>
+ */
+public interface Allocator {
+
+    /**
+     * Allocates zero-filled memory.
+     *
+     * @param byteSize      bytes wanted, positive
+     * @param byteAlignment the alignment the caller would like (a power of two); an allocator may
+     *                      give more ({@code cacheLineAligned}, {@code pageAligned}) or, by design,
+     *                      less ({@code naive})
+     * @return a segment of exactly {@code byteSize} bytes, readable and writable by any thread
+     *         until {@link #release released}
+     * @throws OutOfMemoryError         if the memory cannot be had
+     * @throws IllegalArgumentException if {@code byteSize} is not positive or the alignment is not
+     *                                  a power of two
+     */
+    MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /**
+     * Returns memory obtained from {@link #allocate}; the segment, and every slice of it, becomes
+     * inaccessible (later accesses throw {@link IllegalStateException}).
+     *
+     * @throws IllegalArgumentException if the segment did not come from this allocator or was
+     *                                  already released
+     */
+    void release(MemorySegment segment);
+
+    /** Bytes currently allocated and not yet released, as requested by callers. Thread-safe. */
+    long bytesInUse();
+
+    /**
+     * The page size this allocator lays memory out against, used by the alignment audit in
+     * {@link io.tophash.MapStats}. Defaults to {@value Allocators#DEFAULT_PAGE_SIZE}.
+     */
+    default long pageSize() {
+        return Allocators.DEFAULT_PAGE_SIZE;
+    }
+
+    /** A short name for reports and benchmark tables, e.g. {@code cacheLineAligned}. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+}
