@@ -1,0 +1,423 @@
+package io.tophash;
+
+import io.tophash.internal.Hashing;
+import io.tophash.memory.Allocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@code long -> long} map variant promises, whatever its allocator and padding.
+ * Subclasses supply the allocator and padding; every test builds its maps through
+ * {@link #builder()}, and every map built is closed after the test and checked for leaks.
+ */
+public abstract class AbstractLongLongMapContract {
+
+    static final long SEED = 0x5EED_CAFE_F00DL;
+    static final long[] EDGE_KEYS = {0, -1, 1, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1,
+            Long.MAX_VALUE - 1, 0x8000_0000L, 0xFFFF_FFFFL, 0x0101_0101_0101_0101L};
+
+    private final List<LongLongMap> built = new ArrayList<>();
+    private Allocator allocator;
+
+    /** A fresh allocator for one test; used to check that closing a map gives every byte back. */
+    protected abstract Allocator newAllocator();
+
+    protected abstract BucketPadding padding();
+
+    /** A builder wired to this variant's allocator and padding, with a fixed seed. */
+    protected LongLongMap.Builder builder() {
+        if (allocator == null) {
+            allocator = newAllocator();
+        }
+        return LongLongMap.builder().allocator(allocator).padding(padding()).seed(SEED);
+    }
+
+    protected LongLongMap newMap() {
+        return track(builder().build());
+    }
+
+    protected LongLongMap track(LongLongMap map) {
+        built.add(map);
+        return map;
+    }
+
+    @AfterEach
+    void closeEverythingAndCheckForLeaks() {
+        built.forEach(LongLongMap::close);
+        if (allocator != null) {
+            assertEquals(0, allocator.bytesInUse(), "bytes still allocated after every map was closed");
+        }
+    }
+
+    @Test
+    void emptyMapAnswersMissing() {
+        LongLongMap map = newMap();
+        assertTrue(map.isEmpty());
+        assertEquals(0, map.size());
+        for (long key : EDGE_KEYS) {
+            assertFalse(map.containsKey(key));
+            assertEquals(0, map.get(key));
+            assertEquals(-7, map.getOrDefault(key, -7));
+        }
+    }
+
+    @Test
+    void edgeKeysAndValuesRoundTrip() {
+        LongLongMap map = newMap();
+        for (long key : EDGE_KEYS) {
+            assertEquals(0, map.put(key, ~key));
+        }
+        assertEquals(EDGE_KEYS.length, map.size());
+        for (long key : EDGE_KEYS) {
+            assertTrue(map.containsKey(key), () -> "missing " + key);
+            assertEquals(~key, map.get(key));
+        }
+        for (long key : EDGE_KEYS) {
+            assertEquals(~key, map.put(key, key));
+        }
+        assertEquals(EDGE_KEYS.length, map.size());
+        for (long key : EDGE_KEYS) {
+            assertEquals(key, map.remove(key));
+            assertFalse(map.containsKey(key));
+        }
+        assertTrue(map.isEmpty());
+    }
+
+    @Test
+    void missingValueIsConfigurableAndDistinctFromStoredValues() {
+        LongLongMap map = track(builder().missingValue(Long.MIN_VALUE).build());
+        assertEquals(Long.MIN_VALUE, map.missingValue());
+        assertEquals(Long.MIN_VALUE, map.get(42));
+        assertEquals(Long.MIN_VALUE, map.put(42, Long.MIN_VALUE));
+        assertTrue(map.containsKey(42));
+        assertEquals(Long.MIN_VALUE, map.remove(42));
+        assertEquals(Long.MIN_VALUE, map.remove(42));
+        assertFalse(map.containsKey(42));
+    }
+
+    @Test
+    void putIfAbsentInsertsOnlyOnce() {
+        LongLongMap map = newMap();
+        assertEquals(0, map.putIfAbsent(5, 50));
+        assertEquals(50, map.putIfAbsent(5, 51));
+        assertEquals(50, map.get(5));
+        assertEquals(1, map.size());
+    }
+
+    @Test
+    void addAndGetCountsFromZeroAndWraps() {
+        LongLongMap map = newMap();
+        assertEquals(3, map.addAndGet(9, 3));
+        assertEquals(-1, map.addAndGet(9, -4));
+        assertEquals(1, map.size());
+        map.put(10, Long.MAX_VALUE);
+        assertEquals(Long.MIN_VALUE, map.addAndGet(10, 1));
+    }
+
+    @Test
+    void keysSharingOneBucketChainThroughOverflowBuckets() {
+        LongLongMap map = track(builder().expectedSize(1000).build());
+        long buckets = map.stats().bucketCount();
+        long[] keys = keysInOneBucket(buckets, 5 * padding().slotsPerBucket() + 3);
+        for (long key : keys) {
+            map.put(key, key * 3);
+        }
+        assertTrue(map.stats().overflowBucketCount() >= 5, map.stats()::toString);
+        assertEquals(buckets, map.stats().bucketCount(), "no growth expected");
+        for (long key : keys) {
+            assertEquals(key * 3, map.get(key));
+        }
+        // Remove from the middle and the ends of the chain; lookups must still reach the tail.
+        for (int i = 0; i < keys.length; i += 3) {
+            assertEquals(keys[i] * 3, map.remove(keys[i]));
+        }
+        for (int i = 0; i < keys.length; i++) {
+            assertEquals(i % 3 != 0, map.containsKey(keys[i]), "key #" + i);
+        }
+        // Reinsert: freed slots are reused, nothing is duplicated.
+        for (int i = 0; i < keys.length; i += 3) {
+            assertEquals(0, map.put(keys[i], -keys[i]));
+        }
+        assertEquals(keys.length, map.size());
+        assertEquals(keys.length, contents(map).size());
+        for (int i = keys.length - 1; i >= 0; i--) {
+            map.remove(keys[i]);
+        }
+        assertTrue(map.isEmpty());
+        assertTrue(contents(map).isEmpty());
+    }
+
+    @Test
+    void keysSharingBucketAndTophashAreTellApartByKey() {
+        LongLongMap map = track(builder().expectedSize(1000).build());
+        long buckets = map.stats().bucketCount();
+        long first = 12345;
+        long h = Hashing.hash(first, SEED);
+        List<Long> twins = new ArrayList<>(List.of(first));
+        for (long k = first + 1; twins.size() < 4; k++) {
+            long g = Hashing.hash(k, SEED);
+            if ((g & (buckets - 1)) == (h & (buckets - 1)) && (g >>> 56) == (h >>> 56)) {
+                twins.add(k);
+            }
+        }
+        for (long key : twins) {
+            map.put(key, key + 1);
+        }
+        for (long key : twins) {
+            assertEquals(key + 1, map.get(key));
+        }
+        assertEquals(twins.getFirst() + 1, map.remove(twins.getFirst()));
+        assertFalse(map.containsKey(twins.getFirst()));
+        assertEquals(twins.getLast() + 1, map.get(twins.getLast()));
+    }
+
+    @Test
+    void growsThroughManyDoublingsKeepingEveryEntry() {
+        LongLongMap map = newMap();
+        Map<Long, Long> expected = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < 50_000; i++) {
+            long key = random.nextLong();
+            map.put(key, i);
+            expected.put(key, (long) i);
+            if ((i & 4095) == 0) {
+                assertContentsEqual(expected, map);
+            }
+        }
+        assertContentsEqual(expected, map);
+        assertTrue(map.stats().bucketCount() >= 50_000 / padding().slotsPerBucket(), map.stats()::toString);
+    }
+
+    @Test
+    void operationsInTheMiddleOfAGrowthSeeBothTables() {
+        LongLongMap map = newMap();
+        Map<Long, Long> expected = new HashMap<>();
+        long key = 0;
+        while (!map.stats().growing() || map.stats().oldBucketCount() < 64) {
+            map.put(key, key);
+            expected.put(key, key);
+            key++;
+        }
+        MapStats during = map.stats();
+        assertTrue(during.evacuatedBuckets() < during.oldBucketCount(), during::toString);
+        assertContentsEqual(expected, map);
+        // Removals, updates and inserts while growing.
+        for (long k = 0; k < key; k += 2) {
+            assertEquals(k, map.remove(k));
+            expected.remove(k);
+        }
+        for (long k = 1; k < key; k += 4) {
+            assertEquals(k, map.put(k, -k));
+            expected.put(k, -k);
+        }
+        assertContentsEqual(expected, map);
+        while (map.stats().growing()) {
+            map.put(key, key);
+            expected.put(key, key);
+            key++;
+        }
+        assertContentsEqual(expected, map);
+    }
+
+    @Test
+    void removeThenReinsertManyTimesKeepsSizeAndMemoryBounded() {
+        LongLongMap map = track(builder().expectedSize(10_000).build());
+        for (long k = 0; k < 10_000; k++) {
+            map.put(k, k);
+        }
+        long bytes = map.stats().bytesReserved();
+        SplittableRandom random = new SplittableRandom(2);
+        for (int round = 0; round < 100_000; round++) {
+            long k = random.nextLong(10_000);
+            assertEquals(k, map.remove(k));
+            assertEquals(0, map.put(k, k));
+        }
+        assertEquals(10_000, map.size());
+        for (long k = 0; k < 10_000; k++) {
+            assertEquals(k, map.get(k));
+        }
+        assertTrue(map.stats().bytesReserved() <= 2 * bytes, map.stats()::toString);
+    }
+
+    @Test
+    void clearEmptiesButKeepsCapacity() {
+        LongLongMap map = newMap();
+        for (long k = 0; k < 5_000; k++) {
+            map.put(k, k);
+        }
+        while (map.stats().growing()) {
+            map.put(-1, -1);
+            map.remove(-1);
+        }
+        long buckets = map.stats().bucketCount();
+        map.clear();
+        assertTrue(map.isEmpty());
+        assertEquals(buckets, map.stats().bucketCount());
+        assertEquals(0, map.stats().overflowBucketCount());
+        for (long k = 0; k < 5_000; k++) {
+            assertFalse(map.containsKey(k));
+        }
+        assertTrue(contents(map).isEmpty());
+        map.put(7, 8);
+        assertEquals(8, map.get(7));
+        assertEquals(1, map.size());
+    }
+
+    @Test
+    void clearDuringGrowthFinishesIt() {
+        LongLongMap map = newMap();
+        long k = 0;
+        while (!map.stats().growing() || map.stats().oldBucketCount() < 16) {
+            map.put(k, k++);
+        }
+        map.clear();
+        assertFalse(map.stats().growing());
+        assertTrue(map.isEmpty());
+        for (long j = 0; j < k; j++) {
+            assertFalse(map.containsKey(j));
+        }
+    }
+
+    @Test
+    void forEachVisitsEveryEntryOnceAlsoDuringGrowth() {
+        LongLongMap map = newMap();
+        Map<Long, Long> expected = new HashMap<>();
+        for (long k = 0; k < 20_000; k++) {
+            map.put(k * 31, k);
+            expected.put(k * 31, k);
+            if (map.stats().growing() && k % 97 == 0) {
+                assertEquals(expected, contents(map), "during growth at k=" + k);
+            }
+        }
+        assertEquals(expected, contents(map));
+    }
+
+    @Test
+    void forEachRejectsChangesFromTheAction() {
+        LongLongMap map = newMap();
+        map.put(1, 1);
+        map.put(2, 2);
+        assertThrows(ConcurrentModificationException.class, () -> map.forEach((k, v) -> map.put(k + 100, v)));
+        assertThrows(ConcurrentModificationException.class, () -> map.forEach((k, v) -> map.remove(k)));
+    }
+
+    @Test
+    void closeFreesMemoryAndEveryLaterCallFails() {
+        LongLongMap map = newMap();
+        for (long k = 0; k < 1000; k++) {
+            map.put(k, k);
+        }
+        map.close();
+        map.close(); // idempotent
+        List<Runnable> calls = List.of(() -> map.get(1), () -> map.getOrDefault(1, 2), () -> map.containsKey(1),
+                () -> map.put(1, 1), () -> map.putIfAbsent(1, 1), () -> map.remove(1), () -> map.addAndGet(1, 1),
+                map::size, map::isEmpty, map::clear, map::stats, () -> map.forEach((k, v) -> { }));
+        for (Runnable call : calls) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closeFromInsideForEachStopsTheIteration() {
+        LongLongMap map = newMap();
+        for (long k = 0; k < 100; k++) {
+            map.put(k, k);
+        }
+        assertThrows(IllegalStateException.class, () -> map.forEach((k, v) -> map.close()));
+    }
+
+    @Test
+    void statsDescribeTheMap() {
+        LongLongMap map = track(builder().expectedSize(100_000).build());
+        for (long k = 0; k < 100_000; k++) {
+            map.put(k, k);
+        }
+        MapStats stats = map.stats();
+        assertEquals(100_000, stats.size());
+        assertFalse(stats.growing(), "pre-sized map must not grow");
+        assertEquals(padding().bucketLength(), stats.bucketStride());
+        assertEquals(padding().slotsPerBucket(), stats.slotsPerBucket());
+        assertTrue(stats.bytesReserved() >= stats.bucketCount() * stats.bucketStride());
+        assertTrue(stats.bucketsAudited() >= stats.bucketCount());
+        assertTrue(stats.bytesPerEntry() < 3.0 * padding().bucketLength() / padding().slotsPerBucket(),
+                stats::toString);
+    }
+
+    @Test
+    void seedsAreRandomPerMapUnlessFixed() {
+        // Two maps with random seeds lay the same keys out differently: forEach order differs.
+        LongLongMap a = track(LongLongMap.builder().allocator(newAllocatorForSeedTest()).padding(padding()).build());
+        LongLongMap b = track(LongLongMap.builder().allocator(newAllocatorForSeedTest()).padding(padding()).build());
+        for (long k = 0; k < 200; k++) {
+            a.put(k, k);
+            b.put(k, k);
+        }
+        assertFalse(order(a).equals(order(b)), "two maps with random seeds iterated in the same order");
+        LongLongMap c = newMap();
+        LongLongMap d = newMap();
+        for (long k = 0; k < 200; k++) {
+            c.put(k, k);
+            d.put(k, k);
+        }
+        assertEquals(order(c), order(d), "fixed seeds must give the same layout");
+    }
+
+    private Allocator newAllocatorForSeedTest() {
+        if (allocator == null) {
+            allocator = newAllocator();
+        }
+        return allocator;
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    static long[] keysInOneBucket(long buckets, int count) {
+        long[] keys = new long[count];
+        long target = Hashing.hash(0, SEED) & (buckets - 1);
+        int n = 0;
+        for (long k = 0; n < count; k++) {
+            if ((Hashing.hash(k, SEED) & (buckets - 1)) == target) {
+                keys[n++] = k;
+            }
+        }
+        return keys;
+    }
+
+    static Map<Long, Long> contents(LongLongMap map) {
+        Map<Long, Long> seen = new HashMap<>();
+        map.forEach((k, v) -> {
+            if (seen.put(k, v) != null) {
+                throw new AssertionError("forEach visited key " + k + " twice");
+            }
+        });
+        return seen;
+    }
+
+    static List<Long> order(LongLongMap map) {
+        List<Long> keys = new ArrayList<>();
+        map.forEach((k, v) -> keys.add(k));
+        return keys;
+    }
+
+    static void assertContentsEqual(Map<Long, Long> expected, LongLongMap map) {
+        assertEquals(expected.size(), map.size(), "size");
+        for (Map.Entry<Long, Long> e : expected.entrySet()) {
+            assertTrue(map.containsKey(e.getKey()), () -> "missing key " + e.getKey() + " in " + map.stats());
+            assertEquals(e.getValue(), map.get(e.getKey()), () -> "value of " + e.getKey());
+        }
+        assertEquals(expected, contents(map));
+    }
+}
