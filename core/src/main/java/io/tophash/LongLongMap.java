@@ -52,7 +52,7 @@ public final class LongLongMap implements AutoCloseable {
     static final long DEFAULT_CHUNK_BYTES = 256 * 1024;
     static final int MAX_LOG2_BUCKETS = 40;
     /** Largest accepted {@link Builder#expectedSize}: beyond it no table could be addressed. */
-    public static final long MAX_EXPECTED_SIZE = 1L << 43;
+    public static final long MAX_EXPECTED_SIZE = 1L << 40;
 
     private static final int WRITING = 1;
     private static final int CLOSED = 2;
@@ -249,6 +249,16 @@ public final class LongLongMap implements AutoCloseable {
                 format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
                 audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
                 audit.crossingPage());
+    }
+
+    /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */
+    boolean growing() {
+        return oldTable != null;
+    }
+
+    /** Old buckets evacuated so far in the current growth; cheap. For tests. */
+    long evacuatedBuckets() {
+        return oldTable == null ? 0 : evacuated;
     }
 
     /** The padding this map was built with. */

@@ -23,6 +23,8 @@ import java.util.Arrays;
  */
 public final class BucketTable {
 
+    private static final int MAX_LOG2_CHUNKS = 20;
+
     public final BucketFormat format;
     public final int log2Buckets;
     public final long bucketCount;
@@ -50,14 +52,15 @@ public final class BucketTable {
         this.bucketCount = 1L << log2Buckets;
         this.bucketMask = bucketCount - 1;
         this.stride = format.bucketLength();
-        this.alignment = format.lineAligned() ? 64 : Long.BYTES;
+        // A power-of-two bucket (128 bytes) is aligned to its own size, so it is one x86
+        // adjacent-line pair and never crosses a page; other line-aligned buckets to the line.
+        this.alignment = !format.lineAligned() ? Long.BYTES
+                : Long.bitCount(stride) == 1 ? stride : 64;
         int perChunk = 63 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes / stride));
-        this.chunkShift = Math.min(perChunk, log2Buckets);
+        // Past 2^20 chunks the chunk array itself becomes a burden: grow the chunks instead.
+        this.chunkShift = Math.min(Math.max(perChunk, log2Buckets - MAX_LOG2_CHUNKS), log2Buckets);
         this.chunkMask = (1L << chunkShift) - 1;
         long chunkCount = bucketCount >>> chunkShift;
-        if (chunkCount > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("table of 2^" + log2Buckets + " buckets needs too many chunks");
-        }
         this.chunks = new MemorySegment[(int) chunkCount];
         this.overflowShift = Math.max(3, chunkShift - 2);
         this.overflowMask = (1L << overflowShift) - 1;
