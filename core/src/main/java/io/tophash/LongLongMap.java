@@ -233,6 +233,147 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     /**
+     * A cursor over every entry, in the same order as {@link #forEach}: allocation-free after this
+     * call, and able to update or remove the entry it stands on. Other changes to the map while a
+     * cursor is in use make the cursor throw {@link ConcurrentModificationException}.
+     * Single-threaded.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public Cursor cursor() {
+        checkOpen();
+        return new Cursor();
+    }
+
+    /**
+     * Walks a map's entries: {@code while (cursor.next()) { cursor.key(); cursor.value(); }}.
+     * Same threading rules as the map. Removing through the cursor never moves other entries
+     * (it does no growth work), so the walk neither skips nor repeats an entry.
+     */
+    public final class Cursor {
+        private int expectedModCount = modCount;
+        /** 0: unevacuated old buckets; 1: new-table buckets whose old bucket is evacuated; 2: done. */
+        private int phase;
+        private long bucket;
+        private BucketTable chainTable;
+        private MemorySegment segment;
+        private long offset;
+        private int slot;
+        private boolean positioned;
+
+        private Cursor() {
+        }
+
+        /**
+         * Moves to the next entry.
+         *
+         * @return false when every entry has been visited
+         * @throws ConcurrentModificationException if the map changed other than through this cursor
+         * @throws IllegalStateException           if the map was closed
+         */
+        public boolean next() {
+            check();
+            positioned = false;
+            while (phase < 2) {
+                if (segment == null && !enterNextChain()) {
+                    continue;
+                }
+                long tags = RawMemory.getLong(segment, offset);
+                while (++slot < slots) {
+                    if ((int) (tags >>> (slot << 3) & 0xFF) >= Tophash.MIN_TOPHASH) {
+                        positioned = true;
+                        return true;
+                    }
+                }
+                long next = RawMemory.getLong(segment, offset + overflowOffset);
+                if (next == 0) {
+                    segment = null;
+                    bucket++;
+                } else {
+                    segment = chainTable.overflowChunkOf(next);
+                    offset = chainTable.overflowOffsetOf(next);
+                    slot = -1;
+                }
+            }
+            return false;
+        }
+
+        /** Positions on the chain of {@link #bucket} if it holds entries for this phase; else steps on. */
+        private boolean enterNextChain() {
+            BucketTable old = oldTable;
+            BucketTable t = phase == 0 ? old : table;
+            if (t == null || bucket >= t.bucketCount) {
+                phase++;
+                bucket = 0;
+                return false;
+            }
+            boolean skip = phase == 0 ? isEvacuated(old, bucket)
+                    : old != null && !isEvacuated(old, bucket & old.bucketMask);
+            if (skip) {
+                bucket++;
+                return false;
+            }
+            chainTable = t;
+            segment = t.chunkOf(bucket);
+            offset = t.offsetOf(bucket);
+            slot = -1;
+            return true;
+        }
+
+        /** The key of the current entry. @throws IllegalStateException if {@link #next()} has not returned true */
+        public long key() {
+            checkPositioned();
+            return RawMemory.getLong(segment, offset + keysOffset + ((long) slot << 3));
+        }
+
+        /** The value of the current entry. @throws IllegalStateException if not on an entry */
+        public long value() {
+            checkPositioned();
+            return RawMemory.getLong(segment, offset + valuesOffset + ((long) slot << 3));
+        }
+
+        /** Replaces the value of the current entry. @throws IllegalStateException if not on an entry */
+        public void setValue(long value) {
+            checkPositioned();
+            RawMemory.putLong(segment, offset + valuesOffset + ((long) slot << 3), value);
+        }
+
+        /**
+         * Removes the current entry; {@link #next()} then moves on to the entry after it.
+         *
+         * @throws IllegalStateException if not on an entry (also after a previous remove)
+         */
+        public void remove() {
+            checkPositioned();
+            beginWrite();
+            try {
+                clearSlot(chainTable, bucket, segment, offset, slot);
+                size--;
+                expectedModCount = ++modCount;
+                positioned = false;
+            } finally {
+                endWrite();
+            }
+        }
+
+        private void check() {
+            if (state != 0) {
+                checkReadable();
+            }
+            if (modCount != expectedModCount) {
+                throw new ConcurrentModificationException("the map was changed outside this cursor");
+            }
+        }
+
+        private void checkPositioned() {
+            check();
+            if (!positioned) {
+                throw new IllegalStateException("the cursor is not on an entry: call next() first");
+            }
+        }
+    }
+
+    /**
      * A snapshot of the map's shape, memory and alignment audit. Walks every bucket address
      * (not its contents): O(buckets), meant for diagnostics, not hot paths. Single-threaded.
      *

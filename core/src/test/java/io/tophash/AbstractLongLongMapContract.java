@@ -314,6 +314,52 @@ public abstract class AbstractLongLongMapContract {
     }
 
     @Test
+    void cursorVisitsUpdatesAndRemovesAlsoDuringGrowth() {
+        LongLongMap map = newMap();
+        Map<Long, Long> expected = new HashMap<>();
+        long k = 0;
+        while (!map.stats().growing() || map.stats().oldBucketCount() < 32) {
+            map.put(k, k);
+            expected.put(k, k);
+            k++;
+        }
+        Map<Long, Long> seen = new HashMap<>();
+        LongLongMap.Cursor cursor = map.cursor();
+        while (cursor.next()) {
+            long key = cursor.key();
+            assertEquals(null, seen.put(key, cursor.value()), "visited twice: " + key);
+            if (key % 3 == 0) {
+                cursor.remove();
+                expected.remove(key);
+                assertThrows(IllegalStateException.class, cursor::remove, "removing twice");
+            } else if (key % 3 == 1) {
+                cursor.setValue(-key);
+                expected.put(key, -key);
+            }
+        }
+        assertEquals(k, seen.size(), "every entry visited once");
+        assertFalse(cursor.next());
+        assertContentsEqual(expected, map);
+    }
+
+    @Test
+    void cursorRejectsOutsideChangesAndMisuse() {
+        LongLongMap map = newMap();
+        map.put(1, 1);
+        map.put(2, 2);
+        LongLongMap.Cursor cursor = map.cursor();
+        assertThrows(IllegalStateException.class, cursor::key, "key() before next()");
+        assertTrue(cursor.next());
+        map.put(3, 3);
+        assertThrows(ConcurrentModificationException.class, cursor::next);
+        LongLongMap.Cursor emptied = map.cursor();
+        while (emptied.next()) {
+            emptied.remove();
+        }
+        assertTrue(map.isEmpty());
+    }
+
+    @Test
     void closeFreesMemoryAndEveryLaterCallFails() {
         LongLongMap map = newMap();
         for (long k = 0; k < 1000; k++) {
@@ -323,7 +369,7 @@ public abstract class AbstractLongLongMapContract {
         map.close(); // idempotent
         List<Runnable> calls = List.of(() -> map.get(1), () -> map.getOrDefault(1, 2), () -> map.containsKey(1),
                 () -> map.put(1, 1), () -> map.putIfAbsent(1, 1), () -> map.remove(1), () -> map.addAndGet(1, 1),
-                map::size, map::isEmpty, map::clear, map::stats, () -> map.forEach((k, v) -> { }));
+                map::size, map::isEmpty, map::clear, map::stats, () -> map.forEach((k, v) -> { }), map::cursor);
         for (Runnable call : calls) {
             IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
