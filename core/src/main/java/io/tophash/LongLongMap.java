@@ -892,41 +892,27 @@ public final class LongLongMap implements AutoCloseable {
         long oldCount = old.bucketCount;
         boolean doubling = next.bucketCount != oldCount;
 
-        long total = 0;
-        long high = 0;
-        MemorySegment seg = headSeg;
-        long off = headOff;
-        while (true) {
-            long tags = RawMemory.getLong(seg, off);
-            for (int i = 0; i < slots; i++) {
-                if ((int) (tags >>> (i << 3) & 0xFF) >= Tophash.MIN_TOPHASH) {
-                    total++;
-                    if (doubling) {
-                        long key = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
-                        high += (Hashing.hash(key, seed) & oldCount) != 0 ? 1 : 0;
-                    }
-                }
-            }
-            long n = RawMemory.getLong(seg, off + overflowOffset);
-            if (n == 0) {
-                break;
-            }
-            seg = old.overflowChunkOf(n);
-            off = old.overflowOffsetOf(n);
+        // Allocate first, so that a refusal leaves the bucket unmoved: both destination chunks,
+        // and overflow buckets for the worst split. A chain of n buckets holds at most n * slots
+        // entries; however they split between the two destinations, those need at most n - 1
+        // overflow buckets between them.
+        int chainLength = 1;
+        for (long n = RawMemory.getLong(headSeg, headOff + overflowOffset); n != 0;
+             n = RawMemory.getLong(old.overflowChunkOf(n), old.overflowOffsetOf(n) + overflowOffset)) {
+            chainLength++;
         }
-
         long low = ob;
         long highBucket = ob + oldCount;
         next.ensureChunk((int) (low >>> next.chunkShift));
         if (doubling) {
             next.ensureChunk((int) (highBucket >>> next.chunkShift));
         }
-        next.reserveOverflow(overflowBucketsFor(total - high) + overflowBucketsFor(high));
+        next.reserveOverflow(chainLength - 1);
 
         toX.start(next, low);
         toY.start(next, doubling ? highBucket : low);
-        seg = headSeg;
-        off = headOff;
+        MemorySegment seg = headSeg;
+        long off = headOff;
         while (true) {
             long tags = RawMemory.getLong(seg, off);
             for (int i = 0; i < slots; i++) {
@@ -950,10 +936,6 @@ public final class LongLongMap implements AutoCloseable {
         if (ob == nevacuate) {
             advanceEvacuation();
         }
-    }
-
-    private long overflowBucketsFor(long entries) {
-        return entries <= slots ? 0 : (entries - 1) / slots;
     }
 
     private void append(BucketTable t, Appender to, long key, long value, int tag) {
