@@ -40,8 +40,10 @@ import java.util.Objects;
  * abandoned; a growth that stalls midway keeps both tables readable and writable for keys
  * already present, and retries on the next write.
  *
- * <p><b>Threading.</b> One thread at a time. A map may be built on one thread and published to
- * others (a volatile write, a lock, a queue): its memory belongs to no thread. As Go does with
+ * <p><b>Threading.</b> One writer at a time, and no reader while it writes; any number of
+ * threads may read a map that no thread is writing, as with Go's maps. A map may be built on one
+ * thread and published to others (a volatile write, a lock, a queue): its memory belongs to no
+ * thread, and reads write no shared state, not even scratch fields. As Go does with
  * {@code hashWriting}, writes set a flag; another thread that writes or reads meanwhile gets
  * a {@link ConcurrentModificationException} if it sees the flag. This detection is best effort
  * and costs no atomic instruction; it is not a lock.
@@ -79,7 +81,7 @@ public final class LongLongMap implements AutoCloseable {
     private int state;
     private int modCount;
 
-    /** Segment of the slot found by {@link #find} or {@link #locateForWrite}. */
+    /** Segment of the slot found by {@link #locateForWrite} (writes only: readers use no scratch field). */
     private MemorySegment foundSegment;
     /** Where {@link #locateForWrite} would insert: segment, bucket offset, slot (-1: chain full). */
     private MemorySegment insertSegment;
@@ -171,8 +173,8 @@ public final class LongLongMap implements AutoCloseable {
         if (next == 0) {
             return defaultValue;
         }
-        long at = searchChain(t, t.overflowChunkOf(next), t.overflowOffsetOf(next), key, Tophash.tophash(h));
-        return at < 0 ? defaultValue : RawMemory.getLong(foundSegment, at);
+        return chainGet(t, t.overflowChunkOf(next), t.overflowOffsetOf(next), key, Tophash.tophash(h), defaultValue,
+                false);
     }
 
     /**
@@ -185,7 +187,10 @@ public final class LongLongMap implements AutoCloseable {
         if (state != 0) {
             checkReadable();
         }
-        return find(key, Hashing.hash(key, seed)) >= 0;
+        long h = Hashing.hash(key, seed);
+        BucketTable t = oldTable == null ? table : homeTable(h);
+        long bucket = h & t.bucketMask;
+        return chainGet(t, t.chunkOf(bucket), t.offsetOf(bucket), key, Tophash.tophash(h), 0, true) != 0;
     }
 
     /** Entries in the map. Single-threaded. @throws IllegalStateException after {@link #close()} */
@@ -625,30 +630,27 @@ public final class LongLongMap implements AutoCloseable {
 
     // ----------------------------------------------------------------------------- internals
 
-    /** Offset of the value of {@code key} in {@link #foundSegment}, or -1. */
-    private long find(long key, long h) {
-        BucketTable t = oldTable == null ? table : homeTable(h);
-        long bucket = h & t.bucketMask;
-        return searchChain(t, t.chunkOf(bucket), t.offsetOf(bucket), key, Tophash.tophash(h));
-    }
-
-    /** Searches the chain from the bucket at ({@code seg}, {@code off}) on; as {@link #find}. */
-    private long searchChain(BucketTable t, MemorySegment seg, long off, long key, int top) {
+    /**
+     * Searches the chain from the bucket at ({@code seg}, {@code off}) on. Returns the value of
+     * {@code key}, or with {@code presence} 1 if found; {@code absent} if not. Writes nothing, not
+     * even scratch fields, so that any number of threads may read a map no thread is writing.
+     */
+    private long chainGet(BucketTable t, MemorySegment seg, long off, long key, int top, long absent,
+                          boolean presence) {
         while (true) {
             long tags = RawMemory.getLong(seg, off);
             for (long m = Tophash.match(tags, top) & slotMask; m != 0; m &= m - 1) {
                 long slot = (long) Tophash.firstSlot(m) << 3;
                 if (RawMemory.getLong(seg, off + keysOffset + slot) == key) {
-                    foundSegment = seg;
-                    return off + valuesOffset + slot;
+                    return presence ? 1 : RawMemory.getLong(seg, off + valuesOffset + slot);
                 }
             }
             if ((Tophash.matchEmptyRest(tags) & slotMask) != 0) {
-                return -1;
+                return absent;
             }
             long next = RawMemory.getLong(seg, off + overflowOffset);
             if (next == 0) {
-                return -1;
+                return absent;
             }
             seg = t.overflowChunkOf(next);
             off = t.overflowOffsetOf(next);
