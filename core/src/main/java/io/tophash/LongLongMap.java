@@ -594,7 +594,7 @@ public final class LongLongMap implements AutoCloseable {
                 oldTable = null;
             }
             for (int c = 0; c < t.chunkCount(); c++) {
-                t.chunks[c].fill((byte) 0);
+                RawMemory.zero(t.chunks[c]);
             }
             t.clearOverflow();
             size = 0;

@@ -153,7 +153,7 @@ public final class BucketTable {
     /** Forgets every overflow bucket and zeroes their memory, keeping the chunks. */
     public void clearOverflow() {
         for (int c = 0; c < overflowChunks.length && overflowChunks[c] != null; c++) {
-            overflowChunks[c].fill((byte) 0);
+            RawMemory.zero(overflowChunks[c]);
         }
         overflowNext = 1;
     }

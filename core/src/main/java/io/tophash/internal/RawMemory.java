@@ -35,7 +35,8 @@ public final class RawMemory {
         segment.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
     }
 
-    public static void fill(MemorySegment segment, long offset, long length, byte value) {
-        segment.asSlice(offset, length).fill(value);
+    /** Zeroes a whole segment: every bucket in it becomes empty ({@code EMPTY_REST} tophash bytes). */
+    public static void zero(MemorySegment segment) {
+        segment.fill((byte) 0);
     }
 }
