@@ -111,10 +111,6 @@ public final class BucketTable {
         }
     }
 
-    public boolean hasChunk(int c) {
-        return chunks[c] != null;
-    }
-
     public void releaseChunk(int c) {
         MemorySegment chunk = chunks[c];
         if (chunk != null) {
