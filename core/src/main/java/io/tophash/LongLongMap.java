@@ -5,12 +5,15 @@ import io.tophash.internal.BucketFormat;
 import io.tophash.internal.BucketTable;
 import io.tophash.internal.Hashing;
 import io.tophash.internal.RawMemory;
+import io.tophash.internal.SystemPages;
 import io.tophash.internal.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -414,13 +417,33 @@ public final class LongLongMap implements AutoCloseable {
         checkOpen();
         BucketTable t = table;
         BucketTable old = oldTable;
-        AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize());
+        boolean hugeRequested = allocator.hugePageSize() > 0;
+        long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
+        AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize(), hugePageSize);
         return new MapStats(size, t.bucketCount, t.overflowBucketsInUse(), old != null,
                 old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
                 t.bytesReserved() + (old == null ? 0 : old.bytesReserved()),
                 format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
                 audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
-                audit.crossingPage());
+                audit.crossingPage(), hugePageSize, hugeRequested,
+                hugeRequested || SystemPages.transparentHugePageMode().equals("always") ? hugePageBytes(t, old) : 0,
+                audit.crossingHugePage());
+    }
+
+    private static long hugePageBytes(BucketTable... tables) {
+        List<MemorySegment> chunks = new ArrayList<>();
+        for (BucketTable table : tables) {
+            if (table != null) {
+                table.forEachChunk(chunks::add);
+            }
+        }
+        long[] starts = new long[chunks.size()];
+        long[] lengths = new long[chunks.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = chunks.get(i).address();
+            lengths[i] = chunks.get(i).byteSize();
+        }
+        return SystemPages.hugePageBytes(starts, lengths);
     }
 
     /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */
@@ -431,6 +454,12 @@ public final class LongLongMap implements AutoCloseable {
     /** Old buckets evacuated so far in the current growth; cheap. For tests. */
     long evacuatedBuckets() {
         return oldTable == null ? 0 : evacuated;
+    }
+
+    /** Primary buckets of the table being evacuated, 0 when not growing; cheap. For tests. */
+    long oldBucketCount() {
+        BucketTable old = oldTable;
+        return old == null ? 0 : old.bucketCount;
     }
 
     /** The padding this map was built with. */

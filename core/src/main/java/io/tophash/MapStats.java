@@ -26,6 +26,18 @@ package io.tophash;
  * @param bucketsAudited            buckets the audit looked at
  * @param bucketsCrossingExtraLine  buckets touching more lines than {@code ceil(stride / 64)}
  * @param bucketsCrossingPage       buckets whose bytes lie in two pages
+ * @param hugePageSize              the huge-page size: the allocator's if it asks for huge pages, else the
+ *                                  system's transparent huge-page size (0 if it has none)
+ * @param hugePagesRequested        whether the allocator advised the map's memory onto huge pages
+ *                                  ({@code Allocators.hugePages()} not fallen back)
+ * @param hugePageBytes             bytes of the map's memory the kernel backs with huge pages right now,
+ *                                  read back from {@code /proc/self/smaps} ({@code AnonHugePages} of the
+ *                                  mappings holding the map's chunks; an upper bound when those mappings
+ *                                  hold other memory too, as the C heap's do); -1 where it cannot be
+ *                                  read (not Linux). Read only when huge pages were requested or the
+ *                                  kernel's THP mode is {@code always}; otherwise the kernel gives none
+ *                                  and this is 0 without reading (reading costs milliseconds)
+ * @param bucketsCrossingHugePage   buckets whose bytes lie in two huge pages of {@code hugePageSize}
  */
 public record MapStats(
         long size,
@@ -44,7 +56,19 @@ public record MapStats(
         long baseAddressModPage,
         long bucketsAudited,
         long bucketsCrossingExtraLine,
-        long bucketsCrossingPage) {
+        long bucketsCrossingPage,
+        long hugePageSize,
+        boolean hugePagesRequested,
+        long hugePageBytes,
+        long bucketsCrossingHugePage) {
+
+    /**
+     * Whether the kernel backs at least one huge page of this map's memory, as read back from
+     * {@code /proc/self/smaps}: the proof that {@code Allocators.hugePages()} took effect.
+     */
+    public boolean hugePagesInEffect() {
+        return hugePageBytes > 0;
+    }
 
     /** Off-heap bytes per entry ({@code bytesReserved / size}); infinite for an empty map. */
     public double bytesPerEntry() {

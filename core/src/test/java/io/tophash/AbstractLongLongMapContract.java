@@ -205,7 +205,7 @@ public abstract class AbstractLongLongMapContract {
         LongLongMap map = newMap();
         Map<Long, Long> expected = new HashMap<>();
         long key = 0;
-        while (!map.stats().growing() || map.stats().oldBucketCount() < 64) {
+        while (!map.growing() || map.oldBucketCount() < 64) {
             map.put(key, key);
             expected.put(key, key);
             key++;
@@ -223,7 +223,7 @@ public abstract class AbstractLongLongMapContract {
             expected.put(k, -k);
         }
         assertContentsEqual(expected, map);
-        while (map.stats().growing()) {
+        while (map.growing()) {
             map.put(key, key);
             expected.put(key, key);
             key++;
@@ -257,7 +257,7 @@ public abstract class AbstractLongLongMapContract {
         for (long k = 0; k < 5_000; k++) {
             map.put(k, k);
         }
-        while (map.stats().growing()) {
+        while (map.growing()) {
             map.put(-1, -1);
             map.remove(-1);
         }
@@ -279,11 +279,11 @@ public abstract class AbstractLongLongMapContract {
     void clearDuringGrowthFinishesIt() {
         LongLongMap map = newMap();
         long k = 0;
-        while (!map.stats().growing() || map.stats().oldBucketCount() < 16) {
+        while (!map.growing() || map.oldBucketCount() < 16) {
             map.put(k, k++);
         }
         map.clear();
-        assertFalse(map.stats().growing());
+        assertFalse(map.growing());
         assertTrue(map.isEmpty());
         for (long j = 0; j < k; j++) {
             assertFalse(map.containsKey(j));
@@ -297,7 +297,7 @@ public abstract class AbstractLongLongMapContract {
         for (long k = 0; k < 20_000; k++) {
             map.put(k * 31, k);
             expected.put(k * 31, k);
-            if (map.stats().growing() && k % 97 == 0) {
+            if (map.growing() && k % 97 == 0) {
                 assertEquals(expected, contents(map), "during growth at k=" + k);
             }
         }
@@ -318,7 +318,7 @@ public abstract class AbstractLongLongMapContract {
         LongLongMap map = newMap();
         Map<Long, Long> expected = new HashMap<>();
         long k = 0;
-        while (!map.stats().growing() || map.stats().oldBucketCount() < 32) {
+        while (!map.growing() || map.oldBucketCount() < 32) {
             map.put(k, k);
             expected.put(k, k);
             k++;

@@ -25,7 +25,7 @@ class FailureAtomicityTest {
                 map.put(key, key);
                 expected.put(key, key);
             }
-            while (map.stats().growing()) {
+            while (map.growing()) {
                 map.put(key, key);
                 expected.put(key, key);
                 key++;
@@ -75,7 +75,7 @@ class FailureAtomicityTest {
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).padding(padding).seed(4)
                 .chunkBytes(4096).build()) {
             long key = 0;
-            while (!map.stats().growing() || map.stats().oldBucketCount() < 256) {
+            while (!map.growing() || map.oldBucketCount() < 256) {
                 map.put(key, key);
                 expected.put(key, key);
                 key++;
@@ -95,10 +95,10 @@ class FailureAtomicityTest {
                 }
             }
             assertTrue(failures > 0, "some inserts must have needed memory");
-            assertTrue(map.stats().growing(), "growth stalls while memory is refused");
+            assertTrue(map.growing(), "growth stalls while memory is refused");
             AbstractLongLongMapContract.assertContentsEqual(expected, map);
             allocator.refusing = false;
-            while (map.stats().growing()) {
+            while (map.growing()) {
                 map.put(key, key);
                 expected.put(key, key);
                 key++;

@@ -57,12 +57,25 @@ public final class BucketTable {
         this.alignment = !format.lineAligned() ? Long.BYTES
                 : Long.bitCount(stride) == 1 ? stride : 64;
         int perChunk = 63 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes / stride));
+        // An allocator's preferred size (a huge page) is a floor: the smallest power of two of
+        // buckets covering it, so that a 144-byte bucket's chunk (2.25 MiB) still holds one.
+        long preferred = allocator.preferredChunkBytes();
+        int preferredShift = preferred <= 0 ? 0
+                : 64 - Long.numberOfLeadingZeros(Math.max(1, (preferred + stride - 1) / stride) - 1);
+        perChunk = Math.max(perChunk, preferredShift);
         // Past 2^20 chunks the chunk array itself becomes a burden: grow the chunks instead.
         this.chunkShift = Math.min(Math.max(perChunk, log2Buckets - MAX_LOG2_CHUNKS), log2Buckets);
         this.chunkMask = (1L << chunkShift) - 1;
         long chunkCount = bucketCount >>> chunkShift;
         this.chunks = new MemorySegment[(int) chunkCount];
-        this.overflowShift = Math.max(3, chunkShift - 2);
+        // Overflow chunks are a quarter of a primary chunk. Once the table spans 16 or more chunks
+        // of the preferred size they get that size too (huge pages for overflow lookups), since
+        // the unused tail of the last one is then at most 1/16 of the table.
+        int overflow = Math.max(3, chunkShift - 2);
+        if (preferredShift > 0 && chunkShift >= preferredShift && log2Buckets - chunkShift >= 4) {
+            overflow = Math.max(overflow, preferredShift);
+        }
+        this.overflowShift = overflow;
         this.overflowMask = (1L << overflowShift) - 1;
     }
 
@@ -152,6 +165,23 @@ public final class BucketTable {
             RawMemory.zero(overflowChunks[c]);
         }
         overflowNext = 1;
+    }
+
+    /**
+     * Calls {@code action} with every chunk this table holds (primary and overflow), for audits
+     * that need addresses, not contents.
+     */
+    public void forEachChunk(java.util.function.Consumer<MemorySegment> action) {
+        for (MemorySegment chunk : chunks) {
+            if (chunk != null) {
+                action.accept(chunk);
+            }
+        }
+        for (MemorySegment chunk : overflowChunks) {
+            if (chunk != null) {
+                action.accept(chunk);
+            }
+        }
     }
 
     public long bytesReserved() {

@@ -53,10 +53,29 @@ public interface Allocator {
 
     /**
      * The page size this allocator lays memory out against, used by the alignment audit in
-     * {@link io.tophash.MapStats}. Defaults to {@value Allocators#DEFAULT_PAGE_SIZE}.
+     * {@link io.tophash.MapStats}. Defaults to the system's base page size
+     * ({@link Allocators#systemPageSize()}).
      */
     default long pageSize() {
-        return Allocators.DEFAULT_PAGE_SIZE;
+        return Allocators.systemPageSize();
+    }
+
+    /**
+     * The huge-page size this allocator asks the kernel to back its memory with, or 0 if it does
+     * not ask (the default). Asking is not getting: {@link io.tophash.MapStats#hugePageBytes()}
+     * reads back what the kernel did.
+     */
+    default long hugePageSize() {
+        return 0;
+    }
+
+    /**
+     * The smallest allocation that gets this allocator's full benefit, or 0 for no preference
+     * (the default). Maps make their bucket chunks at least this large: a huge-page allocator
+     * returns one huge page, since a smaller chunk could never be backed by one.
+     */
+    default long preferredChunkBytes() {
+        return 0;
     }
 
     /** A short name for reports and benchmark tables, e.g. {@code cacheLineAligned}. */

@@ -1,5 +1,7 @@
 package io.tophash.memory;
 
+import io.tophash.internal.SystemPages;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -20,8 +22,11 @@ public final class Allocators {
     /** The cache line this library lays buckets out against: 64 bytes on x86-64 and most ARM64. */
     public static final long CACHE_LINE_LENGTH = 64;
 
-    /** The base page size assumed unless told otherwise: 4 KiB (x86-64, most ARM64 kernels). */
-    public static final long DEFAULT_PAGE_SIZE = 4096;
+    /**
+     * The base page size assumed where the system cannot be asked (see {@link #systemPageSize()}):
+     * 4 KiB, as on x86-64 and most ARM64 kernels.
+     */
+    public static final long DEFAULT_PAGE_SIZE = SystemPages.FALLBACK_PAGE_SIZE;
 
     private Allocators() {
     }
@@ -31,12 +36,64 @@ public final class Allocators {
      * larger). The default allocator.
      */
     public static Allocator cacheLineAligned() {
-        return new ArenaAllocator("cacheLineAligned", CACHE_LINE_LENGTH, 0, DEFAULT_PAGE_SIZE);
+        return new ArenaAllocator("cacheLineAligned", CACHE_LINE_LENGTH, 0, systemPageSize());
     }
 
-    /** Every allocation starts on a 4 KiB page boundary. */
+    /** Every allocation starts on a boundary of the system's base page size ({@link #systemPageSize()}). */
     public static Allocator pageAligned() {
-        return pageAligned(DEFAULT_PAGE_SIZE);
+        return pageAligned(systemPageSize());
+    }
+
+    /**
+     * Memory on huge-page boundaries, advised onto transparent huge pages with
+     * {@code madvise(MADV_HUGEPAGE)}, so that a large map's buckets sit in a few huge pages and
+     * random lookups stop missing the TLB. Each allocation is its own anonymous {@code mmap},
+     * unmapped on release; maps built on this allocator use bucket chunks of at least one huge
+     * page ({@link Allocator#preferredChunkBytes()}), so a map smaller than a huge page gains
+     * nothing.
+     *
+     * <p>Needs native access to call {@code mmap}/{@code madvise}: run with
+     * {@code --enable-native-access=io.tophash} on the module path or
+     * {@code --enable-native-access=ALL-UNNAMED} on the class path. Without the flag it still works,
+     * but the JDK prints a warning about a restricted method the first time; with
+     * {@code --illegal-native-access=deny} it falls back.
+     *
+     * <p>Falls back to {@link #pageAligned()} where huge pages cannot be asked for: not Linux on
+     * x86-64 or ARM64, transparent huge pages {@code never} or absent, native access denied, or
+     * {@code madvise} refused. It says so once per reason through {@link System.Logger} (logger
+     * {@code io.tophash.memory}, level WARNING), and the map keeps working.
+     * {@link io.tophash.MapStats#hugePageBytes()} tells whether huge pages are in effect, read back
+     * from {@code /proc/self/smaps}. With the kernel's THP mode {@code madvise} (the common
+     * default) only advised memory gets huge pages; with {@code always} every large mapping may.
+     */
+    public static Allocator hugePages() {
+        return new HugePageAllocator();
+    }
+
+    /**
+     * The base page size of this system: {@code getpagesize()} when this module has native
+     * access, else the kernel's {@code AT_PAGESZ} from {@code /proc/self/auxv} on Linux, else the
+     * system property {@code io.tophash.pageSize}, else {@value #DEFAULT_PAGE_SIZE}.
+     */
+    public static long systemPageSize() {
+        return SystemPages.basePageSize();
+    }
+
+    /**
+     * The transparent huge-page size from {@code /sys/kernel/mm/transparent_hugepage/hpage_pmd_size}
+     * (2 MiB on x86-64; 2 MiB, 32 MiB or 512 MiB on ARM64 with 4, 16 or 64 KiB base pages), or 0
+     * if the kernel offers none.
+     */
+    public static long systemHugePageSize() {
+        return SystemPages.hugePageSize();
+    }
+
+    /**
+     * The kernel's transparent-huge-page mode ({@code always}, {@code madvise}, {@code never}), or
+     * {@code unsupported}.
+     */
+    public static String transparentHugePageMode() {
+        return SystemPages.transparentHugePageMode();
     }
 
     /**
@@ -70,7 +127,7 @@ public final class Allocators {
         if (offsetBytes < 0 || offsetBytes > DEFAULT_PAGE_SIZE) {
             throw new IllegalArgumentException("offsetBytes must be in [0, 4096], got " + offsetBytes);
         }
-        return new ArenaAllocator("naive(" + offsetBytes + ")", 1, offsetBytes, DEFAULT_PAGE_SIZE);
+        return new ArenaAllocator("naive(" + offsetBytes + ")", 1, offsetBytes, systemPageSize());
     }
 
     /** An allocator built on one shared {@link Arena} per allocation. */

@@ -1,0 +1,210 @@
+package io.tophash.memory;
+
+import io.tophash.internal.NativeMemory;
+import io.tophash.internal.SystemPages;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * {@link Allocators#hugePages()}: memory mapped on huge-page boundaries and advised onto
+ * transparent huge pages.
+ *
+ * <p>Implementation notes. Each allocation is its own anonymous {@code mmap}: the allocator maps
+ * {@code length + hugePageSize} bytes, unmaps the head and tail so that what remains starts on a
+ * huge-page boundary, and calls {@code madvise(MADV_HUGEPAGE)} on it. The kernel backs every
+ * whole, aligned huge page of the range with one huge page when it faults it in (so a chunk of
+ * 2.25 MiB gets one 2 MiB page and 64 base pages); requests smaller than one huge page are mapped
+ * but not advised, since they cannot hold one. Memory is zero-filled by the kernel and not
+ * resident until touched: allocating is cheap, the first write to each huge page pays its fault
+ * (zeroing 2 MiB). The mapping is wrapped in its own shared {@link Arena} whose cleanup unmaps
+ * it, so release returns the memory to the system at once and later accesses throw
+ * {@link IllegalStateException}.
+ *
+ * <p>Falls back to {@link Allocators#pageAligned()} when huge pages cannot be asked for (not
+ * Linux on x86-64/ARM64, transparent huge pages {@code never} or absent, native access denied, or
+ * {@code madvise} refused), saying why once per reason through {@link System.Logger}. Whether
+ * huge pages are in effect is read back from {@code /proc/self/smaps} by
+ * {@link io.tophash.MapStats}, never assumed from a successful call.
+ *
+ * <p>Thread-safe.
+ */
+final class HugePageAllocator implements Allocator {
+
+    /** Where fallbacks are reported; a test swaps it to listen. */
+    static volatile System.Logger log = System.getLogger("io.tophash.memory");
+    private static final Set<String> REASONS_LOGGED = ConcurrentHashMap.newKeySet();
+
+    private final NativeMemory os;
+    private final long hugePageSize;
+    private final long basePageSize;
+    /** Non-null once huge pages are known to be unavailable; every allocation then goes here. */
+    private volatile Allocator fallback;
+    private volatile String fallbackReason;
+    private final AtomicLong bytesInUse = new AtomicLong();
+    /** Live mappings by address; guarded by itself. Touched once per chunk. */
+    private final Map<Long, Arena> arenas = new HashMap<>();
+
+    HugePageAllocator() {
+        this(SystemPages.hugePageSize(), SystemPages.transparentHugePageMode(), NativeMemory::load);
+    }
+
+    /** For tests: the system facts and the native calls, given. */
+    HugePageAllocator(long systemHugePageSize, String thpMode, Supplier<NativeMemory> linker) {
+        this.basePageSize = SystemPages.basePageSize();
+        NativeMemory linked = null;
+        String reason = null;
+        if (systemHugePageSize <= 0 || thpMode.equals("unsupported")) {
+            reason = "this system has no transparent huge pages (/sys/kernel/mm/transparent_hugepage missing)";
+        } else if (thpMode.equals("never")) {
+            reason = "transparent huge pages are disabled (/sys/kernel/mm/transparent_hugepage/enabled is [never])";
+        } else {
+            try {
+                linked = linker.get();
+            } catch (UnsupportedOperationException e) {
+                reason = e.getMessage();
+            }
+        }
+        this.os = linked;
+        this.hugePageSize = reason == null ? systemHugePageSize : 0;
+        if (reason != null) {
+            fallBack(reason);
+        }
+    }
+
+    private void fallBack(String reason) {
+        fallback = Allocators.pageAligned(basePageSize);
+        fallbackReason = reason;
+        if (REASONS_LOGGED.add(reason)) {
+            log.log(System.Logger.Level.WARNING, "tophash hugePages(): falling back to page-aligned memory with "
+                    + basePageSize + "-byte pages: " + reason);
+        }
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize <= 0) {
+            throw new IllegalArgumentException("byteSize must be positive, got " + byteSize);
+        }
+        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("byteAlignment must be a power of two, got " + byteAlignment);
+        }
+        Allocator other = fallback;
+        if (other != null) {
+            return other.allocate(byteSize, byteAlignment);
+        }
+        if (byteAlignment > hugePageSize || byteSize > Long.MAX_VALUE / 2 - 2 * hugePageSize) {
+            throw new OutOfMemoryError("hugePages: cannot map " + byteSize + " bytes aligned to " + byteAlignment);
+        }
+        long length = roundUp(byteSize, basePageSize);
+        long address = length >= hugePageSize ? mapAligned(length) : os.mapAnonymous(length);
+        if (length >= hugePageSize) {
+            String error = os.adviseHugePages(address, length);
+            if (error != null) {
+                // The mapping is still good memory: keep it, stop asking for huge pages.
+                fallBack("madvise(MADV_HUGEPAGE) failed: " + error);
+            }
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
+        try {
+            segment = MemorySegment.ofAddress(address)
+                    .reinterpret(byteSize, arena, ignored -> os.unmap(address, length));
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            os.unmap(address, length);
+            throw e;
+        }
+        synchronized (arenas) {
+            arenas.put(address, arena);
+        }
+        bytesInUse.addAndGet(byteSize);
+        return segment;
+    }
+
+    /** Maps {@code length} bytes starting on a huge-page boundary: over-map, then trim both ends. */
+    private long mapAligned(long length) {
+        long reserved = length + hugePageSize;
+        long raw = os.mapAnonymous(reserved);
+        long aligned = roundUp(raw, hugePageSize);
+        long head = aligned - raw;
+        long tail = reserved - head - length;
+        try {
+            os.unmap(raw, head);
+            os.unmap(aligned + length, tail);
+        } catch (RuntimeException e) {
+            // trimming splits a mapping, which fails at vm.max_map_count: give all of it back
+            os.unmap(raw, reserved);
+            throw new OutOfMemoryError("hugePages: cannot trim a mapping of " + reserved + " bytes: " + e.getMessage());
+        }
+        return aligned;
+    }
+
+    @Override
+    public void release(MemorySegment segment) {
+        Arena arena;
+        synchronized (arenas) {
+            arena = arenas.remove(segment.address());
+        }
+        if (arena == null) {
+            Allocator other = fallback;
+            if (other != null) {
+                other.release(segment);
+                return;
+            }
+            throw new IllegalArgumentException("segment at 0x" + Long.toHexString(segment.address())
+                    + " was not allocated by " + name() + " or was already released");
+        }
+        bytesInUse.addAndGet(-segment.byteSize());
+        arena.close();
+    }
+
+    @Override
+    public long bytesInUse() {
+        Allocator other = fallback;
+        return bytesInUse.get() + (other == null ? 0 : other.bytesInUse());
+    }
+
+    @Override
+    public long pageSize() {
+        return basePageSize;
+    }
+
+    /** The huge-page size memory is advised onto; 0 once fallen back. */
+    @Override
+    public long hugePageSize() {
+        return fallback == null ? hugePageSize : 0;
+    }
+
+    /** One huge page: a chunk smaller than that could never be backed by one. */
+    @Override
+    public long preferredChunkBytes() {
+        return fallback == null ? hugePageSize : 0;
+    }
+
+    /** Why this allocator serves page-aligned memory instead, or null if it does not. */
+    String fallbackReason() {
+        return fallbackReason;
+    }
+
+    @Override
+    public String name() {
+        Allocator other = fallback;
+        return other == null ? "hugePages(" + hugePageSize + ")" : "hugePages->" + other.name();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    private static long roundUp(long value, long power) {
+        return (value + power - 1) & -power;
+    }
+}
