@@ -11,6 +11,7 @@ import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -63,6 +64,9 @@ public final class LongLongMap implements AutoCloseable {
     private static final int CLOSED = 2;
 
     private final Allocator allocator;
+    /** Chunks evacuation no longer needs, released one per write ({@link #retire}). */
+    private final ArrayDeque<MemorySegment> retired = new ArrayDeque<>();
+    private long retiredBytes;
     private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
@@ -422,7 +426,7 @@ public final class LongLongMap implements AutoCloseable {
         AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize(), hugePageSize);
         return new MapStats(size, t.bucketCount, t.overflowBucketsInUse(), old != null,
                 old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
-                t.bytesReserved() + (old == null ? 0 : old.bytesReserved()),
+                t.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + retiredBytes,
                 format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
                 audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
                 audit.crossingPage(), hugePageSize, hugeRequested,
@@ -561,6 +565,9 @@ public final class LongLongMap implements AutoCloseable {
         beginWrite();
         try {
             long h = Hashing.hash(key, seed);
+            if (!retired.isEmpty()) {
+                releaseOneRetired();
+            }
             if (oldTable != null) {
                 try {
                     growWork(h);
@@ -622,6 +629,7 @@ public final class LongLongMap implements AutoCloseable {
                 oldTable.releaseAll();
                 oldTable = null;
             }
+            releaseAllRetired();
             for (int c = 0; c < t.chunkCount(); c++) {
                 RawMemory.zero(t.chunks[c]);
             }
@@ -651,8 +659,12 @@ public final class LongLongMap implements AutoCloseable {
         try {
             t.releaseAll();
         } finally {
-            if (old != null) {
-                old.releaseAll();
+            try {
+                if (old != null) {
+                    old.releaseAll();
+                }
+            } finally {
+                releaseAllRetired();
             }
         }
     }
@@ -710,6 +722,9 @@ public final class LongLongMap implements AutoCloseable {
      */
     private long locateOrPrepareInsert(long key, long h) {
         Throwable growthFailure = null;
+        if (!retired.isEmpty()) {
+            releaseOneRetired();
+        }
         if (oldTable != null) {
             try {
                 growWork(h);
@@ -995,12 +1010,49 @@ public final class LongLongMap implements AutoCloseable {
                 && RawMemory.getLong(old.chunkOf(nevacuate), old.offsetOf(nevacuate)) == Tophash.EVACUATED_WORD) {
             nevacuate++;
             if ((nevacuate & old.chunkMask) == 0) {
-                old.releaseChunk((int) ((nevacuate - 1) >>> old.chunkShift));
+                retire(old.detachChunk((int) ((nevacuate - 1) >>> old.chunkShift)));
             }
         }
         if (nevacuate == old.bucketCount) {
             oldTable = null;
-            old.releaseAll();
+            old.detachAll(this::retire);
+        }
+    }
+
+    /**
+     * Queues memory the map no longer uses, to be released one chunk per later write. Releasing
+     * a chunk closes its shared arena, a handshake with every thread that costs about 100 us
+     * (milliseconds when a thread is slow to answer); a growth ends with all of the old table's
+     * overflow chunks at once, so releasing them in the same put would make it the slowest put of
+     * the growth.
+     */
+    private void retire(MemorySegment chunk) {
+        if (chunk != null) {
+            retired.addLast(chunk);
+            retiredBytes += chunk.byteSize();
+        }
+    }
+
+    /** Releases the oldest retired chunk, if any: at most one per write. */
+    private void releaseOneRetired() {
+        MemorySegment chunk = retired.pollFirst();
+        if (chunk != null) {
+            retiredBytes -= chunk.byteSize();
+            allocator.release(chunk);
+        }
+    }
+
+    private void releaseAllRetired() {
+        RuntimeException failure = null;
+        while (!retired.isEmpty()) {
+            try {
+                releaseOneRetired();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -124,6 +124,38 @@ public final class BucketTable {
         }
     }
 
+    /**
+     * Takes chunk {@code c} out of this table without releasing it, for the caller to release
+     * later; null if it is not allocated.
+     */
+    public MemorySegment detachChunk(int c) {
+        MemorySegment chunk = chunks[c];
+        if (chunk != null) {
+            chunks[c] = null;
+            liveChunks--;
+        }
+        return chunk;
+    }
+
+    /** Takes every chunk (primary and overflow) out of this table, handing each to {@code sink}. */
+    public void detachAll(java.util.function.Consumer<MemorySegment> sink) {
+        for (int c = 0; c < chunks.length; c++) {
+            MemorySegment chunk = detachChunk(c);
+            if (chunk != null) {
+                sink.accept(chunk);
+            }
+        }
+        for (int c = 0; c < overflowChunks.length; c++) {
+            MemorySegment chunk = overflowChunks[c];
+            if (chunk != null) {
+                overflowChunks[c] = null;
+                sink.accept(chunk);
+            }
+        }
+        overflowCapacity = 0;
+        overflowNext = 1;
+    }
+
     public void releaseChunk(int c) {
         MemorySegment chunk = chunks[c];
         if (chunk != null) {

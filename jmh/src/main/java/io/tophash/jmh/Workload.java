@@ -7,6 +7,8 @@ final class Workload {
 
     /** A map that stays in cache (hundreds of KB), and one far larger than any last-level cache. */
     static final String SMALL = "10000";
+    /** A map larger than this VM's last-level cache but within reach of a 2 MiB-page TLB. */
+    static final String MEDIUM = "1000000";
     static final String LARGE = "10000000";
 
     /**
@@ -19,6 +21,69 @@ final class Workload {
     static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
     static final String HEAP_MIN = "-Xms2g";
     static final String HEAP_MAX = "-Xmx2g";
+    /**
+     * Growing maps hold the old and the new table at once, and {@link GrowthBenchmark} keeps an
+     * 80 MB array of latencies next to the keys: HashMap at 10M needs more than 2 GB.
+     */
+    static final String GROWTH_HEAP_MIN = "-Xms4g";
+    static final String GROWTH_HEAP_MAX = "-Xmx4g";
+    /** On-heap peers on transparent huge pages (THP mode madvise or always): separates page size from layout. */
+    static final String THP_HEAP = "-XX:+UseTransparentHugePages";
+
+    /*
+     * Chronicle Map (2026.1) on JDK 25. The first three are the least set with which a 1M-entry
+     * in-memory map is created, filled, read and closed: each was found needed by dropping it
+     * alone, and the failure it then gives is quoted. Every fork of every benchmark gets them
+     * (@Fork's jvmArgsAppend takes no array constant, hence the names one by one): they open
+     * JDK internals to reflection and change no code path or JIT decision of the other maps.
+     */
+
+    /**
+     * chronicle-values generates its value classes as Java source and compiles them at run time
+     * with the JDK's javac, through a file manager that calls {@code JavacFileManager} by
+     * reflection. Without it: {@code InaccessibleObjectException: Unable to make public
+     * java.lang.Iterable com.sun.tools.javac.file.JavacFileManager.listLocationsForModules(...)
+     * accessible: module jdk.compiler does not "exports com.sun.tools.javac.file" to unnamed
+     * module}. A runtime without the jdk.compiler module (a JRE, a jlink image) cannot run it.
+     */
+    static final String CHRONICLE_EXPORT_JAVAC_FILE = "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED";
+
+    /**
+     * Its run-time compiler defines the compiled classes with the protected
+     * {@code ClassLoader.defineClass}, made accessible by reflection. Without it:
+     * {@code ExceptionInInitializerError} in {@code net.openhft.compiler.CompilerUtils}, caused by
+     * {@code InaccessibleObjectException: Unable to make protected final java.lang.Class
+     * java.lang.ClassLoader.defineClass(...) accessible: module java.base does not "opens
+     * java.lang" to unnamed module}.
+     */
+    static final String CHRONICLE_OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
+    /**
+     * chronicle-core makes fields accessible through a method handle on the private
+     * {@code AccessibleObject.setAccessible0}, even fields of Chronicle's own classes. Without it
+     * that quietly does nothing and map creation fails with {@code AssertionError:
+     * IllegalAccessException: class net.openhft.chronicle.core.Jvm cannot access a member of
+     * class net.openhft.chronicle.map.ChronicleMapBuilder with modifiers "private"}.
+     */
+    static final String CHRONICLE_OPEN_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+
+    /**
+     * Not needed on JDK 25: jffi, which Chronicle's posix module loads, calls the restricted
+     * {@code System.load}, which JDK 25 allows with a warning and a later JDK will refuse. This
+     * flag allows it and silences the warning.
+     */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * Not needed while the build leaves out chronicle-analytics (the parent pom excludes it):
+     * with that jar on the class path, Chronicle sends usage events to Google Analytics unless
+     * this property is set.
+     */
+    static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
+
+    /** Everything Chronicle Map needs in its JVM, in one array for an OptionsBuilder or a test. */
+    static final String[] CHRONICLE_FLAGS = {CHRONICLE_EXPORT_JAVAC_FILE, CHRONICLE_OPEN_LANG,
+            CHRONICLE_OPEN_REFLECT, NATIVE_ACCESS, CHRONICLE_NO_ANALYTICS};
 
     private static final long KEY_SEED = 0x7A5E_11AB_2024_0001L;
 
