@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The map contract with the {@code cacheLineAligned} allocator, for every padding. Buckets placed on 64-byte lines. */
 @ParameterizedClass(name = "cacheLineAligned, {0}")
 @EnumSource(BucketPadding.class)
-class CacheLineAlignedLongLongMapTest extends AbstractLongLongMapContract {
+class CacheLineAlignedLongLongMapTest extends AbstractSingleThreadedContract {
 
     @Parameter
     BucketPadding padding;

@@ -43,7 +43,7 @@ class FailureAtomicityTest {
             }
             long failedKey = key - 1;
             assertFalse(map.containsKey(failedKey), "the failed put must not have inserted");
-            AbstractLongLongMapContract.assertContentsEqual(expected, map);
+            AbstractSingleThreadedContract.assertContentsEqual(expected, map);
             assertTrue(map.stats().bucketCount() >= buckets);
             assertThrows(OutOfMemoryError.class, () -> map.put(failedKey, 1), "retrying still needs the memory");
 
@@ -54,7 +54,7 @@ class FailureAtomicityTest {
             expected.remove(6L);
             assertEquals(7 + 1, map.addAndGet(7, 1));
             expected.put(7L, 8L);
-            AbstractLongLongMapContract.assertContentsEqual(expected, map);
+            AbstractSingleThreadedContract.assertContentsEqual(expected, map);
 
             // Memory comes back: the growth resumes and completes.
             allocator.refusing = false;
@@ -62,7 +62,7 @@ class FailureAtomicityTest {
                 map.put(k, k);
                 expected.put(k, k);
             }
-            AbstractLongLongMapContract.assertContentsEqual(expected, map);
+            AbstractSingleThreadedContract.assertContentsEqual(expected, map);
         }
         assertEquals(0, allocator.bytesInUse());
     }
@@ -96,14 +96,14 @@ class FailureAtomicityTest {
             }
             assertTrue(failures > 0, "some inserts must have needed memory");
             assertTrue(map.growing(), "growth stalls while memory is refused");
-            AbstractLongLongMapContract.assertContentsEqual(expected, map);
+            AbstractSingleThreadedContract.assertContentsEqual(expected, map);
             allocator.refusing = false;
             while (map.growing()) {
                 map.put(key, key);
                 expected.put(key, key);
                 key++;
             }
-            AbstractLongLongMapContract.assertContentsEqual(expected, map);
+            AbstractSingleThreadedContract.assertContentsEqual(expected, map);
         }
         assertEquals(0, allocator.bytesInUse());
     }

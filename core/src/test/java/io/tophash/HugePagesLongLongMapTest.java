@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The map contract with the {@code pageAligned} allocator, for every padding. Buckets placed on 4 KiB pages. */
 @ParameterizedClass(name = "hugePages, {0}")
 @EnumSource(BucketPadding.class)
-class HugePagesLongLongMapTest extends AbstractLongLongMapContract {
+class HugePagesLongLongMapTest extends AbstractSingleThreadedContract {
 
     @Parameter
     BucketPadding padding;

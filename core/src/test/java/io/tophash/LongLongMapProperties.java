@@ -57,7 +57,7 @@ class LongLongMapProperties {
                         model.clear();
                         map.clear();
                     }
-                    case FOR_EACH -> assertEquals(model, AbstractLongLongMapContract.contents(map), where);
+                    case FOR_EACH -> assertEquals(model, AbstractSingleThreadedContract.contents(map), where);
                     case CURSOR_SWEEP -> {
                         // Remove the entries whose value has the op's low bits; bump the rest.
                         long bits = op.value() & 15;
@@ -75,7 +75,7 @@ class LongLongMapProperties {
                 }
                 assertEquals(model.size(), map.size(), where);
             }
-            assertEquals(model, AbstractLongLongMapContract.contents(map));
+            assertEquals(model, AbstractSingleThreadedContract.contents(map));
             // Shows in the test report that the sequences really cross growths.
             Statistics.label("ops").collect(ops.size() / 1000 + "k");
             Statistics.label("final size").collect(model.size() / 100 * 100);

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The map contract with the {@code naive(3)} allocator, for every padding. The pathological case: every 8-byte word misaligned. */
 @ParameterizedClass(name = "naive(3), {0}")
 @EnumSource(BucketPadding.class)
-class Naive3LongLongMapTest extends AbstractLongLongMapContract {
+class Naive3LongLongMapTest extends AbstractSingleThreadedContract {
 
     @Parameter
     BucketPadding padding;

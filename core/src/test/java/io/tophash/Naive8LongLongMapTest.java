@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The map contract with the {@code naive(8)} allocator, for every padding. Lines and pages straddled, 8-byte words still aligned. */
 @ParameterizedClass(name = "naive(8), {0}")
 @EnumSource(BucketPadding.class)
-class Naive8LongLongMapTest extends AbstractLongLongMapContract {
+class Naive8LongLongMapTest extends AbstractSingleThreadedContract {
 
     @Parameter
     BucketPadding padding;

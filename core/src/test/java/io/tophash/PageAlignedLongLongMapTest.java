@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The map contract with the {@code pageAligned} allocator, for every padding. Buckets placed on 4 KiB pages. */
 @ParameterizedClass(name = "pageAligned, {0}")
 @EnumSource(BucketPadding.class)
-class PageAlignedLongLongMapTest extends AbstractLongLongMapContract {
+class PageAlignedLongLongMapTest extends AbstractSingleThreadedContract {
 
     @Parameter
     BucketPadding padding;

@@ -37,6 +37,8 @@ public final class BucketTable {
     public final int overflowShift;
     public final long overflowMask;
     public MemorySegment[] overflowChunks = new MemorySegment[0];
+    /** The table this one is being (or was) evacuated into; set once, when its growth starts (concurrent map). */
+    public volatile BucketTable grownInto;
 
     private final Allocator allocator;
     private final long alignment;

@@ -2,6 +2,7 @@ package io.tophash.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -16,7 +17,49 @@ public final class RawMemory {
     static final ValueLayout.OfLong WORD =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Little-endian 8-byte word that must be naturally aligned: the only layout used for opaque,
+     * acquire/release and CAS accesses. FFM throws {@link IllegalArgumentException} for a
+     * misaligned offset rather than issue a misaligned atomic, so maps that use it check the
+     * alignment of their memory when they get it.
+     */
+    static final VarHandle ATOMIC_WORD =
+            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+
     private RawMemory() {
+    }
+
+    /** Acquire load of an aligned word: later reads cannot move before it. */
+    public static long getLongAcquire(MemorySegment segment, long offset) {
+        return (long) ATOMIC_WORD.getAcquire(segment, offset);
+    }
+
+    /** Opaque load of an aligned word: atomic and coherent, no ordering of other accesses. */
+    public static long getLongOpaque(MemorySegment segment, long offset) {
+        return (long) ATOMIC_WORD.getOpaque(segment, offset);
+    }
+
+    /** Release store to an aligned word: earlier reads and writes cannot move after it. */
+    public static void setLongRelease(MemorySegment segment, long offset, long value) {
+        ATOMIC_WORD.setRelease(segment, offset, value);
+    }
+
+    /** Opaque store to an aligned word. */
+    public static void setLongOpaque(MemorySegment segment, long offset, long value) {
+        ATOMIC_WORD.setOpaque(segment, offset, value);
+    }
+
+    /** Volatile compare-and-set of an aligned word. */
+    public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long value) {
+        return ATOMIC_WORD.compareAndSet(segment, offset, expected, value);
+    }
+
+    /**
+     * Orders the plain reads before it ahead of the reads after it: the seqlock validation fence
+     * ({@code StampedLock.validate} uses the same).
+     */
+    public static void loadFence() {
+        VarHandle.acquireFence();
     }
 
     public static long getLong(MemorySegment segment, long offset) {

@@ -213,7 +213,7 @@ public final class HugePageReport {
         double vsDefault = tophashHuge.getAsDouble() / peer.getAsDouble();
         double vsThp = tophashHuge.getAsDouble() / peerThp.getAsDouble();
         return String.format(Locale.ROOT, """
-                        getHitBenchmark at %s, best of each group:
+                        getHit at %s, best of each group:
                         - tophash on huge pages %.1f ns, on base pages %.1f ns (huge/base %.2fx)
                         - best on-heap peer, default heap %.1f ns; with %s %.1f ns
                         - target 1: tophash huge <= 0.8x best peer on the default heap: %.2fx, %s
@@ -230,7 +230,7 @@ public final class HugePageReport {
     private static OptionalDouble best(List<ReportTable.Measurement> measurements, long size,
                                        java.util.function.Predicate<ReportTable.Measurement> which) {
         return measurements.stream()
-                .filter(m -> m.benchmark().equals("GetHitBenchmark") && m.size() == size)
+                .filter(m -> m.benchmark().equals("getHit") && m.size() == size)
                 .filter(which)
                 .mapToDouble(ReportTable.Measurement::nsPerOp).min();
     }

@@ -53,7 +53,7 @@ public enum Impl {
     CHRONICLE_MAP(BenchMap.Chronicle::new);
 
     /** Hash seed of every tophash map, so that runs place the same keys in the same buckets. */
-    private static final long HASH_SEED = 0x5EED_7A5E_0000_0001L;
+    static final long HASH_SEED = 0x5EED_7A5E_0000_0001L;
 
     private final Supplier<Allocator> allocator;
     private final BucketPadding padding;

@@ -1,0 +1,1104 @@
+package io.tophash;
+
+import io.tophash.internal.AlignmentAudit;
+import io.tophash.internal.BucketFormat;
+import io.tophash.internal.BucketTable;
+import io.tophash.internal.Hashing;
+import io.tophash.internal.RawMemory;
+import io.tophash.internal.SystemPages;
+import io.tophash.internal.Tophash;
+import io.tophash.memory.Allocator;
+import io.tophash.memory.Allocators;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An off-heap {@code long -> long} hash map for any number of threads, with the buckets of
+ * {@link LongLongMap}.
+ *
+ * <h2>Implementation notes</h2>
+ * <p><b>One lock word per bucket.</b> The 8-byte overflow link of each primary bucket doubles as
+ * its seqlock: the low 32 bits link the first overflow bucket, the high 32 bits are a version that
+ * is odd while a writer holds the bucket (and the overflow chain hanging from it). Writers take a
+ * bucket with one CAS, change it with plain writes and release it with a release store; writers
+ * of different buckets never touch the same word. Readers write nothing: they load the word with
+ * acquire, read the chain, fence, and check that the word is unchanged, retrying otherwise (the
+ * protocol is written down in {@code io.tophash.internal}'s package documentation). The word is
+ * accessed atomically, so it must be naturally aligned: every chunk is checked when allocated,
+ * and an allocator that cannot give 8-byte alignment ({@code naive(3)}) is refused by
+ * {@link Builder#build()}.
+ *
+ * <p><b>Growth</b> is Go's, made concurrent. When an insert finds the map at 13/16 of its slots,
+ * a new table of twice the buckets is installed next to the old one (no memory yet). Every later
+ * write first evacuates, under the old bucket's lock, the old bucket its key maps to, then claims
+ * the next old bucket nobody has claimed and evacuates that too; evacuation copies the chain into
+ * the two new buckets it splits into, allocating their chunks if needed, and marks the old bucket
+ * evacuated before releasing its lock. A key is therefore in the old bucket until the instant the
+ * old bucket's lock is released evacuated, and in the new table after; readers that see an
+ * evacuated old bucket read the new one, so no key is ever missing or seen twice. Nothing copies
+ * the whole table. The writer that evacuates the last old bucket installs the new table alone;
+ * the old table's chunks are queued and released one per later write (closing a chunk's shared
+ * arena is a handshake with every thread). A reader still inside a released chunk gets an
+ * {@link IllegalStateException} from FFM and simply retries. No same-size (compacting) growth:
+ * removed slots are reused by later inserts into the same chain.
+ *
+ * <p><b>Failure atomicity.</b> Evacuation allocates what it needs (both destination chunks and
+ * every overflow bucket) before it writes; an insert allocates its overflow bucket before it
+ * writes. An allocator that throws leaves every entry where it was and the exception reaches the
+ * caller of the write that needed the memory.
+ *
+ * <p><b>close()</b> takes the allocation lock, marks the map closed and releases every chunk once.
+ * Operations running in other threads then fail with {@link IllegalStateException}, from the
+ * closed check or from FFM's closed arenas; none can crash the JVM.
+ *
+ * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
+ * operations are linearizable; {@link #size()} and {@link #forEach} are not (see each).
+ */
+public final class ConcurrentLongLongMap implements AutoCloseable {
+
+    private static final long LINK_MASK = 0xFFFF_FFFFL;
+    /** One step of the version in the high half of the link word; its lowest bit means "locked". */
+    private static final long VERSION_STEP = 1L << 32;
+    private static final long LOCKED = VERSION_STEP;
+    /** Overflow bucket numbers must fit the link word's low half. */
+    private static final long MAX_OVERFLOW_INDEX = LINK_MASK;
+    /** Retries after exceptions while the map is open, before one is taken for a bug and rethrown. */
+    private static final int MAX_FAULT_RETRIES = 1_000;
+
+    private static final int PUT = 0;
+    private static final int PUT_IF_ABSENT = 1;
+    private static final int REMOVE = 2;
+    private static final int REMOVE_IF = 3;
+    private static final int REPLACE_IF = 4;
+    private static final int ADD = 5;
+
+    /** The current table and, while growing, the growth; replaced as a whole. */
+    private record Tables(BucketTable table, Growth growth) {
+    }
+
+    /** One doubling in progress: which old buckets are claimed and how many are done. */
+    private static final class Growth {
+        final BucketTable old;
+        final BucketTable next;
+        final AtomicLong claimed = new AtomicLong();
+        final AtomicLong done = new AtomicLong();
+        /** Claimed buckets whose evacuation failed (no memory): retried by later writes. */
+        final ConcurrentLinkedQueue<Long> failed = new ConcurrentLinkedQueue<>();
+
+        Growth(BucketTable old, BucketTable next) {
+            this.old = old;
+            this.next = next;
+        }
+    }
+
+    private final Allocator allocator;
+    private final BucketPadding padding;
+    private final BucketFormat format;
+    private final long seed;
+    private final long missingValue;
+    private final long chunkBytes;
+    private final int slots;
+    private final long tophashOffset;
+    private final long keysOffset;
+    private final long valuesOffset;
+    private final long linkOffset;
+    private final long slotMask;
+
+    /** Guards every allocation, every change of {@link #tables}, and close. Never held while waiting for a bucket. */
+    private final Object allocationLock = new Object();
+    private volatile Tables tables;
+    private volatile boolean closed;
+    private final LongAdder size = new LongAdder();
+    private final ConcurrentLinkedQueue<MemorySegment> retired = new ConcurrentLinkedQueue<>();
+
+    private ConcurrentLongLongMap(Builder b) {
+        this.allocator = b.allocator;
+        this.padding = b.padding;
+        this.format = b.padding.format();
+        this.seed = b.seedSet ? b.seed : Hashing.randomSeed();
+        this.missingValue = b.missingValue;
+        this.chunkBytes = b.chunkBytes;
+        this.slots = format.slots();
+        this.tophashOffset = format.tophashOffset();
+        this.keysOffset = format.keysOffset();
+        this.valuesOffset = format.valuesOffset();
+        this.linkOffset = format.overflowOffset();
+        this.slotMask = format.slotMask();
+        if (linkOffset % Long.BYTES != 0 || format.bucketLength() % Long.BYTES != 0) {
+            throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
+                    + linkOffset + ", not 8-byte aligned");
+        }
+        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(b.expectedSize), chunkBytes);
+        try {
+            for (int c = 0; c < initial.chunkCount(); c++) {
+                initial.ensureChunk(c);
+                requireAligned(initial.chunks[c]);
+            }
+        } catch (RuntimeException | Error e) {
+            initial.releaseAll();
+            throw e;
+        }
+        this.tables = new Tables(initial, null);
+    }
+
+    /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private int log2BucketsFor(long entries) {
+        int log2 = 0;
+        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && entries > slots && entries > format.maxEntries(1L << log2)) {
+            log2++;
+        }
+        return log2;
+    }
+
+    private void requireAligned(MemorySegment chunk) {
+        if (chunk.address() % Long.BYTES != 0) {
+            throw new IllegalArgumentException("ConcurrentLongLongMap needs 8-byte aligned memory for the atomic "
+                    + "link word of each bucket, but allocator " + allocator.name() + " returned address 0x"
+                    + Long.toHexString(chunk.address()) + ": on ARM64 a misaligned atomic access faults, on x86 it "
+                    + "is a split lock, and FFM refuses it (IllegalArgumentException). Use cacheLineAligned(), "
+                    + "pageAligned(), hugePages() or naive(8)");
+        }
+    }
+
+    // ------------------------------------------------------------------------------ reads
+
+    /**
+     * The value of {@code key}, or the map's missing value. Lock-free for readers: writes nothing,
+     * waits only while a writer holds the key's bucket. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long get(long key) {
+        return read(key, missingValue, false);
+    }
+
+    /**
+     * The value of {@code key}, or {@code defaultValue} if absent. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long getOrDefault(long key, long defaultValue) {
+        return read(key, defaultValue, false);
+    }
+
+    /**
+     * Whether {@code key} is present. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean containsKey(long key) {
+        return read(key, 0, true) != 0;
+    }
+
+    /**
+     * The optimistic read. Returns the value or {@code absent}; with {@code presence}, 1 or 0.
+     * During a growth it reads the key's old bucket unless that is evacuated, then the new one.
+     */
+    private long read(long key, long absent, boolean presence) {
+        long h = Hashing.hash(key, seed);
+        int faults = 0;
+        int spins = 0;
+        while (true) {
+            Tables ts = tables;
+            if (closed) {
+                throw closedException();
+            }
+            try {
+                Growth g = ts.growth;
+                if (g != null) {
+                    BucketTable old = g.old;
+                    long ob = h & old.bucketMask;
+                    MemorySegment os = old.chunkOf(ob);
+                    long oo = old.offsetOf(ob);
+                    long w = RawMemory.getLongAcquire(os, oo + linkOffset);
+                    if ((w & LOCKED) != 0) {
+                        backOff(++spins);
+                        continue;
+                    }
+                    if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
+                        long result = searchChain(old, os, oo, w, key, h, absent, presence);
+                        RawMemory.loadFence();
+                        if (RawMemory.getLongOpaque(os, oo + linkOffset) == w) {
+                            return result;
+                        }
+                        continue;
+                    }
+                    RawMemory.loadFence();
+                    if (RawMemory.getLongOpaque(os, oo + linkOffset) != w) {
+                        continue;
+                    }
+                }
+                BucketTable t = ts.table;
+                long b = h & t.bucketMask;
+                MemorySegment seg = t.chunkOf(b);
+                long off = t.offsetOf(b);
+                long w = RawMemory.getLongAcquire(seg, off + linkOffset);
+                if ((w & LOCKED) != 0) {
+                    backOff(++spins);
+                    continue;
+                }
+                if (RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD) {
+                    continue; // a newer growth moved it: read the tables again
+                }
+                long result = searchChain(t, seg, off, w, key, h, absent, presence);
+                RawMemory.loadFence();
+                if (RawMemory.getLongOpaque(seg, off + linkOffset) == w) {
+                    return result;
+                }
+            } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                // a torn read followed a stale link, or the chunk was released after a growth
+                if (closed) {
+                    throw closedException();
+                }
+                if (++faults > MAX_FAULT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Plain reads of one chain; the caller validates. Stops on a link that does not go forward (torn). */
+    private long searchChain(BucketTable t, MemorySegment seg, long off, long word, long key, long h,
+                             long absent, boolean presence) {
+        int top = Tophash.tophash(h);
+        long link = word & LINK_MASK;
+        long lastIndex = 0;
+        while (true) {
+            long tophashes = RawMemory.getLong(seg, off + tophashOffset);
+            long matches = Tophash.match(tophashes, top) & slotMask;
+            while (matches != 0) {
+                int i = Tophash.firstSlot(matches);
+                if (RawMemory.getLong(seg, off + keysOffset + ((long) i << 3)) == key) {
+                    return presence ? 1 : RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
+                }
+                matches &= matches - 1;
+            }
+            if ((Tophash.matchEmptyRest(tophashes) & slotMask) != 0 || link == 0 || link <= lastIndex) {
+                return presence ? 0 : absent;
+            }
+            lastIndex = link;
+            seg = t.overflowChunkOf(link);
+            off = t.overflowOffsetOf(link);
+            link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+        }
+    }
+
+    // ----------------------------------------------------------------------------- writes
+
+    /**
+     * Associates {@code value} with {@code key}. Linearizable. Any thread.
+     *
+     * @return the previous value, or the missing value if the key was absent
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     */
+    public long put(long key, long value) {
+        return write(key, PUT, value, 0);
+    }
+
+    /**
+     * Inserts {@code value} only if {@code key} is absent; atomic. Any thread.
+     *
+     * @return the present value, or the missing value if this call inserted
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     */
+    public long putIfAbsent(long key, long value) {
+        return write(key, PUT_IF_ABSENT, value, 0);
+    }
+
+    /**
+     * Removes {@code key}. Linearizable. Any thread.
+     *
+     * @return the removed value, or the missing value if absent
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if a growth step this write must make cannot get memory (map unchanged)
+     */
+    public long remove(long key) {
+        return write(key, REMOVE, 0, 0);
+    }
+
+    /**
+     * Removes {@code key} only if it maps to {@code expectedValue}; atomic. Any thread.
+     *
+     * @return whether it was removed
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean remove(long key, long expectedValue) {
+        return write(key, REMOVE_IF, expectedValue, 0) != 0;
+    }
+
+    /**
+     * Sets {@code key} to {@code newValue} only if it maps to {@code expectedValue}; atomic. Any thread.
+     *
+     * @return whether it was replaced
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean replace(long key, long expectedValue, long newValue) {
+        return write(key, REPLACE_IF, expectedValue, newValue) != 0;
+    }
+
+    /**
+     * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the
+     * sum; atomic, no increment is lost. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     */
+    public long addAndGet(long key, long delta) {
+        return write(key, ADD, delta, 0);
+    }
+
+    private long write(long key, int op, long arg, long arg2) {
+        long h = Hashing.hash(key, seed);
+        boolean mayInsert = op == PUT || op == PUT_IF_ABSENT || op == ADD;
+        int faults = 0;
+        releaseOneRetired();
+        while (true) {
+            Tables ts = tables;
+            if (closed) {
+                throw closedException();
+            }
+            try {
+                Growth g = ts.growth;
+                if (g != null) {
+                    evacuate(g, h & g.old.bucketMask);
+                    helpEvacuate(g);
+                } else if (mayInsert && size.sum() >= format.maxEntries(ts.table.bucketCount)) {
+                    startGrowth(ts);
+                    continue;
+                }
+                BucketTable t = ts.table;
+                long b = h & t.bucketMask;
+                MemorySegment seg = t.chunkOf(b);
+                if (seg == null) {
+                    continue;
+                }
+                long off = t.offsetOf(b);
+                long locked = lock(seg, off);
+                try {
+                    if (RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD) {
+                        continue; // evacuated by a newer growth since we read the tables
+                    }
+                    return apply(t, seg, off, key, h, op, arg, arg2);
+                } finally {
+                    unlock(seg, off);
+                }
+            } catch (IllegalStateException e) {
+                if (closed) {
+                    throw closedException();
+                }
+                if (++faults > MAX_FAULT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The write itself, with the home bucket locked. */
+    private long apply(BucketTable t, MemorySegment first, long firstOff, long key, long h, int op,
+                       long arg, long arg2) {
+        int top = Tophash.tophash(h);
+        MemorySegment seg = first;
+        long off = firstOff;
+        MemorySegment freeSeg = null;
+        long freeOff = 0;
+        int freeSlot = -1;
+        while (true) {
+            long tophashes = RawMemory.getLong(seg, off + tophashOffset);
+            long matches = Tophash.match(tophashes, top) & slotMask;
+            while (matches != 0) {
+                int i = Tophash.firstSlot(matches);
+                long keyOffset = off + keysOffset + ((long) i << 3);
+                if (RawMemory.getLong(seg, keyOffset) == key) {
+                    return applyToPresent(seg, off, i, op, arg, arg2);
+                }
+                matches &= matches - 1;
+            }
+            if (freeSlot < 0) {
+                long empty = Tophash.matchEmpty(tophashes) & slotMask;
+                if (empty != 0) {
+                    freeSeg = seg;
+                    freeOff = off;
+                    freeSlot = Tophash.firstSlot(empty);
+                }
+            }
+            long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+            if ((Tophash.matchEmptyRest(tophashes) & slotMask) != 0 || link == 0) {
+                break;
+            }
+            seg = t.overflowChunkOf(link);
+            off = t.overflowOffsetOf(link);
+        }
+        // absent
+        if (op == REMOVE) {
+            return missingValue;
+        }
+        if (op == REMOVE_IF || op == REPLACE_IF) {
+            return 0;
+        }
+        if (freeSlot < 0) {
+            long index = takeOverflowBucket(t);
+            freeSeg = t.overflowChunkOf(index);
+            freeOff = t.overflowOffsetOf(index);
+            freeSlot = 0;
+            writeEntry(freeSeg, freeOff, freeSlot, key, op == ADD ? arg : arg, top);
+            // link the new bucket from the chain's last one (the primary keeps its version bits)
+            long lastWord = RawMemory.getLong(seg, off + linkOffset);
+            RawMemory.setLongOpaque(seg, off + linkOffset, (lastWord & ~LINK_MASK) | index);
+        } else {
+            writeEntry(freeSeg, freeOff, freeSlot, key, arg, top);
+        }
+        size.increment();
+        return op == ADD ? arg : missingValue;
+    }
+
+    private long applyToPresent(MemorySegment seg, long off, int slot, int op, long arg, long arg2) {
+        long valueOffset = off + valuesOffset + ((long) slot << 3);
+        long current = RawMemory.getLong(seg, valueOffset);
+        switch (op) {
+            case PUT -> {
+                RawMemory.putLong(seg, valueOffset, arg);
+                return current;
+            }
+            case PUT_IF_ABSENT -> {
+                return current;
+            }
+            case REMOVE -> {
+                RawMemory.putByte(seg, off + tophashOffset + slot, Tophash.EMPTY_ONE);
+                size.decrement();
+                return current;
+            }
+            case REMOVE_IF -> {
+                if (current != arg) {
+                    return 0;
+                }
+                RawMemory.putByte(seg, off + tophashOffset + slot, Tophash.EMPTY_ONE);
+                size.decrement();
+                return 1;
+            }
+            case REPLACE_IF -> {
+                if (current != arg) {
+                    return 0;
+                }
+                RawMemory.putLong(seg, valueOffset, arg2);
+                return 1;
+            }
+            case ADD -> {
+                long sum = current + arg;
+                RawMemory.putLong(seg, valueOffset, sum);
+                return sum;
+            }
+            default -> throw new AssertionError(op);
+        }
+    }
+
+    private void writeEntry(MemorySegment seg, long off, int slot, long key, long value, int top) {
+        RawMemory.putLong(seg, off + keysOffset + ((long) slot << 3), key);
+        RawMemory.putLong(seg, off + valuesOffset + ((long) slot << 3), value);
+        RawMemory.putByte(seg, off + tophashOffset + slot, top);
+    }
+
+    /** Spins (then yields) until the bucket's link word is taken; returns the locked word. */
+    private long lock(MemorySegment seg, long off) {
+        for (int spins = 0; ; spins++) {
+            long w = RawMemory.getLongOpaque(seg, off + linkOffset);
+            if ((w & LOCKED) == 0 && RawMemory.compareAndSetLong(seg, off + linkOffset, w, w + VERSION_STEP)) {
+                return w + VERSION_STEP;
+            }
+            backOff(spins);
+        }
+    }
+
+    /** Publishes the bucket's changes and frees it: the next even version, same link. */
+    private void unlock(MemorySegment seg, long off) {
+        long w = RawMemory.getLong(seg, off + linkOffset);
+        RawMemory.setLongRelease(seg, off + linkOffset, w + VERSION_STEP);
+    }
+
+    // ----------------------------------------------------------------------------- growth
+
+    private void startGrowth(Tables seen) {
+        synchronized (allocationLock) {
+            if (closed || tables != seen || seen.growth != null) {
+                return;
+            }
+            BucketTable old = seen.table;
+            if (old.log2Buckets >= LongLongMap.MAX_LOG2_BUCKETS) {
+                throw new OutOfMemoryError("map cannot grow past 2^" + LongLongMap.MAX_LOG2_BUCKETS + " buckets");
+            }
+            BucketTable next = new BucketTable(format, allocator, old.log2Buckets + 1, chunkBytes);
+            old.grownInto = next;
+            tables = new Tables(next, new Growth(old, next));
+        }
+    }
+
+    /** Evacuates the next unclaimed old bucket, or one whose evacuation failed before. */
+    private void helpEvacuate(Growth g) {
+        if (g.done.get() == g.old.bucketCount) {
+            return;
+        }
+        long next = g.claimed.getAndIncrement();
+        if (next >= g.old.bucketCount) {
+            Long retry = g.failed.poll();
+            if (retry == null) {
+                return;
+            }
+            next = retry;
+        }
+        try {
+            evacuate(g, next);
+        } catch (RuntimeException | Error e) {
+            g.failed.add(next);
+            throw e;
+        }
+    }
+
+    /**
+     * Moves old bucket {@code ob}'s chain into new buckets {@code ob} and {@code ob + oldCount},
+     * under the old bucket's lock, allocating everything first. Nobody reads or writes the two new
+     * buckets before the old one is released marked evacuated, so they need no lock of their own.
+     */
+    private void evacuate(Growth g, long ob) {
+        BucketTable old = g.old;
+        BucketTable next = g.next;
+        MemorySegment os = old.chunkOf(ob);
+        if (os == null) {
+            return; // the growth finished and detached the old table: everything is evacuated
+        }
+        long oo = old.offsetOf(ob);
+        lock(os, oo);
+        boolean finished = false;
+        try {
+            if (RawMemory.getLong(os, oo + tophashOffset) == Tophash.EVACUATED_WORD) {
+                return;
+            }
+            long xBucket = ob;
+            long yBucket = ob + old.bucketCount;
+            long xCount = 0;
+            long yCount = 0;
+            MemorySegment seg = os;
+            long off = oo;
+            while (true) {
+                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
+                for (int i = 0; i < slots; i++) {
+                    if (((tophashes >>> (i << 3)) & 0xFF) >= Tophash.MIN_TOPHASH) {
+                        long k = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
+                        if ((Hashing.hash(k, seed) & old.bucketCount) == 0) {
+                            xCount++;
+                        } else {
+                            yCount++;
+                        }
+                    }
+                }
+                long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+                if (link == 0) {
+                    break;
+                }
+                seg = old.overflowChunkOf(link);
+                off = old.overflowOffsetOf(link);
+            }
+            long xOverflow = Math.max(0, (xCount + slots - 1) / slots - 1);
+            long yOverflow = Math.max(0, (yCount + slots - 1) / slots - 1);
+            long firstOverflow = prepareDestination(next, xBucket, yBucket, xOverflow + yOverflow);
+            Destination x = new Destination(next, xBucket, firstOverflow);
+            Destination y = new Destination(next, yBucket, firstOverflow + xOverflow);
+            seg = os;
+            off = oo;
+            while (true) {
+                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
+                for (int i = 0; i < slots; i++) {
+                    int tag = (int) ((tophashes >>> (i << 3)) & 0xFF);
+                    if (tag >= Tophash.MIN_TOPHASH) {
+                        long k = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
+                        long v = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
+                        ((Hashing.hash(k, seed) & old.bucketCount) == 0 ? x : y).append(k, v, tag);
+                    }
+                }
+                long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+                if (link == 0) {
+                    break;
+                }
+                seg = old.overflowChunkOf(link);
+                off = old.overflowOffsetOf(link);
+            }
+            RawMemory.putLong(os, oo + tophashOffset, Tophash.EVACUATED_WORD);
+            finished = true;
+        } finally {
+            unlock(os, oo);
+        }
+        if (finished && g.done.incrementAndGet() == old.bucketCount) {
+            finishGrowth(g);
+        }
+    }
+
+    /** Allocates both destination chunks and {@code overflowBuckets} consecutive overflow buckets; returns the first. */
+    private long prepareDestination(BucketTable next, long xBucket, long yBucket, long overflowBuckets) {
+        synchronized (allocationLock) {
+            if (closed) {
+                throw closedException();
+            }
+            ensureChunk(next, (int) (xBucket >>> next.chunkShift));
+            ensureChunk(next, (int) (yBucket >>> next.chunkShift));
+            if (overflowBuckets == 0) {
+                return 0;
+            }
+            reserveOverflow(next, overflowBuckets);
+            long first = next.takeOverflow();
+            for (long i = 1; i < overflowBuckets; i++) {
+                next.takeOverflow();
+            }
+            return first;
+        }
+    }
+
+    private long takeOverflowBucket(BucketTable t) {
+        synchronized (allocationLock) {
+            if (closed) {
+                throw closedException();
+            }
+            reserveOverflow(t, 1);
+            return t.takeOverflow();
+        }
+    }
+
+    /** Under the allocation lock. */
+    private void ensureChunk(BucketTable t, int c) {
+        if (t.chunks[c] == null) {
+            t.ensureChunk(c);
+            try {
+                requireAligned(t.chunks[c]);
+            } catch (IllegalArgumentException e) {
+                t.releaseChunk(c);
+                throw e;
+            }
+        }
+    }
+
+    /** Under the allocation lock. A misaligned new overflow chunk is refused (it stays owned by the table). */
+    private void reserveOverflow(BucketTable t, long n) {
+        if (t.overflowBucketsInUse() + n >= MAX_OVERFLOW_INDEX) {
+            throw new OutOfMemoryError("more than 2^32 overflow buckets");
+        }
+        long reserved = t.bytesReserved();
+        t.reserveOverflow(n);
+        if (t.bytesReserved() != reserved) {
+            for (MemorySegment chunk : t.overflowChunks) {
+                if (chunk != null) {
+                    requireAligned(chunk);
+                }
+            }
+        }
+    }
+
+    private void finishGrowth(Growth g) {
+        synchronized (allocationLock) {
+            Tables ts = tables;
+            if (closed || ts.growth != g) {
+                return;
+            }
+            tables = new Tables(g.next, null);
+            g.old.detachAll(retired::add);
+        }
+    }
+
+    /** Releases one chunk a finished growth left behind, if any. */
+    private void releaseOneRetired() {
+        if (!retired.isEmpty()) {
+            MemorySegment chunk = retired.poll();
+            if (chunk != null) {
+                allocator.release(chunk);
+            }
+        }
+    }
+
+    /** Where evacuation appends in one destination chain (buckets all allocated beforehand). */
+    private final class Destination {
+        private final BucketTable table;
+        private MemorySegment seg;
+        private long off;
+        private int slot;
+        private long nextOverflow;
+
+        Destination(BucketTable table, long bucket, long firstOverflow) {
+            this.table = table;
+            this.seg = table.chunkOf(bucket);
+            this.off = table.offsetOf(bucket);
+            this.nextOverflow = firstOverflow;
+        }
+
+        void append(long key, long value, int tag) {
+            if (slot == slots) {
+                long index = nextOverflow++;
+                long word = RawMemory.getLong(seg, off + linkOffset);
+                RawMemory.putLong(seg, off + linkOffset, (word & ~LINK_MASK) | index);
+                seg = table.overflowChunkOf(index);
+                off = table.overflowOffsetOf(index);
+                slot = 0;
+            }
+            writeEntry(seg, off, slot, key, value, tag);
+            slot++;
+        }
+    }
+
+    // ------------------------------------------------------------------------ whole map
+
+    /**
+     * The number of entries. Exact when no write runs concurrently; while writers run it is a
+     * sum of per-thread counters that may be off by the writes in flight (as
+     * {@code ConcurrentHashMap.size()}). Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long size() {
+        if (closed) {
+            throw closedException();
+        }
+        return size.sum();
+    }
+
+    /**
+     * Calls {@code action} for each entry. Weakly consistent, as ConcurrentHashMap's iterators:
+     * never throws {@link java.util.ConcurrentModificationException}, visits every entry present
+     * for the whole call exactly once, and may or may not see entries written meanwhile. Each
+     * bucket's entries are read as one consistent snapshot; the action runs with no lock held and
+     * may itself write to the map. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void forEach(LongLongConsumer action) {
+        Objects.requireNonNull(action, "action");
+        Tables ts = tables;
+        if (closed) {
+            throw closedException();
+        }
+        Snapshot snapshot = new Snapshot(slots);
+        BucketTable start = ts.growth != null ? ts.growth.old : ts.table;
+        for (long b = 0; b < start.bucketCount; b++) {
+            visit(start, b, snapshot, action);
+        }
+    }
+
+    /**
+     * Visits bucket {@code b} of {@code t}: its entries if it holds them, else (evacuated, or
+     * released after its growth finished) the two buckets it split into, in the table it grew into.
+     */
+    private void visit(BucketTable t, long b, Snapshot snapshot, LongLongConsumer action) {
+        int faults = 0;
+        int spins = 0;
+        while (true) {
+            if (closed) {
+                throw closedException();
+            }
+            boolean evacuated;
+            MemorySegment seg = t.chunkOf(b);
+            if (seg == null) {
+                evacuated = true; // detached after its growth finished
+            } else {
+                try {
+                    long off = t.offsetOf(b);
+                    long w = RawMemory.getLongAcquire(seg, off + linkOffset);
+                    if ((w & LOCKED) != 0) {
+                        backOff(++spins);
+                        continue;
+                    }
+                    evacuated = RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD;
+                    if (!evacuated) {
+                        snapshot.read(t, seg, off, w);
+                    }
+                    RawMemory.loadFence();
+                    if (RawMemory.getLongOpaque(seg, off + linkOffset) != w) {
+                        continue;
+                    }
+                } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                    if (closed) {
+                        throw closedException();
+                    }
+                    if (++faults > MAX_FAULT_RETRIES) {
+                        throw e;
+                    }
+                    continue;
+                }
+            }
+            if (!evacuated) {
+                snapshot.emit(action);
+                return;
+            }
+            BucketTable into = t.grownInto;
+            if (into == null) {
+                return;
+            }
+            visit(into, b, snapshot, action);
+            visit(into, b + t.bucketCount, snapshot, action);
+            return;
+        }
+    }
+
+    /** Waits for a bucket's writer: spin first, then yield the CPU to it. */
+    private void backOff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            if (closed) {
+                throw closedException();
+            }
+            Thread.yield();
+        }
+    }
+
+    /** One bucket chain's entries, copied out under validation. Owned by one forEach call. */
+    private final class Snapshot {
+        long[] keys;
+        long[] values;
+        int count;
+
+        Snapshot(int slots) {
+            keys = new long[slots * 2];
+            values = new long[slots * 2];
+        }
+
+        void read(BucketTable t, MemorySegment seg, long off, long word) {
+            count = 0;
+            long link = word & LINK_MASK;
+            long lastIndex = 0;
+            while (true) {
+                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
+                for (int i = 0; i < slots; i++) {
+                    if (((tophashes >>> (i << 3)) & 0xFF) >= Tophash.MIN_TOPHASH) {
+                        if (count == keys.length) {
+                            keys = java.util.Arrays.copyOf(keys, count * 2);
+                            values = java.util.Arrays.copyOf(values, count * 2);
+                        }
+                        keys[count] = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
+                        values[count] = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
+                        count++;
+                    }
+                }
+                if (link == 0 || link <= lastIndex) {
+                    return;
+                }
+                lastIndex = link;
+                seg = t.overflowChunkOf(link);
+                off = t.overflowOffsetOf(link);
+                link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+            }
+        }
+
+        void emit(LongLongConsumer action) {
+            int n = count;
+            for (int i = 0; i < n; i++) {
+                action.accept(keys[i], values[i]);
+            }
+        }
+    }
+
+    /**
+     * A snapshot of the map's shape and memory, as {@link LongLongMap#stats()}; taken under the
+     * allocation lock, so writers that need memory wait for it; {@code size} is approximate while
+     * writers run. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public MapStats stats() {
+        synchronized (allocationLock) {
+            if (closed) {
+                throw closedException();
+            }
+            Tables ts = tables;
+            BucketTable t = ts.table;
+            BucketTable old = ts.growth == null ? null : ts.growth.old;
+            boolean hugeRequested = allocator.hugePageSize() > 0;
+            long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
+            AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize(), hugePageSize);
+            long retiredBytes = 0;
+            for (MemorySegment chunk : retired) {
+                retiredBytes += chunk.byteSize();
+            }
+            long hugeBytes = 0;
+            if (hugeRequested || SystemPages.transparentHugePageMode().equals("always")) {
+                List<MemorySegment> chunks = new ArrayList<>();
+                t.forEachChunk(chunks::add);
+                if (old != null) {
+                    old.forEachChunk(chunks::add);
+                }
+                hugeBytes = SystemPages.hugePageBytes(chunks.stream().mapToLong(MemorySegment::address).toArray(),
+                        chunks.stream().mapToLong(MemorySegment::byteSize).toArray());
+            }
+            return new MapStats(size.sum(), t.bucketCount, t.overflowBucketsInUse(), old != null,
+                    old == null ? 0 : old.bucketCount, ts.growth == null ? 0 : ts.growth.done.get(),
+                    t.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + retiredBytes,
+                    format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
+                    audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
+                    audit.crossingPage(), hugePageSize, hugeRequested, hugeBytes, audit.crossingHugePage());
+        }
+    }
+
+    /** Whether a growth is in progress. For tests. */
+    boolean growing() {
+        return tables.growth != null;
+    }
+
+    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
+    long oldBucketCount() {
+        Growth g = tables.growth;
+        return g == null ? 0 : g.old.bucketCount;
+    }
+
+    /** The padding this map was built with. */
+    public BucketPadding padding() {
+        return padding;
+    }
+
+    /** The allocator this map takes memory from. */
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    /** The value reads return for absent keys. */
+    public long missingValue() {
+        return missingValue;
+    }
+
+    /**
+     * Releases all memory, once. Any thread, at any time: operations running meanwhile in other
+     * threads, and every later one, throw {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (allocationLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Tables ts = tables;
+            RuntimeException failure = null;
+            try {
+                ts.table.releaseAll();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (ts.growth != null) {
+                try {
+                    ts.growth.old.releaseAll();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            MemorySegment chunk;
+            while ((chunk = retired.poll()) != null) {
+                try {
+                    allocator.release(chunk);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("ConcurrentLongLongMap is closed");
+    }
+
+    @Override
+    public String toString() {
+        Tables ts = tables;
+        return "ConcurrentLongLongMap[size~" + size.sum() + ", buckets=" + ts.table.bucketCount + ", layout="
+                + format.name() + ", allocator=" + allocator.name() + (ts.growth != null ? ", growing" : "")
+                + (closed ? ", closed" : "") + "]";
+    }
+
+    /** Options for a {@link ConcurrentLongLongMap}; the same as {@link LongLongMap.Builder}'s. */
+    public static final class Builder {
+        private long expectedSize;
+        private Allocator allocator = Allocators.cacheLineAligned();
+        private BucketPadding padding = BucketPadding.CACHE_LINE;
+        private long missingValue;
+        private long seed;
+        private boolean seedSet;
+        private long chunkBytes = LongLongMap.DEFAULT_CHUNK_BYTES;
+
+        private Builder() {
+        }
+
+        /**
+         * Pre-sizes the map for {@code entries} entries; all of that memory is allocated by {@link #build()}.
+         *
+         * @throws IllegalArgumentException if negative or above {@link LongLongMap#MAX_EXPECTED_SIZE}
+         */
+        public Builder expectedSize(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("expectedSize must not be negative, got " + entries);
+            }
+            if (entries > LongLongMap.MAX_EXPECTED_SIZE) {
+                throw new IllegalArgumentException("expectedSize " + entries + " exceeds the maximum of "
+                        + LongLongMap.MAX_EXPECTED_SIZE + " entries");
+            }
+            this.expectedSize = entries;
+            return this;
+        }
+
+        /**
+         * Where memory comes from; {@link Allocators#cacheLineAligned()} by default. It must give
+         * 8-byte aligned memory ({@code naive(3)} cannot): {@link #build()} checks.
+         */
+        public Builder allocator(Allocator allocator) {
+            this.allocator = Objects.requireNonNull(allocator, "allocator");
+            return this;
+        }
+
+        /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
+        public Builder padding(BucketPadding padding) {
+            this.padding = Objects.requireNonNull(padding, "padding");
+            return this;
+        }
+
+        /** The value reads return for absent keys; 0 by default. */
+        public Builder missingValue(long value) {
+            this.missingValue = value;
+            return this;
+        }
+
+        /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            this.seedSet = true;
+            return this;
+        }
+
+        /**
+         * The size of the memory chunks a table is made of; see {@link LongLongMap.Builder#chunkBytes}.
+         *
+         * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
+         */
+        public Builder chunkBytes(long bytes) {
+            if (bytes < 4096 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("chunkBytes must be between 4096 and 2^30, got " + bytes);
+            }
+            this.chunkBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Allocates the map's initial table.
+         *
+         * @throws IllegalArgumentException if the allocator's memory is not 8-byte aligned (nothing is leaked)
+         * @throws OutOfMemoryError         if the allocator cannot supply it (nothing is leaked)
+         */
+        public ConcurrentLongLongMap build() {
+            return new ConcurrentLongLongMap(this);
+        }
+    }
+}
