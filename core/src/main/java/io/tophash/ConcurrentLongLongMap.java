@@ -59,6 +59,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
  * operations are linearizable; {@link #size()} and {@link #forEach} are not (see each).
+ *
+ * <p><b>Known limits.</b> The version has 32 bits and each write adds 2: a reader paused between
+ * its two loads of a bucket's word for exactly a multiple of 2^31 writes to that bucket would
+ * accept a torn read (StampedLock has the same kind of bound). A Java-heap
+ * {@code OutOfMemoryError} while a growth is being finished can leave old chunks unreleased until
+ * {@link #close()} cannot see them; an allocator that returns misaligned memory only sometimes
+ * makes later writes fail with {@link IllegalArgumentException} (never a crash).
  */
 public final class ConcurrentLongLongMap implements AutoCloseable {
 
@@ -372,7 +379,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    evacuate(g, h & g.old.bucketMask);
+                    if (!evacuate(g, h & g.old.bucketMask)) {
+                        continue;
+                    }
                     helpEvacuate(g);
                 } else if (mayInsert && size.sum() >= format.maxEntries(ts.table.bucketCount)) {
                     startGrowth(ts);
@@ -394,13 +403,19 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 } finally {
                     unlock(seg, off);
                 }
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                // a chunk released by a finished growth (or by close) under a stale view of the tables
                 if (closed) {
                     throw closedException();
                 }
                 if (++faults > MAX_FAULT_RETRIES) {
                     throw e;
                 }
+            } catch (RuntimeException | Error e) {
+                if (closed && !(e instanceof OutOfMemoryError)) {
+                    throw closedException();
+                }
+                throw e;
             }
         }
     }
@@ -546,6 +561,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** Evacuates the next unclaimed old bucket, or one whose evacuation failed before. */
     private void helpEvacuate(Growth g) {
         if (g.done.get() == g.old.bucketCount) {
+            finishGrowth(g); // idempotent: in case the thread that evacuated the last bucket failed to
             return;
         }
         long next = g.claimed.getAndIncrement();
@@ -569,19 +585,21 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * under the old bucket's lock, allocating everything first. Nobody reads or writes the two new
      * buckets before the old one is released marked evacuated, so they need no lock of their own.
      */
-    private void evacuate(Growth g, long ob) {
+    private boolean evacuate(Growth g, long ob) {
         BucketTable old = g.old;
         BucketTable next = g.next;
         MemorySegment os = old.chunkOf(ob);
         if (os == null) {
-            return; // the growth finished and detached the old table: everything is evacuated
+            // The growth finished and detached the old table. That racy null read orders
+            // nothing: the caller must read the volatile tables again before using the new table.
+            return false;
         }
         long oo = old.offsetOf(ob);
         lock(os, oo);
         boolean finished = false;
         try {
             if (RawMemory.getLong(os, oo + tophashOffset) == Tophash.EVACUATED_WORD) {
-                return;
+                return true;
             }
             long xBucket = ob;
             long yBucket = ob + old.bucketCount;
@@ -640,6 +658,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         if (finished && g.done.incrementAndGet() == old.bucketCount) {
             finishGrowth(g);
         }
+        return true;
     }
 
     /** Allocates both destination chunks and {@code overflowBuckets} consecutive overflow buckets; returns the first. */

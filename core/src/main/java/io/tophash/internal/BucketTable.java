@@ -36,7 +36,11 @@ public final class BucketTable {
 
     public final int overflowShift;
     public final long overflowMask;
-    public MemorySegment[] overflowChunks = new MemorySegment[0];
+    /**
+     * Overflow chunks by number; volatile and replaced only by a fully filled copy, because the
+     * concurrent map's writers read it without the lock that guards its growth.
+     */
+    public volatile MemorySegment[] overflowChunks = new MemorySegment[0];
     /** The table this one is being (or was) evacuated into; set once, when its growth starts (concurrent map). */
     public volatile BucketTable grownInto;
 
@@ -172,10 +176,12 @@ public final class BucketTable {
         while (overflowNext + n > overflowCapacity) {
             int c = (int) (overflowCapacity >>> overflowShift);
             MemorySegment chunk = allocator.allocate((1L << overflowShift) * stride, alignment);
-            if (c == overflowChunks.length) {
-                overflowChunks = Arrays.copyOf(overflowChunks, Math.max(4, c * 2));
+            MemorySegment[] grown = overflowChunks;
+            if (c == grown.length) {
+                grown = Arrays.copyOf(grown, Math.max(4, c * 2));
             }
-            overflowChunks[c] = chunk;
+            grown[c] = chunk;
+            overflowChunks = grown;
             overflowCapacity += 1L << overflowShift;
         }
     }
