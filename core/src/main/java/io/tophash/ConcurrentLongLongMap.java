@@ -125,12 +125,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private final ConcurrentLinkedQueue<MemorySegment> retired = new ConcurrentLinkedQueue<>();
 
     private ConcurrentLongLongMap(Builder b) {
-        this.allocator = b.allocator;
-        this.padding = b.padding;
-        this.format = b.padding.format();
-        this.seed = b.seedSet ? b.seed : Hashing.randomSeed();
-        this.missingValue = b.missingValue;
-        this.chunkBytes = b.chunkBytes;
+        MapOptions o = b.options;
+        this.allocator = o.allocator;
+        this.padding = o.padding;
+        this.format = o.padding.format();
+        this.seed = o.seedForNewMap();
+        this.missingValue = o.missingValue;
+        this.chunkBytes = o.chunkBytes;
         this.slots = format.slots();
         this.tophashOffset = format.tophashOffset();
         this.keysOffset = format.keysOffset();
@@ -141,7 +142,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
                     + linkOffset + ", not 8-byte aligned");
         }
-        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(b.expectedSize), chunkBytes);
+        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(o.expectedSize), chunkBytes);
         try {
             for (int c = 0; c < initial.chunkCount(); c++) {
                 initial.ensureChunk(c);
@@ -1041,13 +1042,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Options for a {@link ConcurrentLongLongMap}; the same as {@link LongLongMap.Builder}'s. */
     public static final class Builder {
-        private long expectedSize;
-        private Allocator allocator = Allocators.cacheLineAligned();
-        private BucketPadding padding = BucketPadding.CACHE_LINE;
-        private long missingValue;
-        private long seed;
-        private boolean seedSet;
-        private long chunkBytes = LongLongMap.DEFAULT_CHUNK_BYTES;
+        private final MapOptions options = new MapOptions();
 
         private Builder() {
         }
@@ -1058,14 +1053,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
          * @throws IllegalArgumentException if negative or above {@link LongLongMap#MAX_EXPECTED_SIZE}
          */
         public Builder expectedSize(long entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("expectedSize must not be negative, got " + entries);
-            }
-            if (entries > LongLongMap.MAX_EXPECTED_SIZE) {
-                throw new IllegalArgumentException("expectedSize " + entries + " exceeds the maximum of "
-                        + LongLongMap.MAX_EXPECTED_SIZE + " entries");
-            }
-            this.expectedSize = entries;
+            options.expectedSize(entries);
             return this;
         }
 
@@ -1074,26 +1062,25 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
          * 8-byte aligned memory ({@code naive(3)} cannot): {@link #build()} checks.
          */
         public Builder allocator(Allocator allocator) {
-            this.allocator = Objects.requireNonNull(allocator, "allocator");
+            options.allocator(allocator);
             return this;
         }
 
         /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
         public Builder padding(BucketPadding padding) {
-            this.padding = Objects.requireNonNull(padding, "padding");
+            options.padding(padding);
             return this;
         }
 
         /** The value reads return for absent keys; 0 by default. */
         public Builder missingValue(long value) {
-            this.missingValue = value;
+            options.missingValue = value;
             return this;
         }
 
         /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
         public Builder seed(long seed) {
-            this.seed = seed;
-            this.seedSet = true;
+            options.seed(seed);
             return this;
         }
 
@@ -1103,10 +1090,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
          * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
          */
         public Builder chunkBytes(long bytes) {
-            if (bytes < 4096 || bytes > (1L << 30)) {
-                throw new IllegalArgumentException("chunkBytes must be between 4096 and 2^30, got " + bytes);
-            }
-            this.chunkBytes = bytes;
+            options.chunkBytes(bytes);
             return this;
         }
 

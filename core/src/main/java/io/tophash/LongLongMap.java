@@ -102,18 +102,19 @@ public final class LongLongMap implements AutoCloseable {
     private final Appender toY = new Appender();
 
     private LongLongMap(Builder b) {
-        this.allocator = b.allocator;
-        this.padding = b.padding;
-        this.format = b.padding.format();
-        this.seed = b.seedSet ? b.seed : Hashing.randomSeed();
-        this.missingValue = b.missingValue;
-        this.chunkBytes = b.chunkBytes;
+        MapOptions o = b.options;
+        this.allocator = o.allocator;
+        this.padding = o.padding;
+        this.format = o.padding.format();
+        this.seed = o.seedForNewMap();
+        this.missingValue = o.missingValue;
+        this.chunkBytes = o.chunkBytes;
         this.slots = format.slots();
         this.keysOffset = format.keysOffset();
         this.valuesOffset = format.valuesOffset();
         this.overflowOffset = format.overflowOffset();
         this.slotMask = format.slotMask();
-        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(b.expectedSize), chunkBytes);
+        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(o.expectedSize), chunkBytes);
         initial.allocateAll();
         this.table = initial;
     }
@@ -1111,13 +1112,7 @@ public final class LongLongMap implements AutoCloseable {
      * Builds a {@link LongLongMap}. Not thread-safe; a builder may build several maps.
      */
     public static final class Builder {
-        private long expectedSize;
-        private Allocator allocator = Allocators.cacheLineAligned();
-        private BucketPadding padding = BucketPadding.CACHE_LINE;
-        private long missingValue;
-        private long seed;
-        private boolean seedSet;
-        private long chunkBytes = DEFAULT_CHUNK_BYTES;
+        private final MapOptions options = new MapOptions();
 
         private Builder() {
         }
@@ -1130,39 +1125,31 @@ public final class LongLongMap implements AutoCloseable {
          * @throws IllegalArgumentException if negative or above {@link #MAX_EXPECTED_SIZE}
          */
         public Builder expectedSize(long entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("expectedSize must not be negative, got " + entries);
-            }
-            if (entries > MAX_EXPECTED_SIZE) {
-                throw new IllegalArgumentException(
-                        "expectedSize " + entries + " exceeds the maximum of " + MAX_EXPECTED_SIZE + " entries");
-            }
-            this.expectedSize = entries;
+            options.expectedSize(entries);
             return this;
         }
 
         /** Where memory comes from; {@link Allocators#cacheLineAligned()} by default. */
         public Builder allocator(Allocator allocator) {
-            this.allocator = Objects.requireNonNull(allocator, "allocator");
+            options.allocator(allocator);
             return this;
         }
 
         /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
         public Builder padding(BucketPadding padding) {
-            this.padding = Objects.requireNonNull(padding, "padding");
+            options.padding(padding);
             return this;
         }
 
         /** The value reads return for absent keys; 0 by default, as for Java's primitive maps. */
         public Builder missingValue(long value) {
-            this.missingValue = value;
+            options.missingValue = value;
             return this;
         }
 
         /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
         public Builder seed(long seed) {
-            this.seed = seed;
-            this.seedSet = true;
+            options.seed(seed);
             return this;
         }
 
@@ -1175,10 +1162,7 @@ public final class LongLongMap implements AutoCloseable {
          * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
          */
         public Builder chunkBytes(long bytes) {
-            if (bytes < 4096 || bytes > (1L << 30)) {
-                throw new IllegalArgumentException("chunkBytes must be between 4096 and 2^30, got " + bytes);
-            }
-            this.chunkBytes = bytes;
+            options.chunkBytes(bytes);
             return this;
         }
 

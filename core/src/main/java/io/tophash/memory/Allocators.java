@@ -130,6 +130,16 @@ public final class Allocators {
         return new ArenaAllocator("naive(" + offsetBytes + ")", 1, offsetBytes, systemPageSize());
     }
 
+    /** The argument checks of {@link Allocator#allocate}, shared by the stock allocators. */
+    static void checkRequest(long byteSize, long byteAlignment) {
+        if (byteSize <= 0) {
+            throw new IllegalArgumentException("byteSize must be positive, got " + byteSize);
+        }
+        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("byteAlignment must be a power of two, got " + byteAlignment);
+        }
+    }
+
     /** An allocator built on one shared {@link Arena} per allocation. */
     static final class ArenaAllocator implements Allocator {
         private final String name;
@@ -149,12 +159,7 @@ public final class Allocators {
 
         @Override
         public MemorySegment allocate(long byteSize, long byteAlignment) {
-            if (byteSize <= 0) {
-                throw new IllegalArgumentException("byteSize must be positive, got " + byteSize);
-            }
-            if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
-                throw new IllegalArgumentException("byteAlignment must be a power of two, got " + byteAlignment);
-            }
+            checkRequest(byteSize, byteAlignment);
             if (byteSize > Long.MAX_VALUE - shift - pageSize) {
                 throw new OutOfMemoryError("cannot allocate " + byteSize + " bytes");
             }

@@ -89,12 +89,7 @@ final class HugePageAllocator implements Allocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (byteSize <= 0) {
-            throw new IllegalArgumentException("byteSize must be positive, got " + byteSize);
-        }
-        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
-            throw new IllegalArgumentException("byteAlignment must be a power of two, got " + byteAlignment);
-        }
+        Allocators.checkRequest(byteSize, byteAlignment);
         Allocator other = fallback;
         if (other != null) {
             return other.allocate(byteSize, byteAlignment);

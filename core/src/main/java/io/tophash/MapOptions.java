@@ -1,0 +1,58 @@
+package io.tophash;
+
+import io.tophash.internal.Hashing;
+import io.tophash.memory.Allocator;
+import io.tophash.memory.Allocators;
+
+import java.util.Objects;
+
+/**
+ * The options both maps' builders take ({@link LongLongMap.Builder},
+ * {@link ConcurrentLongLongMap.Builder}), with their defaults and their validation, kept in one
+ * place so that the two builders cannot drift apart. Not thread-safe, like the builders.
+ */
+final class MapOptions {
+    long expectedSize;
+    Allocator allocator = Allocators.cacheLineAligned();
+    BucketPadding padding = BucketPadding.CACHE_LINE;
+    long missingValue;
+    private long seed;
+    private boolean seedSet;
+    long chunkBytes = LongLongMap.DEFAULT_CHUNK_BYTES;
+
+    void expectedSize(long entries) {
+        if (entries < 0) {
+            throw new IllegalArgumentException("expectedSize must not be negative, got " + entries);
+        }
+        if (entries > LongLongMap.MAX_EXPECTED_SIZE) {
+            throw new IllegalArgumentException("expectedSize " + entries + " exceeds the maximum of "
+                    + LongLongMap.MAX_EXPECTED_SIZE + " entries");
+        }
+        this.expectedSize = entries;
+    }
+
+    void allocator(Allocator allocator) {
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+    }
+
+    void padding(BucketPadding padding) {
+        this.padding = Objects.requireNonNull(padding, "padding");
+    }
+
+    void seed(long seed) {
+        this.seed = seed;
+        this.seedSet = true;
+    }
+
+    /** The fixed seed, or a fresh random one for each map built. */
+    long seedForNewMap() {
+        return seedSet ? seed : Hashing.randomSeed();
+    }
+
+    void chunkBytes(long bytes) {
+        if (bytes < 4096 || bytes > (1L << 30)) {
+            throw new IllegalArgumentException("chunkBytes must be between 4096 and 2^30, got " + bytes);
+        }
+        this.chunkBytes = bytes;
+    }
+}
