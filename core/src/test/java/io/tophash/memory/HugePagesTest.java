@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,6 +180,27 @@ class HugePagesTest {
         } finally {
             HugePageAllocator.log = original;
         }
+    }
+
+    @Test
+    void aMapOnAFallenBackAllocatorKeepsWorking() {
+        HugePageAllocator never = new HugePageAllocator(2 << 20, "never", NativeMemory::load);
+        try (io.tophash.LongLongMap map = io.tophash.LongLongMap.builder().allocator(never).build();
+             io.tophash.ConcurrentLongLongMap shared = io.tophash.ConcurrentLongLongMap.builder().allocator(never).build()) {
+            for (long k = 0; k < 100_000; k++) {
+                map.put(k, ~k);
+                shared.put(k, k);
+            }
+            for (long k = 0; k < 100_000; k++) {
+                assertEquals(~k, map.get(k));
+                assertEquals(k, shared.get(k));
+            }
+            assertTrue(map.stats().allocator().startsWith("hugePages->pageAligned("), map.stats()::allocator);
+            assertFalse(map.stats().hugePagesRequested(), "a fallen-back allocator asks for nothing");
+            assertEquals(0, map.stats().hugePageSize() == 0 ? 0 : map.stats().hugePageSize() % 4096,
+                    "the audit still knows the system's huge-page size");
+        }
+        assertEquals(0, never.bytesInUse());
     }
 
     @Test
