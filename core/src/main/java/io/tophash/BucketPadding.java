@@ -51,4 +51,24 @@ public enum BucketPadding {
     public long bucketLength() {
         return format.bucketLength();
     }
+
+    /** Offset of the 8-byte tophash word within a bucket (for layout models and reports). */
+    public long tophashOffset() {
+        return format.tophashOffset();
+    }
+
+    /** Offset of key 0 within a bucket; key {@code i} is 8 bytes further per slot. */
+    public long keysOffset() {
+        return format.keysOffset();
+    }
+
+    /** Offset of value 0 within a bucket; value {@code i} is 8 bytes further per slot. */
+    public long valuesOffset() {
+        return format.valuesOffset();
+    }
+
+    /** Offset of the 8-byte overflow link (the concurrent map's lock word) within a bucket. */
+    public long overflowOffset() {
+        return format.overflowOffset();
+    }
 }

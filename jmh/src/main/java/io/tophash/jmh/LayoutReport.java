@@ -110,7 +110,9 @@ public final class LayoutReport {
         Path jsonReference = markdown == null ? json.toAbsolutePath()
                 : markdown.toAbsolutePath().getParent().relativize(json.toAbsolutePath());
         String summary = header(profile, results.getFirst().getParams(), started, took, jsonReference, footprintSize)
-                + ReportTable.markdown(measurements, BASELINE.name(), bytesPerEntry, footprintSize);
+                + ReportTable.markdown(measurements, BASELINE.name(), bytesPerEntry, footprintSize)
+                + "\nCache lines a lookup touches in its first bucket, computed from each layout (CacheLineModel),"
+                + " to read next to the timings above:\n\n" + CacheLineModel.markdown();
         System.out.println(summary);
         if (markdown != null) {
             createParent(markdown);
