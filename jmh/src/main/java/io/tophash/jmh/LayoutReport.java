@@ -25,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Runs {@link GetHitBenchmark}, {@link GetMissBenchmark} and {@link PutBenchmark} with a profile's
@@ -152,8 +150,7 @@ public final class LayoutReport {
         return String.format(Locale.ROOT, """
                         # tophash layout report (%s profile)
 
-                        - CPU: %s, %d cores
-                        - JDK: %s %s (%s %s)
+                        %s- JMH fork JDK: %s %s (%s %s)
                         - JVM flags: %s
                         - JMH %s: %d fork(s), warmup %d x %s, measurement %d x %s, mode %s, -prof gc
                         - Date: %s, run took %d min %02d s
@@ -165,7 +162,7 @@ public final class LayoutReport {
 
                         """,
                 profile.name().toLowerCase(Locale.ROOT),
-                cpuModel(), Runtime.getRuntime().availableProcessors(),
+                MachineFacts.markdown(),
                 System.getProperty("java.vendor"), params.getJdkVersion(), params.getVmName(), params.getVmVersion(),
                 String.join(" ", params.getJvmArgs()),
                 params.getJmhVersion(), params.getForks(), params.getWarmup().getCount(), params.getWarmup().getTime(),
@@ -173,21 +170,6 @@ public final class LayoutReport {
                 started.truncatedTo(ChronoUnit.MINUTES), took.toMinutes(), took.toSecondsPart(),
                 json,
                 BASELINE.name(), ReportTable.compactSize(footprintSize), footprintSize, GC_ALLOC_PER_OP);
-    }
-
-    /** The CPU's "model name" from /proc/cpuinfo; the architecture where that is not available. */
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            Optional<String> model = lines.filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst();
-            if (model.isPresent()) {
-                return model.get();
-            }
-        } catch (IOException notLinux) {
-            // fall through to the architecture
-        }
-        return System.getProperty("os.arch");
     }
 
     /**
