@@ -1,18 +1,14 @@
 package io.tophash;
 
-import io.tophash.internal.AlignmentAudit;
 import io.tophash.internal.BucketFormat;
 import io.tophash.internal.BucketTable;
 import io.tophash.internal.Hashing;
 import io.tophash.internal.RawMemory;
-import io.tophash.internal.SystemPages;
 import io.tophash.internal.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,7 +138,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
                     + linkOffset + ", not 8-byte aligned");
         }
-        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(o.expectedSize), chunkBytes);
+        BucketTable initial = new BucketTable(format, allocator, o.initialLog2Buckets(format), chunkBytes);
         try {
             for (int c = 0; c < initial.chunkCount(); c++) {
                 initial.ensureChunk(c);
@@ -158,14 +154,6 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private int log2BucketsFor(long entries) {
-        int log2 = 0;
-        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && entries > slots && entries > format.maxEntries(1L << log2)) {
-            log2++;
-        }
-        return log2;
     }
 
     private void requireAligned(MemorySegment chunk) {
@@ -935,31 +923,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 throw closedException();
             }
             Tables ts = tables;
-            BucketTable t = ts.table;
-            BucketTable old = ts.growth == null ? null : ts.growth.old;
-            boolean hugeRequested = allocator.hugePageSize() > 0;
-            long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
-            AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize(), hugePageSize);
             long retiredBytes = 0;
             for (MemorySegment chunk : retired) {
                 retiredBytes += chunk.byteSize();
             }
-            long hugeBytes = 0;
-            if (hugeRequested || SystemPages.transparentHugePageMode().equals("always")) {
-                List<MemorySegment> chunks = new ArrayList<>();
-                t.forEachChunk(chunks::add);
-                if (old != null) {
-                    old.forEachChunk(chunks::add);
-                }
-                hugeBytes = SystemPages.hugePageBytes(chunks.stream().mapToLong(MemorySegment::address).toArray(),
-                        chunks.stream().mapToLong(MemorySegment::byteSize).toArray());
-            }
-            return new MapStats(size.sum(), t.bucketCount, t.overflowBucketsInUse(), old != null,
-                    old == null ? 0 : old.bucketCount, ts.growth == null ? 0 : ts.growth.done.get(),
-                    t.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + retiredBytes,
-                    format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
-                    audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
-                    audit.crossingPage(), hugePageSize, hugeRequested, hugeBytes, audit.crossingHugePage());
+            Growth g = ts.growth;
+            return MapStats.of(size.sum(), ts.table, g == null ? null : g.old, g == null ? 0 : g.done.get(),
+                    retiredBytes, allocator);
         }
     }
 

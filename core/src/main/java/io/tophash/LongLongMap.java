@@ -1,20 +1,16 @@
 package io.tophash;
 
-import io.tophash.internal.AlignmentAudit;
 import io.tophash.internal.BucketFormat;
 import io.tophash.internal.BucketTable;
 import io.tophash.internal.Hashing;
 import io.tophash.internal.RawMemory;
-import io.tophash.internal.SystemPages;
 import io.tophash.internal.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -114,7 +110,7 @@ public final class LongLongMap implements AutoCloseable {
         this.valuesOffset = format.valuesOffset();
         this.overflowOffset = format.overflowOffset();
         this.slotMask = format.slotMask();
-        BucketTable initial = new BucketTable(format, allocator, log2BucketsFor(o.expectedSize), chunkBytes);
+        BucketTable initial = new BucketTable(format, allocator, o.initialLog2Buckets(format), chunkBytes);
         initial.allocateAll();
         this.table = initial;
     }
@@ -122,14 +118,6 @@ public final class LongLongMap implements AutoCloseable {
     /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private int log2BucketsFor(long entries) {
-        int log2 = 0;
-        while (log2 < MAX_LOG2_BUCKETS && entries > slots && entries > format.maxEntries(1L << log2)) {
-            log2++;
-        }
-        return log2;
     }
 
     // ---------------------------------------------------------------------------------- reads
@@ -420,35 +408,7 @@ public final class LongLongMap implements AutoCloseable {
      */
     public MapStats stats() {
         checkOpen();
-        BucketTable t = table;
-        BucketTable old = oldTable;
-        boolean hugeRequested = allocator.hugePageSize() > 0;
-        long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
-        AlignmentAudit audit = AlignmentAudit.of(t, allocator.pageSize(), hugePageSize);
-        return new MapStats(size, t.bucketCount, t.overflowBucketsInUse(), old != null,
-                old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
-                t.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + retiredBytes,
-                format.bucketLength(), slots, format.name(), allocator.name(), allocator.pageSize(),
-                audit.baseMod64(), audit.baseModPage(), audit.buckets(), audit.crossingExtraLine(),
-                audit.crossingPage(), hugePageSize, hugeRequested,
-                hugeRequested || SystemPages.transparentHugePageMode().equals("always") ? hugePageBytes(t, old) : 0,
-                audit.crossingHugePage());
-    }
-
-    private static long hugePageBytes(BucketTable... tables) {
-        List<MemorySegment> chunks = new ArrayList<>();
-        for (BucketTable table : tables) {
-            if (table != null) {
-                table.forEachChunk(chunks::add);
-            }
-        }
-        long[] starts = new long[chunks.size()];
-        long[] lengths = new long[chunks.size()];
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = chunks.get(i).address();
-            lengths[i] = chunks.get(i).byteSize();
-        }
-        return SystemPages.hugePageBytes(starts, lengths);
+        return MapStats.of(size, table, oldTable, evacuated, retiredBytes, allocator);
     }
 
     /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */

@@ -1,5 +1,6 @@
 package io.tophash;
 
+import io.tophash.internal.BucketFormat;
 import io.tophash.internal.Hashing;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
@@ -19,6 +20,16 @@ final class MapOptions {
     private long seed;
     private boolean seedSet;
     long chunkBytes = LongLongMap.DEFAULT_CHUNK_BYTES;
+
+    /** Log2 of the primary buckets a table of {@code format} needs to hold {@link #expectedSize} entries unresized. */
+    int initialLog2Buckets(BucketFormat format) {
+        int log2 = 0;
+        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && expectedSize > format.slots()
+                && expectedSize > format.maxEntries(1L << log2)) {
+            log2++;
+        }
+        return log2;
+    }
 
     void expectedSize(long entries) {
         if (entries < 0) {

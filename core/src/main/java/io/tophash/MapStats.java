@@ -1,5 +1,14 @@
 package io.tophash;
 
+import io.tophash.internal.AlignmentAudit;
+import io.tophash.internal.BucketTable;
+import io.tophash.internal.SystemPages;
+import io.tophash.memory.Allocator;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A snapshot of a map's shape and memory placement.
  *
@@ -61,6 +70,41 @@ public record MapStats(
         boolean hugePagesRequested,
         long hugePageBytes,
         long bucketsCrossingHugePage) {
+
+    /**
+     * The stats of a map's tables, as both maps report them: audits every bucket address and, when
+     * huge pages were requested or the THP mode is {@code always}, reads {@code /proc/self/smaps}.
+     *
+     * @param old        the table being evacuated, or null
+     * @param evacuated  old buckets evacuated so far
+     * @param extraBytes bytes held outside both tables (chunks waiting to be released)
+     */
+    static MapStats of(long size, BucketTable table, BucketTable old, long evacuated, long extraBytes,
+                       Allocator allocator) {
+        boolean hugeRequested = allocator.hugePageSize() > 0;
+        long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
+        AlignmentAudit audit = AlignmentAudit.of(table, allocator.pageSize(), hugePageSize);
+        long hugeBytes = hugeRequested || SystemPages.transparentHugePageMode().equals("always")
+                ? hugePageBytes(table, old) : 0;
+        return new MapStats(size, table.bucketCount, table.overflowBucketsInUse(), old != null,
+                old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
+                table.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + extraBytes,
+                table.format.bucketLength(), table.format.slots(), table.format.name(), allocator.name(),
+                allocator.pageSize(), audit.baseMod64(), audit.baseModPage(), audit.buckets(),
+                audit.crossingExtraLine(), audit.crossingPage(), hugePageSize, hugeRequested, hugeBytes,
+                audit.crossingHugePage());
+    }
+
+    private static long hugePageBytes(BucketTable... tables) {
+        List<MemorySegment> chunks = new ArrayList<>();
+        for (BucketTable table : tables) {
+            if (table != null) {
+                table.forEachChunk(chunks::add);
+            }
+        }
+        return SystemPages.hugePageBytes(chunks.stream().mapToLong(MemorySegment::address).toArray(),
+                chunks.stream().mapToLong(MemorySegment::byteSize).toArray());
+    }
 
     /**
      * Whether the kernel backs at least one huge page of this map's memory, as read back from
