@@ -7,6 +7,7 @@ import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.HashMap;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,11 +30,27 @@ interface BenchMap extends AutoCloseable {
 
     long size();
 
+    /**
+     * The sum of all values, from one pass over every entry with the map's own allocation-free
+     * iteration where it has one (a primitive consumer or procedure held in a field, so the pass
+     * allocates nothing); the boxed maps pass their existing boxes.
+     */
+    long sumValues();
+
+    /**
+     * Off-heap bytes the map holds (tophash: {@code MapStats.bytesReserved}, Chronicle Map:
+     * {@code offHeapMemoryUsed}); empty for a map that lives on the heap.
+     */
+    default OptionalLong offHeapBytes() {
+        return OptionalLong.empty();
+    }
+
     /** Frees off-heap memory; a no-op for the on-heap maps. */
     @Override
     void close();
 
     final class Tophash implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final LongLongMap map;
 
         Tophash(LongLongMap map) {
@@ -66,12 +83,25 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
+        }
+
+        @Override
+        public OptionalLong offHeapBytes() {
+            return OptionalLong.of(map.stats().bytesReserved());
+        }
+
+        @Override
         public void close() {
             map.close();
         }
     }
 
     final class Fastutil implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final Long2LongOpenHashMap map;
 
         Fastutil(int expectedSize) {
@@ -99,12 +129,20 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach((it.unimi.dsi.fastutil.longs.LongLongBiConsumer) sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
 
     /** What code without a primitive map pays: a box per key and value, a node per entry. */
     final class JavaHashMap implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final HashMap<Long, Long> map;
 
         JavaHashMap(int expectedSize) {
@@ -133,12 +171,20 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
 
     /** Eclipse Collections' open-addressing {@code LongLongHashMap}, which leaves tombstones on removal. */
     final class EclipseCollections implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap map;
 
         EclipseCollections(int expectedSize) {
@@ -167,12 +213,20 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEachKeyValue(sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
 
     /** HPPC's linear-probing {@code LongLongHashMap}, sized by expected elements like fastutil. */
     final class Hppc implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final com.carrotsearch.hppc.LongLongHashMap map;
 
         Hppc(int expectedSize) {
@@ -200,6 +254,13 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach((com.carrotsearch.hppc.procedures.LongLongProcedure) sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -213,6 +274,7 @@ interface BenchMap extends AutoCloseable {
      * at the sizes the benchmarks run. Were one 0, {@code put} would throw rather than skew a time.
      */
     final class Agrona implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         static final long MISSING_VALUE = 0;
 
         private final Long2LongHashMap map;
@@ -250,12 +312,20 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEachLong(sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
 
     /** What code that shares a map between threads without a primitive map pays: boxes and nodes, plus CAS on writes. */
     final class JavaConcurrentHashMap implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final ConcurrentHashMap<Long, Long> map;
 
         JavaConcurrentHashMap(int expectedSize) {
@@ -285,6 +355,13 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -295,6 +372,7 @@ interface BenchMap extends AutoCloseable {
      * it allocates per op like HashMap. Needs {@link Workload#CHRONICLE_FLAGS} in the JVM.
      */
     final class Chronicle implements BenchMap {
+        private final ValueSum sum = new ValueSum();
         private final ChronicleMap<Long, Long> map;
 
         Chronicle(int expectedSize) {
@@ -323,8 +401,46 @@ interface BenchMap extends AutoCloseable {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
+        }
+
+        @Override
+        public OptionalLong offHeapBytes() {
+            return OptionalLong.of(map.offHeapMemoryUsed());
+        }
+
+        @Override
         public void close() {
             map.close();
+        }
+    }
+
+    /**
+     * Adds up the values a map's iteration hands it. One class serves every map's primitive
+     * callback (they differ only in name), and each adapter holds one instance, so a pass
+     * allocates no consumer; a fork creates one map type, so the callback site stays monomorphic.
+     */
+    final class ValueSum implements io.tophash.LongLongConsumer, it.unimi.dsi.fastutil.longs.LongLongBiConsumer,
+            org.eclipse.collections.api.block.procedure.primitive.LongLongProcedure,
+            com.carrotsearch.hppc.procedures.LongLongProcedure, org.agrona.collections.LongLongConsumer {
+        long total;
+
+        @Override
+        public void accept(long key, long value) {
+            total += value;
+        }
+
+        @Override
+        public void value(long key, long value) {
+            total += value;
+        }
+
+        @Override
+        public void apply(long key, long value) {
+            total += value;
         }
     }
 }

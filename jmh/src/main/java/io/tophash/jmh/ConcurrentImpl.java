@@ -35,6 +35,7 @@ public enum ConcurrentImpl {
     /** {@link ConcurrentLongLongMap}: lock-free reads, a seqlock per bucket for writes. */
     static final class Concurrent implements BenchMap {
         final ConcurrentLongLongMap map;
+        private final BenchMap.ValueSum sum = new BenchMap.ValueSum();
 
         Concurrent(ConcurrentLongLongMap map) {
             this.map = map;
@@ -61,6 +62,13 @@ public enum ConcurrentImpl {
         }
 
         @Override
+        public long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
+        }
+
+        @Override
         public void close() {
             map.close();
         }
@@ -72,6 +80,7 @@ public enum ConcurrentImpl {
      */
     static final class Locked implements BenchMap {
         final LongLongMap map;
+        private final BenchMap.ValueSum sum = new BenchMap.ValueSum();
 
         Locked(LongLongMap map) {
             this.map = map;
@@ -95,6 +104,13 @@ public enum ConcurrentImpl {
         @Override
         public synchronized long size() {
             return map.size();
+        }
+
+        @Override
+        public synchronized long sumValues() {
+            sum.total = 0;
+            map.forEach(sum);
+            return sum.total;
         }
 
         @Override

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * timed on its own with {@link System#nanoTime()} (about 20-40 ns of overhead per put, the same for
  * every map), and each measured iteration appends one line of percentiles to
  * {@code <tophash.growth.dir>/growth-latency.jsonl} (a {@link GrowthLatency} record), which
- * {@link GrowthReport} and the reports read. This is where Go-style incremental growth must show:
+ * {@link ResultsReport} and {@link HugePageReport} read. This is where Go-style incremental growth must show:
  * a rehashing map pays for copying its whole table inside one put.
  *
  * <p>The on-heap maps' latencies include the garbage collector's pauses (G1, the JDK default),
@@ -112,7 +112,7 @@ public class GrowthBenchmark {
         Path directory = Path.of(System.getProperty(OUTPUT_DIRECTORY, "target/growth"));
         try {
             Files.createDirectories(directory);
-            Files.writeString(directory.resolve("growth-latency.jsonl"), line.toJson() + "\n",
+            Files.writeString(directory.resolve(ResultsReport.GROWTH_LATENCY_FILE), line.toJson() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

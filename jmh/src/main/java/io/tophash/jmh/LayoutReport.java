@@ -1,13 +1,10 @@
 package io.tophash.jmh;
 
-import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -16,160 +13,251 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Runs {@link GetHitBenchmark}, {@link GetMissBenchmark} and {@link PutBenchmark} with a profile's
- * settings, writes JMH's JSON, and prints a {@link ReportTable} under a header naming the machine.
+ * The main job: runs every workload against tophash's layouts and the peers, in passes, and
+ * writes a results directory that {@link ResultsReport} turns into tables, charts and a Markdown
+ * report.
  *
- * <p>Usage: {@code java -cp jmh/target/benchmarks.jar io.tophash.jmh.LayoutReport quick|full
- * [-o result.json] [-md summary.md]}, or from the repository root
- * {@code mvn -B -DskipTests -Pbenchmark package [-Dbench.profile=full]}. The JSON goes to
- * {@code jmh/target/results/<profile>-<timestamp>.json} unless {@code -o} says otherwise;
- * {@code -md} also writes the printed summary to a Markdown file.
+ * <p>A pass is one JMH run with one set of fork flags: all six workloads ({@link GetHitBenchmark},
+ * {@link GetMissBenchmark}, {@link PutBenchmark}, {@link ChurnBenchmark}, {@link ForEachBenchmark},
+ * {@link MixedBenchmark}) at one size, on the default heap or, for the on-heap peers, with
+ * {@link Workload#THP_HEAP}; then growth from empty ({@link GrowthBenchmark}); then bytes per
+ * entry ({@link Footprint}). Each pass writes its own file, and a pass whose file is already in
+ * the directory is not run again: a run that was stopped resumes where it stopped, and
+ * {@code ResultsReport <dir>} can rebuild the report from the files alone. The heap of the forks
+ * grows with the size (pre-touched, so first-touch faults stay out of the timings).
+ *
+ * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar
+ * io.tophash.jmh.LayoutReport quick|full [-out dir] [-with-100m]}, or from the repository root
+ * {@code mvn -B -DskipTests -Pbenchmark package [-Dbench.profile=full]}. The directory defaults
+ * to {@code jmh/target/results/<profile>-<timestamp>}. {@code -with-100m} adds 100M entries to
+ * the full profile, for machines with 32 GB or more (its forks get 16 GB heaps, growth 20 GB).
  */
 public final class LayoutReport {
 
     /** Every cell is divided by this implementation's time in the same column. */
     static final Impl BASELINE = Impl.FASTUTIL;
 
-    /** How much to run: the quick profile fits in ten minutes on two cores, both sizes included. */
+    /** The on-heap peers, which also run with {@link Workload#THP_HEAP} in the full profile. */
+    static final List<Impl> ON_HEAP = List.of(Impl.FASTUTIL, Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA,
+            Impl.CONCURRENT_HASHMAP);
+
+    static final List<Class<?>> WORKLOADS = List.of(GetHitBenchmark.class, GetMissBenchmark.class,
+            PutBenchmark.class, ChurnBenchmark.class, ForEachBenchmark.class, MixedBenchmark.class);
+
+    static final String HUNDRED_MILLION = "100000000";
+
+    /** How much to run. The quick profile fits in ten minutes on two cores, footprint and growth included. */
     enum Profile {
-        QUICK(List.of(Impl.TOPHASH_LINE_ALIGNED, Impl.TOPHASH_LINE_NAIVE8, Impl.TOPHASH_GO_ALIGNED,
-                Impl.TOPHASH_GO_PADDED_ALIGNED,
-                Impl.TOPHASH_GO_NAIVE8, Impl.TOPHASH_GO_NAIVE3, Impl.FASTUTIL, Impl.HASHMAP), 1, 1, 3),
-        FULL(List.of(Impl.values()), 2, 3, 5);
+        QUICK(List.of(Impl.TOPHASH_LINE_ALIGNED, Impl.TOPHASH_GO_ALIGNED, Impl.TOPHASH_GO_NAIVE3, Impl.FASTUTIL,
+                Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA, Impl.CONCURRENT_HASHMAP, Impl.CHRONICLE_MAP),
+                List.of(Workload.SMALL, Workload.MEDIUM), List.of(), Workload.MEDIUM, 2, 2,
+                TimeValue.milliseconds(500), 1),
+        FULL(List.of(Impl.values()), List.of("1000", "100000", Workload.MEDIUM, Workload.LARGE),
+                List.of(Workload.MEDIUM, Workload.LARGE), Workload.LARGE, 2, 3, TimeValue.milliseconds(500), 3);
 
         final List<Impl> impls;
-        final int forks;
+        final List<String> sizes;
+        /** Sizes at which the on-heap peers also run on a THP heap; smaller maps span too few pages to tell. */
+        final List<String> thpSizes;
+        final String growthSize;
         final int warmupIterations;
         final int measurementIterations;
+        final TimeValue iterationTime;
+        final int growthMeasurements;
 
-        Profile(List<Impl> impls, int forks, int warmupIterations, int measurementIterations) {
+        Profile(List<Impl> impls, List<String> sizes, List<String> thpSizes, String growthSize,
+                int warmupIterations, int measurementIterations, TimeValue iterationTime, int growthMeasurements) {
             this.impls = impls;
-            this.forks = forks;
+            this.sizes = sizes;
+            this.thpSizes = thpSizes;
+            this.growthSize = growthSize;
             this.warmupIterations = warmupIterations;
             this.measurementIterations = measurementIterations;
+            this.iterationTime = iterationTime;
+            this.growthMeasurements = growthMeasurements;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    private static final TimeValue ITERATION_TIME = TimeValue.seconds(1);
-    private static final String GC_ALLOC_PER_OP = "gc.alloc.rate.norm";
-    private static final String USAGE =
-            "usage: LayoutReport quick|full [-o result.json] [-md summary.md]";
+    /**
+     * One JMH run, written to {@code <name>.json}.
+     *
+     * @param thp whether the forks run with {@link Workload#THP_HEAP}; its rows are named {@code <impl>+THP}
+     */
+    record Pass(String name, List<Class<?>> benchmarks, List<Impl> impls, String size, boolean thp) {
+        boolean growth() {
+            return benchmarks.equals(List.of(GrowthBenchmark.class));
+        }
+    }
+
+    private static final String USAGE = "usage: LayoutReport quick|full [-out dir] [-with-100m]";
 
     private LayoutReport() {
     }
 
     public static void main(String[] args) throws RunnerException, IOException, URISyntaxException {
-        if (args.length == 0 || args.length % 2 == 0) {
+        if (args.length == 0) {
             usage();
         }
         Profile profile = profile(args[0]);
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
-        Path json = null;
-        Path markdown = null;
-        for (int i = 1; i < args.length; i += 2) {
+        Path out = null;
+        boolean hundredMillion = false;
+        for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "-o" -> json = Path.of(args[i + 1]);
-                case "-md" -> markdown = Path.of(args[i + 1]);
+                case "-out" -> out = Path.of(args[++i]);
+                case "-with-100m" -> hundredMillion = true;
                 default -> usage();
             }
         }
-        if (json == null) {
-            json = defaultResultsDirectory().resolve(profile.name().toLowerCase(Locale.ROOT) + "-"
-                    + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started) + ".json");
+        if (out == null) {
+            out = defaultResultsDirectory().resolve(profile.label() + "-"
+                    + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started));
         }
-        createParent(json);
-
-        List<RunResult> results = List.copyOf(new Runner(options(profile, json)).run());
-        List<ReportTable.Measurement> measurements = results.stream()
-                .map(LayoutReport::measurement)
-                .sorted(Comparator.comparing(ReportTable.Measurement::benchmark)
-                        .thenComparingLong(ReportTable.Measurement::size)
-                        .thenComparing(m -> Impl.valueOf(m.impl())))
-                .toList();
-        long footprintSize = measurements.stream().mapToLong(ReportTable.Measurement::size).max().orElseThrow();
-        Map<String, Double> bytesPerEntry = new LinkedHashMap<>();
-        for (Impl impl : profile.impls) {
-            impl.bytesPerEntry(Math.toIntExact(footprintSize))
-                    .ifPresent(bytes -> bytesPerEntry.put(impl.name(), bytes));
+        Files.createDirectories(out);
+        List<String> sizes = new ArrayList<>(profile.sizes);
+        List<String> thpSizes = new ArrayList<>(profile.thpSizes);
+        String growthSize = profile.growthSize;
+        if (hundredMillion) {
+            sizes.add(HUNDRED_MILLION);
+            thpSizes.add(HUNDRED_MILLION);
+            growthSize = HUNDRED_MILLION;
         }
-        Duration took = Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC));
+        ResultsReport.writeRunFacts(out, profile.label(), started.toInstant());
 
-        Path jsonReference = markdown == null ? json.toAbsolutePath()
-                : markdown.toAbsolutePath().getParent().relativize(json.toAbsolutePath());
-        String summary = header(profile, results.getFirst().getParams(), started, took, jsonReference, footprintSize)
-                + ReportTable.markdown(measurements, BASELINE.name(), bytesPerEntry, footprintSize)
-                + "\nCache lines a lookup touches in its first bucket, computed from each layout (CacheLineModel),"
-                + " to read next to the timings above:\n\n" + CacheLineModel.markdown();
+        List<Pass> passes = plan(profile, sizes, thpSizes, growthSize);
+        int step = 0;
+        int steps = passes.size() + 2;
+        for (Pass pass : passes) {
+            step++;
+            Path json = out.resolve(pass.name() + ".json");
+            if (Files.exists(json)) {
+                System.out.printf(Locale.ROOT, "[report] %d/%d %s: %s already there, not run again%n", step, steps,
+                        pass.name(), json.getFileName());
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "[report] %d/%d %s: %s, %d maps x %d benchmarks%n", step, steps,
+                    pass.name(), describe(pass), pass.impls().size(), pass.benchmarks().size());
+            if (pass.growth()) {
+                // a growth pass cut short left lines of its own; the rerun writes them all again
+                Files.deleteIfExists(out.resolve(ResultsReport.GROWTH_LATENCY_FILE));
+            }
+            Instant passStarted = Instant.now();
+            new Runner(options(profile, pass, out, json).build()).run();
+            System.out.printf(Locale.ROOT, "[report] %s took %s%n", pass.name(),
+                    minutes(Duration.between(passStarted, Instant.now())));
+        }
+
+        step++;
+        Path footprint = out.resolve(ResultsReport.FOOTPRINT_FILE);
+        if (Files.exists(footprint)) {
+            System.out.printf(Locale.ROOT, "[report] %d/%d footprint: %s already there%n", step, steps,
+                    footprint.getFileName());
+        } else {
+            System.out.printf(Locale.ROOT, "[report] %d/%d footprint: bytes per entry of %d maps at %s, each in a"
+                    + " child JVM%n", step, steps, profile.impls.size(), sizes);
+            List<Footprint.Result> results = new ArrayList<>();
+            for (String size : sizes) {
+                for (Impl impl : profile.impls) {
+                    Footprint.Result result = Footprint.inChildJvm(impl, Long.parseLong(size), 600);
+                    System.out.printf(Locale.ROOT, "[report]   %-26s %10s entries: %s B/entry%s%n", impl, size,
+                            Footprint.format(result), result.measured() ? "" : " (" + result.failure() + ")");
+                    results.add(result);
+                }
+            }
+            ResultsReport.writeFootprint(footprint, results);
+        }
+
+        step++;
+        System.out.printf(Locale.ROOT, "[report] %d/%d writing tables and charts to %s%n", step, steps,
+                out.toAbsolutePath());
+        String summary = ResultsReport.write(out);
+        System.out.println();
         System.out.println(summary);
-        if (markdown != null) {
-            createParent(markdown);
-            Files.writeString(markdown, summary);
+        System.out.printf(Locale.ROOT, "[report] done in %s: %s%n",
+                minutes(Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC))),
+                out.resolve(ResultsReport.REPORT_FILE).toAbsolutePath());
+    }
+
+    /** Largest size first: if a run is cut short, the sizes that tell layouts apart are done. */
+    static List<Pass> plan(Profile profile, List<String> sizes, List<String> thpSizes, String growthSize) {
+        List<Pass> passes = new ArrayList<>();
+        List<String> descending = sizes.stream().sorted((a, b) -> Long.compare(Long.parseLong(b), Long.parseLong(a)))
+                .toList();
+        for (String size : descending) {
+            passes.add(new Pass("size-" + size, WORKLOADS, profile.impls, size, false));
         }
+        passes.add(new Pass("growth-" + growthSize, List.of(GrowthBenchmark.class),
+                profile.impls.stream().filter(Impl::canGrow).toList(), growthSize, false));
+        for (String size : thpSizes) {
+            passes.add(new Pass("thp-size-" + size, WORKLOADS,
+                    profile.impls.stream().filter(ON_HEAP::contains).toList(), size, true));
+        }
+        return passes;
     }
 
-    private static Options options(Profile profile, Path json) {
-        return new OptionsBuilder()
-                .include(GetHitBenchmark.class.getName())
-                .include(GetMissBenchmark.class.getName())
-                .include(PutBenchmark.class.getName())
-                .param("impl", profile.impls.stream().map(Impl::name).toArray(String[]::new))
-                .forks(profile.forks)
-                .warmupIterations(profile.warmupIterations)
-                .warmupTime(ITERATION_TIME)
-                .measurementIterations(profile.measurementIterations)
-                .measurementTime(ITERATION_TIME)
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true)
+    static ChainedOptionsBuilder options(Profile profile, Pass pass, Path out, Path json) {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .param("impl", pass.impls().stream().map(Impl::name).toArray(String[]::new))
+                .param("size", pass.size())
+                .forks(1)
+                .jvmArgsAppend(forkFlags(pass, out))
+                .shouldFailOnError(false)
                 .resultFormat(ResultFormatType.JSON)
-                .result(json.toString())
-                .build();
+                .result(json.toString());
+        for (Class<?> benchmark : pass.benchmarks()) {
+            options.include("\\." + benchmark.getSimpleName() + "\\.");
+        }
+        if (pass.growth()) {
+            return options.warmupIterations(1).measurementIterations(profile.growthMeasurements);
+        }
+        return options
+                .warmupIterations(profile.warmupIterations)
+                .warmupTime(profile.iterationTime)
+                .measurementIterations(profile.measurementIterations)
+                .measurementTime(profile.iterationTime)
+                .addProfiler(GCProfiler.class);
     }
 
-    private static ReportTable.Measurement measurement(RunResult run) {
-        BenchmarkParams params = run.getParams();
-        String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-        Result<?> alloc = run.getSecondaryResults().get(GC_ALLOC_PER_OP);
-        return new ReportTable.Measurement(params.getParam("impl"), benchmark,
-                Long.parseLong(params.getParam("size")), run.getPrimaryResult().getScore(),
-                alloc == null ? Double.NaN : alloc.getScore());
+    /** The annotations' flags (an explicit jvmArgsAppend replaces them) with a heap sized to the pass. */
+    static String[] forkFlags(Pass pass, Path out) {
+        long size = Long.parseLong(pass.size());
+        String heap = pass.growth()
+                ? (size <= 1_000_000 ? "1g" : size <= 10_000_000 ? "4g" : "20g")
+                : (size <= 1_000_000 ? "1g" : size <= 10_000_000 ? "2g" : "16g");
+        List<String> flags = new ArrayList<>(List.of(Workload.PRE_TOUCH, "-Xms" + heap, "-Xmx" + heap));
+        flags.addAll(List.of(Workload.CHRONICLE_FLAGS));
+        if (pass.thp()) {
+            flags.add(Workload.THP_HEAP);
+        }
+        if (pass.growth()) {
+            flags.add("-D" + GrowthBenchmark.OUTPUT_DIRECTORY + "=" + out.toAbsolutePath());
+        }
+        return flags.toArray(String[]::new);
     }
 
-    private static String header(Profile profile, BenchmarkParams params, ZonedDateTime started, Duration took,
-                                 Path json, long footprintSize) {
-        return String.format(Locale.ROOT, """
-                        # tophash layout report (%s profile)
+    private static String describe(Pass pass) {
+        if (pass.growth()) {
+            return "growth from empty to " + ReportTable.compactSize(Long.parseLong(pass.size())) + ", every put timed";
+        }
+        return "six workloads at " + ReportTable.compactSize(Long.parseLong(pass.size())) + " entries"
+                + (pass.thp() ? ", on-heap peers with " + Workload.THP_HEAP : "");
+    }
 
-                        %s- JMH fork JDK: %s %s (%s %s)
-                        - JVM flags: %s
-                        - JMH %s: %d fork(s), warmup %d x %s, measurement %d x %s, mode %s, -prof gc
-                        - Date: %s, run took %d min %02d s
-                        - Raw JMH results: %s
-
-                        Cells: ns/op, lower is better, and in brackets the ratio to %s in the same column.
-                        B/entry %s: off-heap bytes per entry of the tophash map filled with %d keys (MapStats.bytesPerEntry).
-                        alloc B/op (max): the highest %s over the row.
-
-                        """,
-                profile.name().toLowerCase(Locale.ROOT),
-                MachineFacts.markdown(),
-                System.getProperty("java.vendor"), params.getJdkVersion(), params.getVmName(), params.getVmVersion(),
-                String.join(" ", params.getJvmArgs()),
-                params.getJmhVersion(), params.getForks(), params.getWarmup().getCount(), params.getWarmup().getTime(),
-                params.getMeasurement().getCount(), params.getMeasurement().getTime(), params.getMode().shortLabel(),
-                started.truncatedTo(ChronoUnit.MINUTES), took.toMinutes(), took.toSecondsPart(),
-                json,
-                BASELINE.name(), ReportTable.compactSize(footprintSize), footprintSize, GC_ALLOC_PER_OP);
+    private static String minutes(Duration duration) {
+        return String.format(Locale.ROOT, "%d min %02d s", duration.toMinutes(), duration.toSecondsPart());
     }
 
     /**
@@ -180,11 +268,6 @@ public final class LayoutReport {
     private static Path defaultResultsDirectory() throws URISyntaxException {
         Path loadedFrom = Path.of(LayoutReport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return loadedFrom.getParent().resolve("results");
-    }
-
-    private static void createParent(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
     }
 
     private static Profile profile(String name) {

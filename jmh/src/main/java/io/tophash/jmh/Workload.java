@@ -126,6 +126,19 @@ final class Workload {
         return copy;
     }
 
+    /**
+     * Which of {@code length} ops are writes: each independently with probability
+     * {@code percent}/100, from a fixed-seed stream of its own.
+     */
+    static boolean[] writeMask(int length, int percent) {
+        SplittableRandom random = new SplittableRandom(KEY_SEED ^ 0x3_71C5L);
+        boolean[] mask = new boolean[length];
+        for (int i = 0; i < length; i++) {
+            mask[i] = random.nextInt(100) < percent;
+        }
+        return mask;
+    }
+
     /** Puts every key with itself as the value, and checks that all of them landed. */
     static void fill(BenchMap map, long[] keys) {
         for (long key : keys) {

@@ -40,6 +40,23 @@ class BenchMapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void sumValuesVisitsEveryEntryOnceAndReadsNoRemovedOne(Impl impl) {
+        long[] keys = Workload.presentKeys(SIZE);
+        try (BenchMap map = impl.create(SIZE)) {
+            long expected = 0;
+            for (int i = 0; i < SIZE; i++) {
+                map.put(keys[i], i + 1);
+                expected += i + 1;
+            }
+            assertEquals(expected, map.sumValues(), impl + " sum of every value");
+            map.remove(keys[0]);
+            map.remove(keys[SIZE - 1]);
+            assertEquals(expected - 1 - SIZE, map.sumValues(), impl + " sum after two removals");
+        }
+    }
+
     /** Agrona's missing value must be no key: a value equal to it cannot be put. */
     @Test
     void noKeyTheBenchmarksDrawIsAgronasMissingValue() {
