@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 final class CountingAllocator implements Allocator {
     private final Allocator delegate = Allocators.cacheLineAligned();
     int allocations;
-    int releases;
+    /** Written by the map's background releaser thread too; synchronized release, volatile reads. */
+    volatile int releases;
     boolean refusing;
     /** Refuses every allocation once this many have been made. */
     int refuseAfter = Integer.MAX_VALUE;
@@ -24,7 +25,7 @@ final class CountingAllocator implements Allocator {
     }
 
     @Override
-    public void release(MemorySegment segment) {
+    public synchronized void release(MemorySegment segment) {
         releases++;
         delegate.release(segment);
     }

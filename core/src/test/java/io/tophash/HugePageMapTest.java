@@ -108,6 +108,7 @@ class HugePageMapTest {
             while (puts < 3_000_000 || map.growing()) {
                 map.put(random.nextLong(), puts++);
             }
+            map.awaitRetiredReleased();
             long reserved = map.stats().bytesReserved();
             long resident = allocator.residentBytesOfEverything();
             assumeTrue(resident >= 0, "no /proc/self/smaps");

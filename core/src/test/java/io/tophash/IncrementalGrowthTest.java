@@ -1,9 +1,17 @@
 package io.tophash;
 
+import io.tophash.memory.Allocator;
+import io.tophash.memory.Allocators;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,11 +52,50 @@ class IncrementalGrowthTest {
                 map.put(-1, -1);
                 map.remove(-1);
             }
+            map.awaitRetiredReleased();
             MapStats done = map.stats();
             long expectedBytes = done.bucketCount() * done.bucketStride();
             assertTrue(done.bytesReserved() < expectedBytes * 1.5,
                     "old tables not released: " + done.bytesReserved() + " reserved for " + expectedBytes);
             assertEquals(done.bytesReserved(), allocator.bytesInUse());
         }
+    }
+
+    /**
+     * Closing a released chunk's shared arena is a handshake with every thread (milliseconds at
+     * worst): growth must leave it to the background releaser, never do it inside a put.
+     */
+    @Test
+    void growthReleasesOldChunksOffTheWritingThread() {
+        List<String> releasingThreads = new CopyOnWriteArrayList<>();
+        Allocator delegate = Allocators.cacheLineAligned();
+        Allocator recording = new Allocator() {
+            @Override
+            public MemorySegment allocate(long byteSize, long byteAlignment) {
+                return delegate.allocate(byteSize, byteAlignment);
+            }
+
+            @Override
+            public void release(MemorySegment segment) {
+                releasingThreads.add(Thread.currentThread().getName());
+                delegate.release(segment);
+            }
+
+            @Override
+            public long bytesInUse() {
+                return delegate.bytesInUse();
+            }
+        };
+        LongLongMap map = LongLongMap.builder().allocator(recording).chunkBytes(4096).build();
+        for (long key = 1; key <= 200_000 || map.growing(); key++) {
+            map.put(key * 0x9E3779B97F4A7C15L, key);
+        }
+        map.awaitRetiredReleased();
+        int releasedWhileGrowing = releasingThreads.size();
+        assertTrue(releasedWhileGrowing > 10, "only " + releasedWhileGrowing + " chunks released while growing");
+        assertFalse(releasingThreads.contains(Thread.currentThread().getName()), releasingThreads::toString);
+        assertEquals(map.stats().bytesReserved(), delegate.bytesInUse());
+        map.close();
+        assertEquals(0, delegate.bytesInUse(), "close() returns once every chunk is released");
     }
 }

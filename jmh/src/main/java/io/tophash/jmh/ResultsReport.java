@@ -128,7 +128,10 @@ public final class ResultsReport {
                 double alloc = secondary != null && secondary.has(GC_ALLOC_PER_OP)
                         ? secondary.getAsJsonObject(GC_ALLOC_PER_OP).get("score").getAsDouble() : Double.NaN;
                 if (workload.equals("forEach")) {
+                    // per entry, so sizes compare; JMH's own per-iteration allocation, spread over
+                    // the few passes of an iteration, would otherwise read as bytes per pass
                     score /= size;
+                    alloc /= size;
                 }
                 measurements.add(new ReportTable.Measurement(params.get("impl").getAsString() + suffix, workload,
                         size, score, alloc));
@@ -199,7 +202,7 @@ public final class ResultsReport {
         report.append("""
 
                 Cells: ns/op, lower is better, and in brackets the ratio to %s in the same column \
-                (below 1.00x: faster than it). forEach is ns per entry of a whole pass. churn is one remove and \
+                (below 1.00x: faster than it). forEach is ns (and allocated bytes) per entry of a whole pass. churn is one remove and \
                 one put of the same key. mix90get10put: 90%% gets, 10%% updates of present keys. Rows ending in \
                 %s ran with %s (on-heap peers only). B/entry: bytes per entry of the pre-sized map filled with \
                 that many keys (off-heap bytes the map reports for tophash and Chronicle Map, heap growth after \
