@@ -1,5 +1,7 @@
 package io.tophash.jmh;
 
+import org.openjdk.jol.info.GraphStats;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -12,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Bytes per entry of each map filled with the benchmarks' keys, pre-sized as the benchmarks
- * create it. Off-heap maps report what they hold ({@link BenchMap#offHeapBytes()}); for on-heap
- * maps it is the growth of the used heap across the filling, each side measured after full
- * collections ({@link System#gc()} is a full, compacting collection under G1 and the serial and
- * parallel collectors). Maps smaller than {@value #MIN_ENTRIES_MEASURED} entries are built as
- * several copies and the delta divided among all their entries, so that a 1k-entry map's 50 KB
- * are not lost in the collector's rounding.
+ * create it. Off-heap maps report what they hold ({@link BenchMap#offHeapBytes()}). On-heap maps
+ * up to {@value #EXACT_UP_TO} entries are measured exactly, as the size of the object graph the
+ * map reaches (JOL's {@code GraphStats}: headers, fields, arrays, boxes; what the collector would
+ * keep alive). Larger ones are measured as the growth of the used heap across the filling, each
+ * side after full collections ({@link System#gc()} is a full, compacting collection under G1):
+ * walking the 30M objects of a 10M-entry {@code HashMap} takes JOL minutes and gigabytes, while
+ * at that size the delta agrees with the arrays it holds to within 2%. Below a million entries the delta
+ * was not good enough: it moved by 2 B/entry (6%) between runs at 1M as large arrays rounded up
+ * to whole G1 regions or not.
  *
  * <p>Each measurement runs in a child JVM ({@link #inChildJvm}): a clean heap per map, a heap
  * limit sized to the map, and a map that does not fit fails alone, with its reason reported,
@@ -25,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Footprint {
 
+    /** Largest map measured exactly (JOL); larger ones by heap delta. */
+    static final int EXACT_UP_TO = 1_000_000;
+    /** Heap-delta measurements fill copies of a small map up to this many entries in all. */
     static final int MIN_ENTRIES_MEASURED = 1_000_000;
     private static final String RESULT_PREFIX = "bytesPerEntry=";
     private static final int GC_ROUNDS = 4;
@@ -58,6 +66,11 @@ final class Footprint {
             if (probe.offHeapBytes().isPresent()) {
                 return (double) probe.offHeapBytes().getAsLong() / size;
             }
+        }
+        if (size <= EXACT_UP_TO) {
+            BenchMap map = impl.create(size);
+            Workload.fill(map, keys);
+            return (double) GraphStats.parseInstance(map).totalSize() / size;
         }
         int copies = Math.max(1, MIN_ENTRIES_MEASURED / size);
         BenchMap[] maps = new BenchMap[copies];

@@ -89,7 +89,7 @@ public class GrowthBenchmark {
         long[] lat = latencies;
         long before = System.nanoTime();
         for (int i = 0; i < k.length; i++) {
-            m.put(k[i], i);
+            m.put(k[i], i + 1); // never 0: Agrona refuses its missing value
             long after = System.nanoTime();
             lat[i] = after - before;
             before = after;

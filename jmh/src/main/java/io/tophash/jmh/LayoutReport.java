@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -159,7 +160,11 @@ public final class LayoutReport {
                 Files.deleteIfExists(out.resolve(ResultsReport.GROWTH_LATENCY_FILE));
             }
             Instant passStarted = Instant.now();
-            new Runner(options(profile, pass, out, json).build()).run();
+            // JMH creates its result file when it starts: only a finished pass may carry the name
+            // that tells a resumed run to skip it
+            Path partial = out.resolve(pass.name() + ".json.partial");
+            new Runner(options(profile, pass, out, partial).build()).run();
+            Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf(Locale.ROOT, "[report] %s took %s%n", pass.name(),
                     minutes(Duration.between(passStarted, Instant.now())));
         }

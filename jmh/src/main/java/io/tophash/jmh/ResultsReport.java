@@ -205,8 +205,9 @@ public final class ResultsReport {
                 (below 1.00x: faster than it). forEach is ns (and allocated bytes) per entry of a whole pass. churn is one remove and \
                 one put of the same key. mix90get10put: 90%% gets, 10%% updates of present keys. Rows ending in \
                 %s ran with %s (on-heap peers only). B/entry: bytes per entry of the pre-sized map filled with \
-                that many keys (off-heap bytes the map reports for tophash and Chronicle Map, heap growth after \
-                full GCs for the others; see Footprint). alloc B/op (max): the highest %s of the row.
+                that many keys (off-heap bytes the map reports for tophash and Chronicle Map; for the others \
+                the object graph's exact size (JOL) up to 1M entries, heap growth after full GCs above; see \
+                Footprint). alloc B/op (max): the highest %s of the row.
 
                 """.formatted(LayoutReport.BASELINE.name(), THP_SUFFIX, Workload.THP_HEAP, GC_ALLOC_PER_OP));
         report.append("## Time per operation\n\n").append(tables);
@@ -252,6 +253,16 @@ public final class ResultsReport {
                     if (!measured.contains(impl + " " + workload + " " + size)) {
                         absent.add(impl + " " + workload + " " + ReportTable.compactSize(size));
                     }
+                }
+            }
+        }
+        List<GrowthLatency> growth = readGrowth(dir);
+        boolean growthRan = passFiles(dir).stream().anyMatch(f -> f.getFileName().toString().startsWith("growth-"));
+        if (growthRan) {
+            Set<String> grown = growth.stream().map(GrowthLatency::impl).collect(Collectors.toSet());
+            for (String impl : impls) {
+                if (Impl.valueOf(impl).canGrow() && !grown.contains(impl)) {
+                    absent.add(impl + " growth");
                 }
             }
         }
@@ -409,7 +420,7 @@ public final class ResultsReport {
                 .filter(m -> tophash.test(m.impl()) && !(m.allocBytesPerOp() < ZERO_ALLOCATION_BYTES)).toList();
         long withAlloc = measurements.stream().filter(m -> tophash.test(m.impl()) && !Double.isNaN(m.allocBytesPerOp()))
                 .count();
-        out.append(allocating.isEmpty()
+        out.append(withAlloc == 0 ? "- 0 B/op for every tophash operation: not in this run\n" : allocating.isEmpty()
                 ? String.format(Locale.ROOT, "- 0 B/op for every tophash operation: met (%d measurements, every one"
                 + " below %.1f B/op)%n", withAlloc, ZERO_ALLOCATION_BYTES)
                 : "- 0 B/op for every tophash operation: MISSED by " + allocating.stream()

@@ -11,7 +11,7 @@ class FootprintTest {
     private static final int SIZE = 10_000;
 
     /**
-     * HashMap&lt;Long, Long&gt; with compressed oops: a 32-byte node and two 24-byte boxes (a 12-byte
+     * HashMap&lt;Long, Long&gt; with compressed oops, measured exactly (JOL): a 32-byte node and two 24-byte boxes (a 12-byte
      * header and the long, padded to 8) per entry, plus a table of 4-byte references at most
      * 0.75 full: 80 + 5.3..10.7 B per entry.
      */
@@ -25,7 +25,8 @@ class FootprintTest {
     @Test
     void fastutilOnHeapIsItsTwoArrays() {
         double bytes = Footprint.measureHere(Impl.FASTUTIL, SIZE);
-        assertTrue(bytes >= 16 / 0.75 - 0.5 && bytes <= 16 / 0.375 + 0.5, () -> "fastutil " + bytes + " B/entry");
+        // 10000 / 0.75 rounds up to 2^14 slots of a key and a value: 26.2 B, plus two array headers and the map
+        assertEquals((1 << 14) * 16.0 / SIZE, bytes, 0.05, "fastutil B/entry");
     }
 
     @Test
@@ -52,6 +53,15 @@ class FootprintTest {
         Footprint.Result child = Footprint.inChildJvm(Impl.HASHMAP, 1_000_000, "-Xmx16m", 120);
         assertFalse(child.measured());
         assertTrue(child.failure().contains("OutOfMemoryError"), child::failure);
+    }
+
+    /** Above a million entries: heap delta, which must agree with the arrays' size (2^24 x 16 B / 10M) within 2%. */
+    @Test
+    void largeMapsByHeapDeltaAgreeWithTheirArrays() {
+        Footprint.Result child = Footprint.inChildJvm(Impl.FASTUTIL, 10_000_000, 120);
+        assertTrue(child.measured(), child::failure);
+        double exact = (1 << 24) * 16.0 / 10_000_000;
+        assertTrue(Math.abs(child.bytesPerEntry() - exact) < exact * 0.02, () -> child.bytesPerEntry() + " vs " + exact);
     }
 
     @Test
