@@ -53,6 +53,9 @@ public final class ResultsReport {
             Impl.CHRONICLE_MAP.name());
 
     private static final String GC_ALLOC_PER_OP = "gc.alloc.rate.norm";
+    static final String CHRONICLE_CANNOT_GROW = "CHRONICLE_MAP is not in the growth table: a Chronicle Map is"
+            + " sized for its entries when it is created (ChronicleMapBuilder.entries) and has no empty,"
+            + " growable form to start from.";
     /** JMH's allocation figure of an allocation-free benchmark is a few thousandths of a byte, never exactly 0. */
     static final double ZERO_ALLOCATION_BYTES = 0.1;
 
@@ -221,6 +224,9 @@ public final class ResultsReport {
         if (!growth.isEmpty()) {
             report.append("## Growth from empty (GrowthBenchmark, every put timed)\n\n")
                     .append(HugePageReport.growthTable(growth)).append('\n');
+            if (measurements.stream().anyMatch(m -> m.impl().equals(Impl.CHRONICLE_MAP.name()))) {
+                report.append(CHRONICLE_CANNOT_GROW).append("\n\n");
+            }
         }
         report.append("## Targets\n\n").append(targets(measurements, footprint, growth)).append('\n');
         report.append("## Cache lines a lookup touches (CacheLineModel)\n\n").append(CacheLineModel.markdown());

@@ -73,6 +73,7 @@ class ResultsReportTest {
                 + " target <= 1.0x: met"), report);
         assertTrue(report.contains("HASHMAP at 1M: exit 1: OutOfMemoryError"), report);
         assertTrue(report.contains("0 B/op for every tophash operation: met (5 measurements"), report);
+        assertFalse(report.contains(ResultsReport.CHRONICLE_CANNOT_GROW), "no Chronicle row, no word on it");
     }
 
     @Test
@@ -81,6 +82,14 @@ class ResultsReportTest {
         String summary = ResultsReport.write(dir);
         assertTrue(summary.contains("0 B/op for every tophash operation: MISSED by TOPHASH_LINE_ALIGNED put 1k"
                 + " (24.00 B/op)"), summary);
+    }
+
+    @Test
+    void aChronicleRowComesWithWhyItHasNoGrowth() throws IOException {
+        Files.writeString(dir.resolve("size-1000.json"), "[" + run("getHit", Impl.CHRONICLE_MAP.name(), 1_000, 60, 48)
+                + "]");
+        ResultsReport.write(dir);
+        assertTrue(Files.readString(dir.resolve(ResultsReport.REPORT_FILE)).contains(ResultsReport.CHRONICLE_CANNOT_GROW));
     }
 
     @Test
