@@ -23,6 +23,20 @@ class ChunkReleaserTest {
         final CountDownLatch gate = new CountDownLatch(1);
         volatile MemorySegment failOn;
 
+        /** Opens the gate from another thread 50 ms from now, while the caller is waiting. */
+        Thread openGateLater() {
+            Thread opener = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                gate.countDown();
+            });
+            opener.start();
+            return opener;
+        }
+
         @Override
         public MemorySegment allocate(long byteSize, long byteAlignment) {
             return delegate.allocate(byteSize, byteAlignment);
@@ -58,15 +72,7 @@ class ChunkReleaserTest {
         // the caller got back at once although every release is held at the gate
         assertEquals(3 * 4096, releaser.pendingBytes());
         assertEquals(3 * 4096, allocator.bytesInUse());
-        Thread opener = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            allocator.gate.countDown();
-        });
-        opener.start();
+        Thread opener = allocator.openGateLater();
         releaser.awaitReleased();
         assertEquals(0, releaser.pendingBytes());
         assertEquals(0, allocator.bytesInUse());
@@ -97,15 +103,7 @@ class ChunkReleaserTest {
         ChunkReleaser releaser = new ChunkReleaser(allocator);
         releaser.releaseLater(allocator.allocate(4096, 64));
         Thread.currentThread().interrupt();
-        Thread opener = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            allocator.gate.countDown();
-        });
-        opener.start();
+        Thread opener = allocator.openGateLater();
         releaser.awaitReleased();
         assertTrue(Thread.interrupted(), "interrupt kept");
         assertEquals(0, allocator.bytesInUse());

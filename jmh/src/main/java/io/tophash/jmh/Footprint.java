@@ -32,8 +32,8 @@ final class Footprint {
 
     /** Largest map measured exactly (JOL); larger ones by heap delta. */
     static final int EXACT_UP_TO = 1_000_000;
-    /** Heap-delta measurements fill copies of a small map up to this many entries in all. */
-    static final int MIN_ENTRIES_MEASURED = 1_000_000;
+    /** Child heaps are sized for at least this many entries: room for JOL's walk of a boxed map. */
+    static final int HEAP_FLOOR_ENTRIES = 1_000_000;
     private static final String RESULT_PREFIX = "bytesPerEntry=";
     private static final int GC_ROUNDS = 4;
 
@@ -58,33 +58,26 @@ final class Footprint {
         System.out.println(RESULT_PREFIX + measureHere(impl, size));
     }
 
-    /** Measures in this JVM; the heap must hold the map and, below one million entries, its copies. */
+    /** Measures in this JVM; the heap must hold the map (and, up to {@value #EXACT_UP_TO} entries, JOL's walk of it). */
     static double measureHere(Impl impl, int size) {
         long[] keys = Workload.presentKeys(size);
-        try (BenchMap probe = impl.create(size)) {
-            Workload.fill(probe, keys);
-            if (probe.offHeapBytes().isPresent()) {
-                return (double) probe.offHeapBytes().getAsLong() / size;
+        if (offHeap(impl) || size <= EXACT_UP_TO) {
+            try (BenchMap map = impl.create(size)) {
+                Workload.fill(map, keys);
+                long bytes = offHeap(impl) ? map.offHeapBytes().orElseThrow() : GraphStats.parseInstance(map).totalSize();
+                return (double) bytes / size;
             }
         }
-        if (size <= EXACT_UP_TO) {
-            BenchMap map = impl.create(size);
-            Workload.fill(map, keys);
-            return (double) GraphStats.parseInstance(map).totalSize() / size;
-        }
-        int copies = Math.max(1, MIN_ENTRIES_MEASURED / size);
-        BenchMap[] maps = new BenchMap[copies];
         long before = usedHeapAfterGc();
-        for (int i = 0; i < copies; i++) {
-            maps[i] = impl.create(size);
-            Workload.fill(maps[i], keys);
-        }
+        BenchMap map = impl.create(size);
+        Workload.fill(map, keys);
         long after = usedHeapAfterGc();
-        long entries = 0;
-        for (BenchMap map : maps) {
-            entries += map.size();
-        }
-        return (double) (after - before) / entries;
+        return (double) (after - before) / map.size();
+    }
+
+    /** Whether {@code impl} keeps its entries off the heap, where it reports their bytes itself. */
+    static boolean offHeap(Impl impl) {
+        return impl.isTophash() || impl == Impl.CHRONICLE_MAP;
     }
 
     private static long usedHeapAfterGc() {
@@ -96,11 +89,11 @@ final class Footprint {
     }
 
     /**
-     * Heap for a child measuring {@code size} entries: room for HashMap's ~90 B per entry (or
-     * copies adding up to a million entries), the keys, and collector headroom.
+     * Heap for a child measuring {@code size} entries: room for HashMap's ~90 B per entry (for
+     * at least {@value #HEAP_FLOOR_ENTRIES} entries), the keys, and collector headroom.
      */
     static String heapFlag(long size) {
-        long entries = Math.max(size, MIN_ENTRIES_MEASURED);
+        long entries = Math.max(size, HEAP_FLOOR_ENTRIES);
         long megabytes = 512 + entries * 200 / (1 << 20);
         return "-Xmx" + megabytes + "m";
     }
@@ -120,7 +113,7 @@ final class Footprint {
         command.addAll(List.of(Workload.CHRONICLE_FLAGS));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Footprint.class.getName(),
                 impl.name(), Long.toString(size)));
-        boolean offHeap = impl.isTophash() || impl == Impl.CHRONICLE_MAP;
+        boolean offHeap = offHeap(impl);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();

@@ -220,11 +220,8 @@ public final class HugePageReport {
                         - target 2: tophash huge <= 1.0x best peer on a THP heap: %.2fx, %s
                         """, ReportTable.compactSize(size), tophashHuge.getAsDouble(), tophashBase.getAsDouble(),
                 tophashHuge.getAsDouble() / tophashBase.getAsDouble(), peer.getAsDouble(), Workload.THP_HEAP,
-                peerThp.getAsDouble(), vsDefault, verdict(vsDefault, 0.8), vsThp, verdict(vsThp, 1.0));
-    }
-
-    private static String verdict(double ratio, double target) {
-        return ratio <= target ? "met" : String.format(Locale.ROOT, "MISSED by %.0f%%", 100 * (ratio / target - 1));
+                peerThp.getAsDouble(), vsDefault, ResultsReport.verdict(vsDefault, 0.8), vsThp,
+                ResultsReport.verdict(vsThp, 1.0));
     }
 
     private static OptionalDouble best(List<ReportTable.Measurement> measurements, long size,

@@ -214,7 +214,7 @@ public final class ResultsReport {
 
                 """.formatted(LayoutReport.BASELINE.name(), THP_SUFFIX, Workload.THP_HEAP, GC_ALLOC_PER_OP));
         report.append("## Time per operation\n\n").append(tables);
-        report.append(missing(dir, measurements));
+        report.append(missing(dir, measurements, growth));
         report.append("## Charts\n\n");
         for (String link : chartLinks) {
             report.append("![").append(link).append("](").append(CHARTS_DIRECTORY).append('/').append(link)
@@ -228,10 +228,11 @@ public final class ResultsReport {
                 report.append(CHRONICLE_CANNOT_GROW).append("\n\n");
             }
         }
-        report.append("## Targets\n\n").append(targets(measurements, footprint, growth)).append('\n');
+        String targets = targets(measurements, footprint, growth);
+        report.append("## Targets\n\n").append(targets).append('\n');
         report.append("## Cache lines a lookup touches (CacheLineModel)\n\n").append(CacheLineModel.markdown());
         Files.writeString(dir.resolve(REPORT_FILE), report);
-        return tables + targets(measurements, footprint, growth);
+        return tables + targets;
     }
 
     /** Rows in Impl order, each THP row right after its default-heap row. */
@@ -242,7 +243,8 @@ public final class ResultsReport {
     }
 
     /** Benchmarks a pass asked for that left no score: their fork failed (its error is in the run's console). */
-    private static String missing(Path dir, List<ReportTable.Measurement> measurements) throws IOException {
+    private static String missing(Path dir, List<ReportTable.Measurement> measurements, List<GrowthLatency> growth)
+            throws IOException {
         Set<String> measured = measurements.stream().map(m -> m.impl() + " " + m.benchmark() + " " + m.size())
                 .collect(Collectors.toSet());
         Set<String> impls = measurements.stream().map(ReportTable.Measurement::impl)
@@ -262,7 +264,6 @@ public final class ResultsReport {
                 }
             }
         }
-        List<GrowthLatency> growth = readGrowth(dir);
         boolean growthRan = passFiles(dir).stream().anyMatch(f -> f.getFileName().toString().startsWith("growth-"));
         if (growthRan) {
             Set<String> grown = growth.stream().map(GrowthLatency::impl).collect(Collectors.toSet());
@@ -454,7 +455,8 @@ public final class ResultsReport {
                 .orElseThrow().impl();
     }
 
-    private static String verdict(double ratio, double limit) {
+    /** "met", or by how many percent {@code ratio} exceeds {@code limit}. */
+    static String verdict(double ratio, double limit) {
         return ratio <= limit ? "met" : String.format(Locale.ROOT, "MISSED by %.0f%%", 100 * (ratio / limit - 1));
     }
 }
