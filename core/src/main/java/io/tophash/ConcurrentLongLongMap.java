@@ -3,12 +3,14 @@ package io.tophash;
 import io.tophash.internal.BucketFormat;
 import io.tophash.internal.BucketTable;
 import io.tophash.internal.Hashing;
+import io.tophash.internal.MapMemory;
 import io.tophash.internal.RawMemory;
 import io.tophash.internal.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,29 +41,41 @@ import java.util.concurrent.atomic.LongAdder;
  * old bucket's lock is released evacuated, and in the new table after; readers that see an
  * evacuated old bucket read the new one, so no key is ever missing or seen twice. Nothing copies
  * the whole table. The writer that evacuates the last old bucket installs the new table alone;
- * the old table's chunks are queued and released one per later write (closing a chunk's shared
- * arena is a handshake with every thread). A reader still inside a released chunk gets an
- * {@link IllegalStateException} from FFM and simply retries. No same-size (compacting) growth:
- * removed slots are reused by later inserts into the same chain.
+ * the old table's chunks go to a background thread for release (closing a chunk's shared arena
+ * is a handshake with every thread, which no write should wait for). A reader still inside a
+ * released chunk gets an {@link IllegalStateException} from FFM and simply retries. Since every
+ * write claims an old bucket nobody has claimed, a growth ends within as many writes as the old
+ * table has buckets; {@link #finishGrowth()} ends it at once, for maps whose writes stop. No
+ * same-size (compacting) growth: removed slots are reused by later inserts into the same chain.
+ *
+ * <p><b>Size.</b> {@link #size()} sums a {@link LongAdder}. Inserts do not: only an insert whose
+ * hash has its sampling bits clear (one in up to 64, fewer for small tables) sums it to decide
+ * whether the table is full, so a growth starts at most a few dozen inserts past 13/16 of the
+ * slots, never before, and never on an update: a map built with {@code expectedSize(n)} holds
+ * {@code n} entries without growing.
  *
  * <p><b>Failure atomicity.</b> Evacuation allocates what it needs (both destination chunks and
  * every overflow bucket) before it writes; an insert allocates its overflow bucket before it
- * writes. An allocator that throws leaves every entry where it was and the exception reaches the
- * caller of the write that needed the memory.
+ * writes. An allocator that throws leaves every entry where it was. Growth work a write does for
+ * the map (evacuating its key's old bucket, helping with another) is skipped when it cannot get
+ * memory, and the write then happens in the key's old bucket: only a write that itself needs a
+ * new overflow bucket fails with the allocator's exception.
  *
- * <p><b>close()</b> takes the allocation lock, marks the map closed and releases every chunk once.
- * Operations running in other threads then fail with {@link IllegalStateException}, from the
- * closed check or from FFM's closed arenas; none can crash the JVM.
+ * <p><b>close()</b> takes the allocation lock, marks the map closed and releases every chunk once,
+ * through the per-map ledger ({@code MapMemory}) that records every chunk, waiting for releases
+ * already queued on the background thread: it returns when all memory is back. Operations
+ * running in other threads then fail with {@link IllegalStateException}, from the closed check or
+ * from FFM's closed arenas; none can crash the JVM. A map that becomes unreachable unclosed is
+ * freed by a {@link java.lang.ref.Cleaner} after GC, with one warning per map class.
  *
  * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
  * operations are linearizable; {@link #size()} and {@link #forEach} are not (see each).
  *
  * <p><b>Known limits.</b> The version has 32 bits and each write adds 2: a reader paused between
  * its two loads of a bucket's word for exactly a multiple of 2^31 writes to that bucket would
- * accept a torn read (StampedLock has the same kind of bound). A Java-heap
- * {@code OutOfMemoryError} while a growth is being finished can leave old chunks unreleased until
- * {@link #close()} cannot see them; an allocator that returns misaligned memory only sometimes
- * makes later writes fail with {@link IllegalArgumentException} (never a crash).
+ * accept a torn read (StampedLock has the same kind of bound). An allocator that returns
+ * misaligned memory only sometimes makes later writes fail with {@link IllegalArgumentException}
+ * (never a crash).
  */
 public final class ConcurrentLongLongMap implements AutoCloseable {
 
@@ -118,7 +132,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private volatile Tables tables;
     private volatile boolean closed;
     private final LongAdder size = new LongAdder();
-    private final ConcurrentLinkedQueue<MemorySegment> retired = new ConcurrentLinkedQueue<>();
+    /** Every chunk the map holds; releases retired ones off the writing threads. */
+    private final MapMemory memory;
 
     private ConcurrentLongLongMap(Builder b) {
         MapOptions o = b.options;
@@ -138,14 +153,16 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
                     + linkOffset + ", not 8-byte aligned");
         }
-        BucketTable initial = new BucketTable(format, allocator, o.initialLog2Buckets(format), chunkBytes);
+        this.memory = new MapMemory(allocator);
+        memory.freeWhenUnreachable(this);
+        BucketTable initial = new BucketTable(format, memory, o.initialLog2Buckets(format), chunkBytes);
         try {
             for (int c = 0; c < initial.chunkCount(); c++) {
                 initial.ensureChunk(c);
                 requireAligned(initial.chunks[c]);
             }
         } catch (RuntimeException | Error e) {
-            initial.releaseAll();
+            memory.abandon(e);
             throw e;
         }
         this.tables = new Tables(initial, null);
@@ -201,6 +218,15 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * During a growth it reads the key's old bucket unless that is evacuated, then the new one.
      */
     private long read(long key, long absent, boolean presence) {
+        try {
+            return readOptimistically(key, absent, presence);
+        } finally {
+            // the Cleaner must not free the memory of a map dropped right after this call
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private long readOptimistically(long key, long absent, boolean presence) {
         long h = Hashing.hash(key, seed);
         int faults = 0;
         int spins = 0;
@@ -356,10 +382,16 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     private long write(long key, int op, long arg, long arg2) {
+        try {
+            return writeLocked(key, op, arg, arg2);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private long writeLocked(long key, int op, long arg, long arg2) {
         long h = Hashing.hash(key, seed);
-        boolean mayInsert = op == PUT || op == PUT_IF_ABSENT || op == ADD;
         int faults = 0;
-        releaseOneRetired();
         while (true) {
             Tables ts = tables;
             if (closed) {
@@ -368,13 +400,43 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    if (!evacuate(g, h & g.old.bucketMask)) {
+                    BucketTable old = g.old;
+                    long ob = h & old.bucketMask;
+                    MemorySegment os = old.chunkOf(ob);
+                    if (os == null) {
+                        // The growth finished and detached the old table. That racy null read orders
+                        // nothing: read the volatile tables again before using the new table.
                         continue;
                     }
+                    long oo = old.offsetOf(ob);
+                    lock(os, oo);
+                    boolean evacuatedNow = false;
+                    boolean writtenInOld = false;
+                    long result = 0;
+                    try {
+                        if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
+                            try {
+                                evacuateLocked(g, os, oo, ob);
+                                evacuatedNow = true;
+                            } catch (RuntimeException | OutOfMemoryError starved) {
+                                if (closed) {
+                                    throw closedException();
+                                }
+                                // No memory to move the bucket: the key is still in it, write there.
+                                result = apply(old, os, oo, key, h, op, arg, arg2, false);
+                                writtenInOld = true;
+                            }
+                        }
+                    } finally {
+                        unlock(os, oo);
+                    }
+                    if (evacuatedNow && g.done.incrementAndGet() == old.bucketCount) {
+                        completeGrowth(g);
+                    }
                     helpEvacuate(g);
-                } else if (mayInsert && size.sum() >= format.maxEntries(ts.table.bucketCount)) {
-                    startGrowth(ts);
-                    continue;
+                    if (writtenInOld) {
+                        return result;
+                    }
                 }
                 BucketTable t = ts.table;
                 long b = h & t.bucketMask;
@@ -383,15 +445,17 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                     continue;
                 }
                 long off = t.offsetOf(b);
-                long locked = lock(seg, off);
+                lock(seg, off);
                 try {
                     if (RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD) {
                         continue; // evacuated by a newer growth since we read the tables
                     }
-                    return apply(t, seg, off, key, h, op, arg, arg2);
+                    return apply(t, seg, off, key, h, op, arg, arg2, g == null);
                 } finally {
                     unlock(seg, off);
                 }
+            } catch (GrowthNeeded signal) {
+                startGrowth(ts);
             } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
                 // a chunk released by a finished growth (or by close) under a stale view of the tables
                 if (closed) {
@@ -409,9 +473,38 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
-    /** The write itself, with the home bucket locked. */
+    /**
+     * Thrown (one shared, stackless instance) by {@link #apply} when an insert finds the table full:
+     * the writer unlocks, starts the growth and retries. Once per doubling, never per write.
+     */
+    private static final class GrowthNeeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final GrowthNeeded SIGNAL = new GrowthNeeded();
+
+        private GrowthNeeded() {
+            super("growth needed", null, false, false);
+        }
+    }
+
+    /**
+     * Whether inserting one more entry overloads {@code t}. Sums the size counter for one insert in
+     * up to 64 (by hash bits that neither index buckets nor make tophash bytes), so that inserts do
+     * not all read every counter cell; the growth then starts a few dozen inserts late, never early.
+     */
+    private boolean overloadedByInsert(BucketTable t, long h) {
+        long sampleMask = Math.min(63, Long.highestOneBit(Math.max(1, t.bucketCount >>> 4)) - 1);
+        if (((h >>> 48) & sampleMask) != 0) {
+            return false;
+        }
+        return format.overloadedBy(size.sum() + 1, t.bucketCount) && t.log2Buckets < LongLongMap.MAX_LOG2_BUCKETS;
+    }
+
+    /**
+     * The write itself, with the home bucket locked. With {@code mayGrow}, an insert into a full
+     * table throws {@link GrowthNeeded} having changed nothing.
+     */
     private long apply(BucketTable t, MemorySegment first, long firstOff, long key, long h, int op,
-                       long arg, long arg2) {
+                       long arg, long arg2, boolean mayGrow) {
         int top = Tophash.tophash(h);
         MemorySegment seg = first;
         long off = firstOff;
@@ -450,6 +543,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
         if (op == REMOVE_IF || op == REPLACE_IF) {
             return 0;
+        }
+        if (mayGrow && overloadedByInsert(t, h)) {
+            throw GrowthNeeded.SIGNAL;
         }
         if (freeSlot < 0) {
             long index = takeOverflowBucket(t);
@@ -541,16 +637,20 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             if (old.log2Buckets >= LongLongMap.MAX_LOG2_BUCKETS) {
                 throw new OutOfMemoryError("map cannot grow past 2^" + LongLongMap.MAX_LOG2_BUCKETS + " buckets");
             }
-            BucketTable next = new BucketTable(format, allocator, old.log2Buckets + 1, chunkBytes);
+            BucketTable next = new BucketTable(format, memory, old.log2Buckets + 1, chunkBytes);
             old.grownInto = next;
             tables = new Tables(next, new Growth(old, next));
         }
     }
 
-    /** Evacuates the next unclaimed old bucket, or one whose evacuation failed before. */
+    /**
+     * Evacuates the next unclaimed old bucket, or one whose evacuation failed before. Work a write
+     * does for the map, not for itself: if it cannot get memory the bucket is queued for a later
+     * write and this write goes on.
+     */
     private void helpEvacuate(Growth g) {
         if (g.done.get() == g.old.bucketCount) {
-            finishGrowth(g); // idempotent: in case the thread that evacuated the last bucket failed to
+            completeGrowth(g); // idempotent: in case the thread that evacuated the last bucket failed to
             return;
         }
         long next = g.claimed.getAndIncrement();
@@ -563,20 +663,20 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
         try {
             evacuate(g, next);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             g.failed.add(next);
-            throw e;
+            if (closed) {
+                throw closedException();
+            }
         }
     }
 
     /**
-     * Moves old bucket {@code ob}'s chain into new buckets {@code ob} and {@code ob + oldCount},
-     * under the old bucket's lock, allocating everything first. Nobody reads or writes the two new
-     * buckets before the old one is released marked evacuated, so they need no lock of their own.
+     * Evacuates old bucket {@code ob} unless it is already evacuated; the growth's last evacuation
+     * completes it. Returns false if the growth was already complete (its old table detached).
      */
     private boolean evacuate(Growth g, long ob) {
         BucketTable old = g.old;
-        BucketTable next = g.next;
         MemorySegment os = old.chunkOf(ob);
         if (os == null) {
             // The growth finished and detached the old table. That racy null read orders
@@ -585,11 +685,31 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
         long oo = old.offsetOf(ob);
         lock(os, oo);
-        boolean finished = false;
+        boolean evacuatedNow = false;
         try {
-            if (RawMemory.getLong(os, oo + tophashOffset) == Tophash.EVACUATED_WORD) {
-                return true;
+            if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
+                evacuateLocked(g, os, oo, ob);
+                evacuatedNow = true;
             }
+        } finally {
+            unlock(os, oo);
+        }
+        if (evacuatedNow && g.done.incrementAndGet() == old.bucketCount) {
+            completeGrowth(g);
+        }
+        return true;
+    }
+
+    /**
+     * Moves old bucket {@code ob}'s chain into new buckets {@code ob} and {@code ob + oldCount}; the
+     * caller holds the old bucket's lock and has seen it not evacuated. Allocates everything
+     * first, so a failure moves nothing. Nobody reads or writes the two new buckets before the old
+     * one is released marked evacuated, so they need no lock of their own.
+     */
+    private void evacuateLocked(Growth g, MemorySegment os, long oo, long ob) {
+        BucketTable old = g.old;
+        BucketTable next = g.next;
+        {
             long xBucket = ob;
             long yBucket = ob + old.bucketCount;
             long xCount = 0;
@@ -640,14 +760,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 off = old.overflowOffsetOf(link);
             }
             RawMemory.putLong(os, oo + tophashOffset, Tophash.EVACUATED_WORD);
-            finished = true;
-        } finally {
-            unlock(os, oo);
         }
-        if (finished && g.done.incrementAndGet() == old.bucketCount) {
-            finishGrowth(g);
-        }
-        return true;
     }
 
     /** Allocates both destination chunks and {@code overflowBuckets} consecutive overflow buckets; returns the first. */
@@ -709,24 +822,60 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
-    private void finishGrowth(Growth g) {
+    /** Installs the new table alone and hands the old one to the background releaser. Idempotent. */
+    private void completeGrowth(Growth g) {
         synchronized (allocationLock) {
             Tables ts = tables;
             if (closed || ts.growth != g) {
                 return;
             }
             tables = new Tables(g.next, null);
-            g.old.detachAll(retired::add);
+            g.old.detachAll(memory::releaseLater);
         }
     }
 
-    /** Releases one chunk a finished growth left behind, if any. */
-    private void releaseOneRetired() {
-        if (!retired.isEmpty()) {
-            MemorySegment chunk = retired.poll();
-            if (chunk != null) {
-                allocator.release(chunk);
+    /**
+     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and hands the
+     * old table to the background releaser. Growth is otherwise driven by writes only (as in Go),
+     * so a map whose last writes started a growth keeps both tables, and reads keep checking both,
+     * until later writes finish it; a service that bulk-loads and then only reads calls this after
+     * loading. Any thread; concurrent writes and reads go on meanwhile (each old bucket is locked
+     * only while it is moved). Does nothing when no growth is in progress.
+     *
+     * @return whether a growth was in progress
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the allocator cannot supply the new table's memory; the
+     *                               growth stays in progress, no entry is lost
+     */
+    public boolean finishGrowth() {
+        try {
+            boolean grew = false;
+            while (true) {
+                Tables ts = tables;
+                if (closed) {
+                    throw closedException();
+                }
+                Growth g = ts.growth;
+                if (g == null) {
+                    return grew;
+                }
+                grew = true;
+                for (long ob = 0; ob < g.old.bucketCount; ob++) {
+                    if (!evacuate(g, ob)) {
+                        break;
+                    }
+                }
+                if (g.done.get() == g.old.bucketCount) {
+                    completeGrowth(g);
+                }
             }
+        } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+            if (closed) {
+                throw closedException();
+            }
+            throw e;
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -795,6 +944,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         for (long b = 0; b < start.bucketCount; b++) {
             visit(start, b, snapshot, action);
         }
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -923,14 +1073,14 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 throw closedException();
             }
             Tables ts = tables;
-            long retiredBytes = 0;
-            for (MemorySegment chunk : retired) {
-                retiredBytes += chunk.byteSize();
-            }
             Growth g = ts.growth;
-            return MapStats.of(size.sum(), ts.table, g == null ? null : g.old, g == null ? 0 : g.done.get(),
-                    retiredBytes, allocator);
+            return MapStats.of(size.sum(), ts.table, g == null ? null : g.old, g == null ? 0 : g.done.get(), memory);
         }
+    }
+
+    /** Waits for every chunk queued for background release to be back with the allocator. For tests. */
+    void awaitRetiredReleased() {
+        memory.awaitReleased();
     }
 
     /** Whether a growth is in progress. For tests. */
@@ -960,41 +1110,26 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
-     * Releases all memory, once. Any thread, at any time: operations running meanwhile in other
-     * threads, and every later one, throw {@link IllegalStateException}. Idempotent.
+     * Releases all memory, once, and returns when all of it is back with the allocator (chunks a
+     * growth queued for background release included). Any thread, at any time: operations running
+     * meanwhile in other threads, and every later one, throw {@link IllegalStateException}.
+     * Idempotent, except that if the allocator failed to release some memory, the exception it
+     * threw is thrown here (after everything else is released) and calling {@code close()} again
+     * retries those releases.
      */
     @Override
     public void close() {
-        synchronized (allocationLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            Tables ts = tables;
-            RuntimeException failure = null;
-            try {
-                ts.table.releaseAll();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            if (ts.growth != null) {
-                try {
-                    ts.growth.old.releaseAll();
-                } catch (RuntimeException e) {
-                    failure = e;
+        try {
+            synchronized (allocationLock) {
+                if (closed && memory.bytesHeld() == 0) {
+                    return;
                 }
+                closed = true;
+                // The tables keep their (now closed) chunks: racing threads get ISE from FFM.
+                memory.close();
             }
-            MemorySegment chunk;
-            while ((chunk = retired.poll()) != null) {
-                try {
-                    allocator.release(chunk);
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+        } finally {
+            Reference.reachabilityFence(this); // keeps the Cleaner out while memory.close() runs
         }
     }
 

@@ -2,14 +2,15 @@ package io.tophash;
 
 import io.tophash.internal.BucketFormat;
 import io.tophash.internal.BucketTable;
-import io.tophash.internal.ChunkReleaser;
 import io.tophash.internal.Hashing;
+import io.tophash.internal.MapMemory;
 import io.tophash.internal.RawMemory;
 import io.tophash.internal.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.ConcurrentModificationException;
 import java.util.Objects;
 
@@ -33,14 +34,24 @@ import java.util.Objects;
  * bucket while it is not evacuated and the new one after. The new table is made of chunks that
  * are allocated (zero-filled, page-faulted) only when evacuation first writes into them, and the
  * old table's chunks are released as {@code nevacuate} passes them, on a background thread
- * ({@code ChunkReleaser}: closing a chunk's shared arena is a handshake with every thread), so
+ * ({@code MapMemory}: closing a chunk's shared arena is a handshake with every thread), so
  * neither the copying nor the memory traffic of a growth lands on a single operation.
- * {@link #close()} waits for those releases, so its caller gets all memory back.
+ * {@link #close()} waits for those releases, so its caller gets all memory back. Every write
+ * evacuates the bucket at {@code nevacuate} or, finding it already evacuated (a write to its key
+ * got there first), moves the mark past it, so a growth ends within as many writes as the old
+ * table has buckets; {@link #finishGrowth()} ends it at once, for maps whose writes stop.
  *
  * <p><b>Failure atomicity.</b> Every allocation a write needs is made before the write changes
  * anything: an allocator that throws leaves every entry in place. A growth that cannot start is
- * abandoned; a growth that stalls midway keeps both tables readable and writable for keys
- * already present, and retries on the next write.
+ * abandoned; a growth step that cannot get memory is skipped and retried by the next write,
+ * and the write goes to wherever its key's bucket is now, so only a write that itself needs a
+ * new overflow bucket fails for want of memory.
+ *
+ * <p><b>Memory.</b> Every chunk is recorded in a per-map ledger ({@code MapMemory}), which
+ * {@link #close()} empties; a map that becomes unreachable unclosed is freed by a
+ * {@link java.lang.ref.Cleaner} after GC, with one warning per map class. Closing a map does not
+ * drop its references to the released chunks: a thread still using it meets FFM's closed arenas
+ * ({@link IllegalStateException}) rather than a null.
  *
  * <p><b>Threading.</b> One writer at a time, and no reader while it writes; any number of
  * threads may read a map that no thread is writing, as with Go's maps. A map may be built on one
@@ -62,8 +73,8 @@ public final class LongLongMap implements AutoCloseable {
     private static final int CLOSED = 2;
 
     private final Allocator allocator;
-    /** Releases the chunks evacuation no longer needs, off the writing thread ({@link #retire}). */
-    private final ChunkReleaser releaser;
+    /** Every chunk the map holds; releases those evacuation no longer needs off the writing thread. */
+    private final MapMemory memory;
     private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
@@ -101,7 +112,7 @@ public final class LongLongMap implements AutoCloseable {
     private LongLongMap(Builder b) {
         MapOptions o = b.options;
         this.allocator = o.allocator;
-        this.releaser = new ChunkReleaser(o.allocator);
+        this.memory = new MapMemory(o.allocator);
         this.padding = o.padding;
         this.format = o.padding.format();
         this.seed = o.seedForNewMap();
@@ -112,8 +123,14 @@ public final class LongLongMap implements AutoCloseable {
         this.valuesOffset = format.valuesOffset();
         this.overflowOffset = format.overflowOffset();
         this.slotMask = format.slotMask();
-        BucketTable initial = new BucketTable(format, allocator, o.initialLog2Buckets(format), chunkBytes);
-        initial.allocateAll();
+        memory.freeWhenUnreachable(this);
+        BucketTable initial = new BucketTable(format, memory, o.initialLog2Buckets(format), chunkBytes);
+        try {
+            initial.allocateAll();
+        } catch (RuntimeException | Error e) {
+            memory.abandon(e);
+            throw e;
+        }
         this.table = initial;
     }
 
@@ -142,6 +159,15 @@ public final class LongLongMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public long getOrDefault(long key, long defaultValue) {
+        try {
+            return find(key, defaultValue);
+        } finally {
+            // the Cleaner must not free the memory of a map dropped right after this call
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private long find(long key, long defaultValue) {
         if (state != 0) {
             checkReadable();
         }
@@ -188,7 +214,9 @@ public final class LongLongMap implements AutoCloseable {
         long h = Hashing.hash(key, seed);
         BucketTable t = oldTable == null ? table : homeTable(h);
         long bucket = h & t.bucketMask;
-        return chainGet(t, t.chunkOf(bucket), t.offsetOf(bucket), key, Tophash.tophash(h), 0, true) != 0;
+        boolean found = chainGet(t, t.chunkOf(bucket), t.offsetOf(bucket), key, Tophash.tophash(h), 0, true) != 0;
+        Reference.reachabilityFence(this);
+        return found;
     }
 
     /** Entries in the map. Single-threaded. @throws IllegalStateException after {@link #close()} */
@@ -235,6 +263,7 @@ public final class LongLongMap implements AutoCloseable {
             }
             visitChain(t, b, action, expectedModCount);
         }
+        Reference.reachabilityFence(this);
     }
 
     private void visitChain(BucketTable t, long bucket, LongLongConsumer action, int expectedModCount) {
@@ -311,6 +340,7 @@ public final class LongLongMap implements AutoCloseable {
                 while (++slot < slots) {
                     if ((int) (tags >>> (slot << 3) & 0xFF) >= Tophash.MIN_TOPHASH) {
                         positioned = true;
+                        Reference.reachabilityFence(LongLongMap.this);
                         return true;
                     }
                 }
@@ -324,6 +354,7 @@ public final class LongLongMap implements AutoCloseable {
                     slot = -1;
                 }
             }
+            Reference.reachabilityFence(LongLongMap.this);
             return false;
         }
 
@@ -352,19 +383,24 @@ public final class LongLongMap implements AutoCloseable {
         /** The key of the current entry. @throws IllegalStateException if {@link #next()} has not returned true */
         public long key() {
             checkPositioned();
-            return RawMemory.getLong(segment, offset + keysOffset + ((long) slot << 3));
+            long key = RawMemory.getLong(segment, offset + keysOffset + ((long) slot << 3));
+            Reference.reachabilityFence(LongLongMap.this);
+            return key;
         }
 
         /** The value of the current entry. @throws IllegalStateException if not on an entry */
         public long value() {
             checkPositioned();
-            return RawMemory.getLong(segment, offset + valuesOffset + ((long) slot << 3));
+            long value = RawMemory.getLong(segment, offset + valuesOffset + ((long) slot << 3));
+            Reference.reachabilityFence(LongLongMap.this);
+            return value;
         }
 
         /** Replaces the value of the current entry. @throws IllegalStateException if not on an entry */
         public void setValue(long value) {
             checkPositioned();
             RawMemory.putLong(segment, offset + valuesOffset + ((long) slot << 3), value);
+            Reference.reachabilityFence(LongLongMap.this);
         }
 
         /**
@@ -410,7 +446,7 @@ public final class LongLongMap implements AutoCloseable {
      */
     public MapStats stats() {
         checkOpen();
-        return MapStats.of(size, table, oldTable, evacuated, releaser.pendingBytes(), allocator);
+        return MapStats.of(size, table, oldTable, evacuated, memory);
     }
 
     /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */
@@ -602,30 +638,57 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     /**
-     * Frees all off-heap memory. Idempotent; afterwards every other method throws
+     * Frees all off-heap memory and returns once all of it is back with the allocator (chunks a
+     * growth queued for background release included). Afterwards every other method throws
      * {@link IllegalStateException}. Single-threaded: closing while another thread uses the map
      * makes that thread's accesses fail with {@link IllegalStateException}, never crash.
+     * Idempotent, except that if the allocator failed to release some memory, the exception it
+     * threw is thrown here (after everything else is released) and calling {@code close()} again
+     * retries those releases.
      */
     @Override
     public void close() {
-        if ((state & CLOSED) != 0) {
+        if ((state & CLOSED) == 0) {
+            state = CLOSED;
+            modCount++;
+        } else if (memory.bytesHeld() == 0) {
             return;
         }
-        state = CLOSED;
-        modCount++;
-        BucketTable t = table;
-        BucketTable old = oldTable;
-        oldTable = null;
         try {
-            t.releaseAll();
+            memory.close(); // the tables keep their (now closed) chunks: racing readers get ISE from FFM
         } finally {
-            try {
-                if (old != null) {
-                    old.releaseAll();
-                }
-            } finally {
-                awaitRetiredReleased();
+            // Without this the map is unreachable while memory.close() runs, and the Cleaner may
+            // run the safety net at the same time (the ledger makes that harmless, not intended).
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and hands the
+     * old table back for release. Growth is otherwise driven by writes only (as in Go), so a map
+     * whose last writes started a growth keeps both tables, and reads keep checking both, until
+     * later writes finish it; a service that bulk-loads and then only reads calls this after
+     * loading. Costs one evacuation per remaining old bucket; does nothing when no growth is in
+     * progress. Single-threaded, a write.
+     *
+     * @return whether a growth was in progress
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply the new table's memory;
+     *                                         the growth stays in progress, no entry is lost
+     */
+    public boolean finishGrowth() {
+        beginWrite();
+        try {
+            if (oldTable == null) {
+                return false;
             }
+            while (oldTable != null) {
+                evacuate(nevacuate);
+            }
+            return true;
+        } finally {
+            endWrite();
         }
     }
 
@@ -681,25 +744,21 @@ public final class LongLongMap implements AutoCloseable {
      * still returned (it can be updated where it is), but an insert rethrows the failure.
      */
     private long locateOrPrepareInsert(long key, long h) {
-        Throwable growthFailure = null;
         if (oldTable != null) {
             try {
                 growWork(h);
             } catch (RuntimeException | OutOfMemoryError e) {
-                growthFailure = e;
+                // Growth progress is retried by the next write. The key stays in its unevacuated
+                // old bucket, where it is found, updated or inserted like any other.
             }
         }
         long at = locateForWrite(key, h);
         if (at >= 0) {
             return at;
         }
-        if (growthFailure != null) {
-            throw sneaky(growthFailure);
-        }
         if (oldTable == null) {
             BucketTable t = table;
-            boolean overloaded = size + 1 > slots && size + 1 > format.maxEntries(t.bucketCount)
-                    && t.log2Buckets < MAX_LOG2_BUCKETS;
+            boolean overloaded = format.overloadedBy(size + 1, t.bucketCount) && t.log2Buckets < MAX_LOG2_BUCKETS;
             boolean tooManyOverflow = t.overflowBucketsInUse() >= Math.max(t.bucketCount, 16);
             if (overloaded || tooManyOverflow) {
                 startGrowth(overloaded, h);
@@ -707,13 +766,6 @@ public final class LongLongMap implements AutoCloseable {
             }
         }
         return at;
-    }
-
-    private static RuntimeException sneaky(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        throw (Error) t;
     }
 
     /**
@@ -840,7 +892,7 @@ public final class LongLongMap implements AutoCloseable {
      */
     private void startGrowth(boolean doubling, long h) {
         BucketTable old = table;
-        BucketTable next = new BucketTable(format, allocator, old.log2Buckets + (doubling ? 1 : 0), chunkBytes);
+        BucketTable next = new BucketTable(format, memory, old.log2Buckets + (doubling ? 1 : 0), chunkBytes);
         oldTable = old;
         table = next;
         nevacuate = 0;
@@ -889,6 +941,11 @@ public final class LongLongMap implements AutoCloseable {
         MemorySegment headSeg = old.chunkOf(ob);
         long headOff = old.offsetOf(ob);
         if (RawMemory.getLong(headSeg, headOff) == Tophash.EVACUATED_WORD) {
+            // A write to one of its keys evacuated it ahead of the mark: move the mark on (as Go's
+            // evacuate does), or a run of such buckets would stop the growth for good.
+            if (ob == nevacuate) {
+                advanceEvacuation();
+            }
             return;
         }
         BucketTable next = table;
@@ -977,20 +1034,20 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     /**
-     * Hands memory the map no longer uses to the {@link ChunkReleaser}. Releasing a chunk closes
+     * Hands memory the map no longer uses to the background releaser. Releasing a chunk closes
      * its shared arena, a handshake with every thread that cost 0.1 to 3.6 ms per chunk in a
      * 0 -> 10M growth on a 2-vCPU VM: done in the put that retires the chunk, it made that put the
      * slowest of the growth (released one per write, it still made a hundred slow puts).
      */
     private void retire(MemorySegment chunk) {
         if (chunk != null) {
-            releaser.releaseLater(chunk);
+            memory.releaseLater(chunk);
         }
     }
 
-    /** Waits for every retired chunk to be back with the allocator. For close() and tests. */
+    /** Waits for every retired chunk to be back with the allocator. For clear() and tests. */
     void awaitRetiredReleased() {
-        releaser.awaitReleased();
+        memory.awaitReleased();
     }
 
     /** Where evacuation writes next in one destination chain. */

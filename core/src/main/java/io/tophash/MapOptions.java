@@ -24,8 +24,7 @@ final class MapOptions {
     /** Log2 of the primary buckets a table of {@code format} needs to hold {@link #expectedSize} entries unresized. */
     int initialLog2Buckets(BucketFormat format) {
         int log2 = 0;
-        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && expectedSize > format.slots()
-                && expectedSize > format.maxEntries(1L << log2)) {
+        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && format.overloadedBy(expectedSize, 1L << log2)) {
             log2++;
         }
         return log2;

@@ -2,6 +2,7 @@ package io.tophash;
 
 import io.tophash.internal.AlignmentAudit;
 import io.tophash.internal.BucketTable;
+import io.tophash.internal.MapMemory;
 import io.tophash.internal.SystemPages;
 import io.tophash.memory.Allocator;
 
@@ -77,10 +78,10 @@ public record MapStats(
      *
      * @param old        the table being evacuated, or null
      * @param evacuated  old buckets evacuated so far
-     * @param extraBytes bytes held outside both tables (chunks waiting to be released)
+     * @param memory     the map's ledger: every byte it holds, chunks waiting to be released included
      */
-    static MapStats of(long size, BucketTable table, BucketTable old, long evacuated, long extraBytes,
-                       Allocator allocator) {
+    static MapStats of(long size, BucketTable table, BucketTable old, long evacuated, MapMemory memory) {
+        Allocator allocator = memory.allocator();
         boolean hugeRequested = allocator.hugePageSize() > 0;
         long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
         AlignmentAudit audit = AlignmentAudit.of(table, allocator.pageSize(), hugePageSize);
@@ -88,7 +89,7 @@ public record MapStats(
                 ? hugePageBytes(table, old) : 0;
         return new MapStats(size, table.bucketCount, table.overflowBucketsInUse(), old != null,
                 old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
-                table.bytesReserved() + (old == null ? 0 : old.bytesReserved()) + extraBytes,
+                memory.bytesHeld(),
                 table.format.bucketLength(), table.format.slots(), table.format.name(), allocator.name(),
                 allocator.pageSize(), audit.baseMod64(), audit.baseModPage(), audit.buckets(),
                 audit.crossingExtraLine(), audit.crossingPage(), hugePageSize, hugeRequested, hugeBytes,

@@ -38,6 +38,12 @@ interface ContractMap extends AutoCloseable {
 
     long oldBucketCount();
 
+    /** Completes a growth in progress; whether there was one. */
+    boolean finishGrowth();
+
+    /** Waits until every chunk queued for background release is back with the allocator. */
+    void awaitRetiredReleased();
+
     @Override
     void close();
 
@@ -128,6 +134,8 @@ interface ContractMap extends AutoCloseable {
         public long missingValue() { return map.missingValue(); }
         public boolean growing() { return map.growing(); }
         public long oldBucketCount() { return map.oldBucketCount(); }
+        public boolean finishGrowth() { return map.finishGrowth(); }
+        public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }
         public LongLongMap single() { return map; }
     }
@@ -146,6 +154,8 @@ interface ContractMap extends AutoCloseable {
         public long missingValue() { return map.missingValue(); }
         public boolean growing() { return map.growing(); }
         public long oldBucketCount() { return map.oldBucketCount(); }
+        public boolean finishGrowth() { return map.finishGrowth(); }
+        public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }
     }
 }

@@ -33,4 +33,14 @@ public record BucketFormat(String name, int slots, long tophashOffset, long keys
     public long maxEntries(long buckets) {
         return buckets * slots * 13 / 16;
     }
+
+    /**
+     * Whether {@code entries} entries overload a table of {@code buckets} primary buckets, so that
+     * the insert making them that many starts a growth. A table holds at least one bucket's slots.
+     * The one rule both maps grow by and pre-size by: a map pre-sized for {@code n} entries is one
+     * that {@code n} does not overload.
+     */
+    public boolean overloadedBy(long entries, long buckets) {
+        return entries > slots && entries > maxEntries(buckets);
+    }
 }

@@ -1,7 +1,5 @@
 package io.tophash.internal;
 
-import io.tophash.memory.Allocator;
-
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -13,7 +11,8 @@ import java.util.Arrays;
  * work: allocating native memory zero-fills it and faults in every page, which for a whole
  * table of hundreds of megabytes takes seconds. A new table therefore starts with no chunks, and
  * evacuation allocates each chunk when it first moves entries into it ({@link #ensureChunk}). The
- * old table gives its chunks back as evacuation passes them ({@link #releaseChunk}).
+ * old table gives its chunks back as evacuation passes them ({@link #detachChunk}). All memory
+ * comes from, and goes back through, the map's {@link MapMemory} ledger.
  *
  * <p>Overflow buckets are numbered from 1 within this table (0 is "no overflow"); the overflow
  * link in a bucket stores that number, never an address. Overflow buckets are not reused after
@@ -44,16 +43,16 @@ public final class BucketTable {
     /** The table this one is being (or was) evacuated into; set once, when its growth starts (concurrent map). */
     public volatile BucketTable grownInto;
 
-    private final Allocator allocator;
+    private final MapMemory memory;
     private final long alignment;
     private int liveChunks;
     /** Next overflow bucket number to hand out; 0 is reserved for "none". */
     private long overflowNext = 1;
     private long overflowCapacity;
 
-    public BucketTable(BucketFormat format, Allocator allocator, int log2Buckets, long chunkBytes) {
+    public BucketTable(BucketFormat format, MapMemory memory, int log2Buckets, long chunkBytes) {
         this.format = format;
-        this.allocator = allocator;
+        this.memory = memory;
         this.log2Buckets = log2Buckets;
         this.bucketCount = 1L << log2Buckets;
         this.bucketMask = bucketCount - 1;
@@ -65,7 +64,7 @@ public final class BucketTable {
         int perChunk = 63 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes / stride));
         // An allocator's preferred size (a huge page) is a floor: the smallest power of two of
         // buckets covering it, so that a 144-byte bucket's chunk (2.25 MiB) still holds one.
-        long preferred = allocator.preferredChunkBytes();
+        long preferred = memory.allocator().preferredChunkBytes();
         int preferredShift = preferred <= 0 ? 0
                 : 64 - Long.numberOfLeadingZeros(Math.max(1, (preferred + stride - 1) / stride) - 1);
         perChunk = Math.max(perChunk, preferredShift);
@@ -97,6 +96,11 @@ public final class BucketTable {
         }
     }
 
+    /** Whether every primary chunk is allocated. */
+    public boolean fullyAllocated() {
+        return liveChunks == chunks.length;
+    }
+
     public int chunkCount() {
         return chunks.length;
     }
@@ -125,7 +129,7 @@ public final class BucketTable {
     /** Allocates chunk {@code c} if it does not exist yet. May throw; then nothing changed. */
     public void ensureChunk(int c) {
         if (chunks[c] == null) {
-            chunks[c] = allocator.allocate(bucketsPerChunk() * stride, alignment);
+            chunks[c] = memory.allocate(bucketsPerChunk() * stride, alignment);
             liveChunks++;
         }
     }
@@ -162,12 +166,22 @@ public final class BucketTable {
         overflowNext = 1;
     }
 
+    /**
+     * Releases chunk {@code c} now. A release that fails leaves the chunk in the map's ledger, which
+     * retries it and reports the failure when the map is closed.
+     */
     public void releaseChunk(int c) {
-        MemorySegment chunk = chunks[c];
+        MemorySegment chunk = detachChunk(c);
         if (chunk != null) {
-            chunks[c] = null;
-            liveChunks--;
-            allocator.release(chunk);
+            releaseQuietly(chunk);
+        }
+    }
+
+    private void releaseQuietly(MemorySegment chunk) {
+        try {
+            memory.release(chunk);
+        } catch (RuntimeException | Error keptByTheLedger) {
+            // still in the ledger: close() retries and reports it
         }
     }
 
@@ -175,7 +189,7 @@ public final class BucketTable {
     public void reserveOverflow(long n) {
         while (overflowNext + n > overflowCapacity) {
             int c = (int) (overflowCapacity >>> overflowShift);
-            MemorySegment chunk = allocator.allocate((1L << overflowShift) * stride, alignment);
+            MemorySegment chunk = memory.allocate((1L << overflowShift) * stride, alignment);
             MemorySegment[] grown = overflowChunks;
             if (c == grown.length) {
                 grown = Arrays.copyOf(grown, Math.max(4, c * 2));
@@ -229,31 +243,12 @@ public final class BucketTable {
         return (liveChunks * bucketsPerChunk() + (overflowChunkCount << overflowShift)) * stride;
     }
 
-    /** Releases every chunk still held. Idempotent. */
+    /**
+     * Releases every chunk this table still holds, now; for a table that was never used (a growth
+     * abandoned) or is no longer read. Idempotent. A release that fails stays in the map's ledger,
+     * which retries it and reports the failure when the map is closed.
+     */
     public void releaseAll() {
-        RuntimeException failure = null;
-        for (int c = 0; c < chunks.length; c++) {
-            try {
-                releaseChunk(c);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
-        for (int c = 0; c < overflowChunks.length; c++) {
-            MemorySegment chunk = overflowChunks[c];
-            if (chunk != null) {
-                overflowChunks[c] = null;
-                try {
-                    allocator.release(chunk);
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
-        }
-        overflowCapacity = 0;
-        overflowNext = 1;
-        if (failure != null) {
-            throw failure;
-        }
+        detachAll(this::releaseQuietly);
     }
 }

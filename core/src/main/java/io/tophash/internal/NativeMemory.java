@@ -27,7 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Thread-safe: the handles are immutable and the C calls are thread-safe.
  */
-public final class NativeMemory {
+public final class NativeMemory implements OsMemory {
 
     static final int PROT_READ = 0x1;
     static final int PROT_WRITE = 0x2;
@@ -85,6 +85,7 @@ public final class NativeMemory {
     }
 
     /** {@code getpagesize()}. */
+    @Override
     public long pageSize() {
         try {
             return (int) getpagesize.invokeExact();
@@ -100,6 +101,7 @@ public final class NativeMemory {
      * @return the mapping's address, page-aligned
      * @throws OutOfMemoryError if the kernel refuses (for example ENOMEM: more than memory + swap)
      */
+    @Override
     public long mapAnonymous(long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(captureLayout);
@@ -121,6 +123,7 @@ public final class NativeMemory {
      *
      * @throws IllegalStateException naming errno if the kernel refuses
      */
+    @Override
     public void unmap(long address, long length) {
         if (length == 0) {
             return;
@@ -144,6 +147,7 @@ public final class NativeMemory {
      *
      * @return null on success, else the errno name (EINVAL when the kernel has no THP support)
      */
+    @Override
     public String adviseHugePages(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(captureLayout);

@@ -18,7 +18,9 @@ import java.lang.foreign.MemorySegment;
  *   from any thread (maps are often built on one thread and read on another), or throws
  *   {@link OutOfMemoryError} (or another unchecked exception) having reserved nothing. A map that
  *   sees it throw leaves its entries exactly as they were.</li>
- *   <li>{@link #release} takes a segment this allocator returned, exactly once.</li>
+ *   <li>{@link #release} takes a segment this allocator returned, exactly once. A release that
+ *   throws has released nothing: maps keep the segment and retry it when they are closed (and
+ *   report the exception then), so an allocator must not half-release.</li>
  *   <li>All methods are thread-safe: one allocator may serve many maps.</li>
  * </ul>
  */

@@ -192,8 +192,15 @@ public final class Allocators {
                         "segment at 0x" + Long.toHexString(segment.address()) + " was not allocated by "
                                 + name + " or was already released");
             }
+            try {
+                arena.close();
+            } catch (RuntimeException | Error e) {
+                synchronized (arenas) {
+                    arenas.put(segment.address(), arena); // released nothing: the caller may retry
+                }
+                throw e;
+            }
             bytesInUse.addAndGet(-segment.byteSize());
-            arena.close();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.tophash.memory;
 
 import io.tophash.internal.NativeMemory;
+import io.tophash.internal.OsMemory;
 import io.tophash.internal.SystemPages;
 
 import java.lang.foreign.Arena;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -41,11 +43,17 @@ final class HugePageAllocator implements Allocator {
     static volatile System.Logger log = System.getLogger("io.tophash.memory");
     private static final Set<String> REASONS_LOGGED = ConcurrentHashMap.newKeySet();
 
-    private final NativeMemory os;
+    private final OsMemory os;
     private final long hugePageSize;
     private final long basePageSize;
-    /** Non-null once huge pages are known to be unavailable; every allocation then goes here. */
-    private volatile Allocator fallback;
+    private final SegmentWrapper wrapper;
+    /**
+     * Where every allocation goes once huge pages are known to be unavailable. One instance for
+     * the allocator's life, made up front: threads that fall back at the same moment all install
+     * the same one, so a segment is always released into the allocator that made it.
+     */
+    private final Allocator fallback;
+    /** Non-null once fallen back: the first reason. */
     private volatile String fallbackReason;
     private final AtomicLong bytesInUse = new AtomicLong();
     /** Live mappings by address; guarded by itself. Touched once per chunk. */
@@ -56,9 +64,17 @@ final class HugePageAllocator implements Allocator {
     }
 
     /** For tests: the system facts and the native calls, given. */
-    HugePageAllocator(long systemHugePageSize, String thpMode, Supplier<NativeMemory> linker) {
+    HugePageAllocator(long systemHugePageSize, String thpMode, Supplier<? extends OsMemory> linker) {
+        this(systemHugePageSize, thpMode, linker, HugePageAllocator::reinterpretOnto);
+    }
+
+    /** For tests: also how a mapping becomes a segment (a test makes it fail after registering its cleanup). */
+    HugePageAllocator(long systemHugePageSize, String thpMode, Supplier<? extends OsMemory> linker,
+                      SegmentWrapper wrapper) {
         this.basePageSize = SystemPages.basePageSize();
-        NativeMemory linked = null;
+        this.fallback = Allocators.pageAligned(basePageSize);
+        this.wrapper = wrapper;
+        OsMemory linked = null;
         String reason = null;
         if (systemHugePageSize <= 0 || thpMode.equals("unsupported")) {
             reason = "this system has no transparent huge pages (/sys/kernel/mm/transparent_hugepage missing)";
@@ -78,9 +94,22 @@ final class HugePageAllocator implements Allocator {
         }
     }
 
+    /** Makes a segment of a mapping, registering {@code unmap} as the cleanup of {@code arena}. */
+    @FunctionalInterface
+    interface SegmentWrapper {
+        MemorySegment wrap(long address, long byteSize, Arena arena, Runnable unmap);
+    }
+
+    private static MemorySegment reinterpretOnto(long address, long byteSize, Arena arena, Runnable unmap) {
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, ignored -> unmap.run());
+    }
+
     private void fallBack(String reason) {
-        fallback = Allocators.pageAligned(basePageSize);
-        fallbackReason = reason;
+        synchronized (this) {
+            if (fallbackReason == null) {
+                fallbackReason = reason;
+            }
+        }
         if (REASONS_LOGGED.add(reason)) {
             log.log(System.Logger.Level.WARNING, "tophash hugePages(): falling back to page-aligned memory with "
                     + basePageSize + "-byte pages: " + reason);
@@ -90,40 +119,65 @@ final class HugePageAllocator implements Allocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         Allocators.checkRequest(byteSize, byteAlignment);
-        Allocator other = fallback;
-        if (other != null) {
-            return other.allocate(byteSize, byteAlignment);
+        if (fallbackReason != null) {
+            return fallback.allocate(byteSize, byteAlignment);
         }
         if (byteAlignment > hugePageSize || byteSize > Long.MAX_VALUE / 2 - 2 * hugePageSize) {
             throw new OutOfMemoryError("hugePages: cannot map " + byteSize + " bytes aligned to " + byteAlignment);
         }
         long length = roundUp(byteSize, basePageSize);
-        long address = length >= hugePageSize ? mapAligned(length) : os.mapAnonymous(length);
+        Mapping mapping = new Mapping(length >= hugePageSize ? mapAligned(length) : os.mapAnonymous(length), length);
         if (length >= hugePageSize) {
-            String error = os.adviseHugePages(address, length);
+            String error = os.adviseHugePages(mapping.address, length);
             if (error != null) {
                 // The mapping is still good memory: keep it, stop asking for huge pages.
                 fallBack("madvise(MADV_HUGEPAGE) failed: " + error);
             }
         }
         Arena arena = Arena.ofShared();
-        MemorySegment segment;
         try {
-            segment = MemorySegment.ofAddress(address)
-                    .reinterpret(byteSize, arena, ignored -> os.unmap(address, length));
+            MemorySegment segment = wrapper.wrap(mapping.address, byteSize, arena, mapping::unmapOnce);
+            synchronized (arenas) {
+                arenas.put(mapping.address, arena);
+            }
+            bytesInUse.addAndGet(byteSize);
+            return segment;
         } catch (RuntimeException | Error e) {
-            arena.close();
-            os.unmap(address, length);
+            // Whether or not the cleanup got registered (FFM runs it itself when registering
+            // fails), the mapping is unmapped exactly once: by the arena's close or right here.
+            try {
+                arena.close();
+            } finally {
+                mapping.unmapOnce();
+            }
             throw e;
         }
-        synchronized (arenas) {
-            arenas.put(address, arena);
-        }
-        bytesInUse.addAndGet(byteSize);
-        return segment;
     }
 
-    /** Maps {@code length} bytes starting on a huge-page boundary: over-map, then trim both ends. */
+    /** One mapping, unmapped once whichever of the arena's cleanup and an error path gets there first. */
+    private final class Mapping {
+        final long address;
+        final long length;
+        private final AtomicBoolean unmapped = new AtomicBoolean();
+
+        Mapping(long address, long length) {
+            this.address = address;
+            this.length = length;
+        }
+
+        void unmapOnce() {
+            if (unmapped.compareAndSet(false, true)) {
+                os.unmap(address, length);
+            }
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes starting on a huge-page boundary: over-map by one huge page, then
+     * unmap the head and the tail. If a trim fails (splitting a mapping fails at
+     * {@code vm.max_map_count}), what is still mapped is given back and nothing else: a head
+     * already unmapped may by then hold another thread's mapping.
+     */
     private long mapAligned(long length) {
         long reserved = length + hugePageSize;
         long raw = os.mapAnonymous(reserved);
@@ -132,10 +186,14 @@ final class HugePageAllocator implements Allocator {
         long tail = reserved - head - length;
         try {
             os.unmap(raw, head);
+        } catch (RuntimeException e) {
+            os.unmap(raw, reserved);
+            throw new OutOfMemoryError("hugePages: cannot trim a mapping of " + reserved + " bytes: " + e.getMessage());
+        }
+        try {
             os.unmap(aligned + length, tail);
         } catch (RuntimeException e) {
-            // trimming splits a mapping, which fails at vm.max_map_count: give all of it back
-            os.unmap(raw, reserved);
+            os.unmap(aligned, length + tail);
             throw new OutOfMemoryError("hugePages: cannot trim a mapping of " + reserved + " bytes: " + e.getMessage());
         }
         return aligned;
@@ -148,22 +206,27 @@ final class HugePageAllocator implements Allocator {
             arena = arenas.remove(segment.address());
         }
         if (arena == null) {
-            Allocator other = fallback;
-            if (other != null) {
-                other.release(segment);
+            if (fallbackReason != null) {
+                fallback.release(segment);
                 return;
             }
             throw new IllegalArgumentException("segment at 0x" + Long.toHexString(segment.address())
                     + " was not allocated by " + name() + " or was already released");
         }
+        try {
+            arena.close();
+        } catch (RuntimeException | Error e) {
+            synchronized (arenas) {
+                arenas.put(segment.address(), arena); // released nothing: the caller may retry
+            }
+            throw e;
+        }
         bytesInUse.addAndGet(-segment.byteSize());
-        arena.close();
     }
 
     @Override
     public long bytesInUse() {
-        Allocator other = fallback;
-        return bytesInUse.get() + (other == null ? 0 : other.bytesInUse());
+        return bytesInUse.get() + fallback.bytesInUse();
     }
 
     @Override
@@ -174,13 +237,13 @@ final class HugePageAllocator implements Allocator {
     /** The huge-page size memory is advised onto; 0 once fallen back. */
     @Override
     public long hugePageSize() {
-        return fallback == null ? hugePageSize : 0;
+        return fallbackReason == null ? hugePageSize : 0;
     }
 
     /** One huge page: a chunk smaller than that could never be backed by one. */
     @Override
     public long preferredChunkBytes() {
-        return fallback == null ? hugePageSize : 0;
+        return fallbackReason == null ? hugePageSize : 0;
     }
 
     /** Why this allocator serves page-aligned memory instead, or null if it does not. */
@@ -190,8 +253,7 @@ final class HugePageAllocator implements Allocator {
 
     @Override
     public String name() {
-        Allocator other = fallback;
-        return other == null ? "hugePages(" + hugePageSize + ")" : "hugePages->" + other.name();
+        return fallbackReason == null ? "hugePages(" + hugePageSize + ")" : "hugePages->" + fallback.name();
     }
 
     @Override

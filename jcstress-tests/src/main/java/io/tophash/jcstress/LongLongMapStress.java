@@ -285,4 +285,51 @@ public final class LongLongMapStress {
             map.close();
         }
     }
+
+    /**
+     * Closing a map while another thread reads it (a misuse the map must survive): the reader
+     * either finishes with every value right or gets {@link IllegalStateException}, never another
+     * exception (the old close nulled its chunk references after publishing its closed flag with a
+     * plain store, so a reader on a weakly ordered CPU could see the null and throw
+     * {@link NullPointerException}) and never a wrong value. Each state owns one small map of 4
+     * KiB chunks (a 30-entry chain), so close() releases several arenas while the reader walks.
+     */
+    @JCStressTest
+    @Description("A reader racing close() sees every value or IllegalStateException, nothing else")
+    @Outcome(id = "ok", expect = ACCEPTABLE, desc = "the reader finished before the memory went")
+    @Outcome(id = "IllegalStateException", expect = ACCEPTABLE_INTERESTING, desc = "the reader met the closed map")
+    @Outcome(expect = FORBIDDEN, desc = "a wrong value, or an exception other than IllegalStateException")
+    @State
+    public static class CloseWhileReading {
+        static final long[] KEYS = ConcurrentReaders.keysInOneBucket(100, 30);
+
+        final LongLongMap map = LongLongMap.builder().seed(ConcurrentReaders.SEED).expectedSize(100)
+                .chunkBytes(4096).build();
+
+        public CloseWhileReading() {
+            for (long k : KEYS) {
+                map.put(k, valueOf(k));
+            }
+        }
+
+        @Actor
+        public void reader(L_Result r) {
+            try {
+                for (long k : KEYS) {
+                    if (map.get(k) != valueOf(k)) {
+                        r.r1 = "key " + k + " read wrong";
+                        return;
+                    }
+                }
+                r.r1 = "ok";
+            } catch (RuntimeException e) {
+                r.r1 = exceptionName(e);
+            }
+        }
+
+        @Actor
+        public void closer() {
+            map.close();
+        }
+    }
 }

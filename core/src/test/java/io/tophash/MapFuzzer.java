@@ -1,0 +1,631 @@
+package io.tophash;
+
+import io.tophash.memory.Allocator;
+import io.tophash.memory.Allocators;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Model-based fuzzing of {@link LongLongMap} and {@link ConcurrentLongLongMap}: a seeded random
+ * sequence of phases (growth through several doublings, mixed operations, bucket-ordered rewrites
+ * of a {@code forEach} snapshot, removals of absent keys in bucket order, delete-heavy phases,
+ * clears, cursor sweeps, forced growth ends) checked against a {@link HashMap} model and against
+ * the map's health:
+ * <ul>
+ *   <li>after every operation: its result and the size equal the model's; a growth in progress
+ *   has lasted at most as many writes as its old table has buckets (Go's bound);</li>
+ *   <li>after every phase: {@code forEach} (and for {@link LongLongMap} a cursor) visits every
+ *   model entry exactly once with its value and nothing else; the bytes reserved stay within
+ *   {@link #RESERVED_BYTES_PER_PEAK_ENTRY} per entry of the largest size the map has had (plus
+ *   {@link #floorBytes a few chunks}); once a growth is finished and the background releases have
+ *   settled, nothing but the current table is held;</li>
+ *   <li>at the end: {@code close()} returns (within {@link #CLOSE_TIMEOUT_SECONDS}), and every byte
+ *   is back with the allocator.</li>
+ * </ul>
+ * With faults on, the allocator ({@link FaultInjectingAllocator}) refuses random allocations and
+ * fails random releases with an {@link Error}: an operation that fails must have changed nothing
+ * (its key reads as before, the size is unchanged), the Go bound is not asserted for a growth
+ * that met a fault, and a {@code close()} that reports a failed release is called again once the
+ * allocator is healed, after which every byte must be back.
+ */
+final class MapFuzzer {
+
+    /** The stated bound: off-heap bytes per entry of the map's largest size (16 bytes are the entry itself). */
+    static final double RESERVED_BYTES_PER_PEAK_ENTRY = 128;
+    static final long CLOSE_TIMEOUT_SECONDS = 30;
+    /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
+    static final int MAX_ENTRIES = 120_000;
+
+    enum MapKind { SINGLE, CONCURRENT }
+
+    enum Phase {
+        GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
+        FINISH_GROWTH, READS
+    }
+
+    /** One combination under test. */
+    record Config(MapKind kind, String allocator, BucketPadding padding, boolean faults) {
+        static List<Config> all() {
+            List<Config> all = new ArrayList<>();
+            for (MapKind kind : MapKind.values()) {
+                for (String allocator : List.of("cacheLineAligned", "pageAligned", "naive(8)", "naive(3)", "hugePages")) {
+                    if (kind == MapKind.CONCURRENT && allocator.equals("naive(3)")) {
+                        continue; // refused at build: atomics need 8-byte alignment
+                    }
+                    for (BucketPadding padding : BucketPadding.values()) {
+                        for (boolean faults : new boolean[] {false, true}) {
+                            all.add(new Config(kind, allocator, padding, faults));
+                        }
+                    }
+                }
+            }
+            return all;
+        }
+
+        Allocator newAllocator() {
+            return switch (allocator) {
+                case "cacheLineAligned" -> Allocators.cacheLineAligned();
+                case "pageAligned" -> Allocators.pageAligned();
+                case "naive(8)" -> Allocators.naive(8);
+                case "naive(3)" -> Allocators.naive(3);
+                case "hugePages" -> Allocators.hugePages();
+                default -> throw new IllegalArgumentException(allocator);
+            };
+        }
+    }
+
+    /** What a run did. */
+    record Outcome(long operations, long phases, long growths, long faults, double maxReservedPerPeakEntry) {
+    }
+
+    private final Config config;
+    private final long seed;
+    private final SplittableRandom random;
+    private final Allocator base;
+    private final FaultInjectingAllocator faulty;
+    private final ContractMap map;
+    private final Map<Long, Long> model = new HashMap<>();
+    private final List<Long> pool = new ArrayList<>();
+    private long nextSequential;
+    private long peakSize;
+    private long operations;
+    private long phases;
+    private long growths;
+    private double maxReservedPerPeakEntry;
+    private String where = "build";
+    private boolean leftToTheCleaner;
+
+    // Go's bound: writes since the current growth started, and whether a fault touched it.
+    private long growthOldBuckets;
+    private long writesInGrowth;
+    private boolean faultInGrowth;
+    /** Allocations refused before the current growth's first write, and before the latest write. */
+    private long refusedAtGrowthStart;
+    private long refusedBeforeWrite;
+
+    MapFuzzer(Config config, long seed) {
+        this.config = config;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.base = config.newAllocator();
+        this.faulty = config.faults() ? new FaultInjectingAllocator(base, seed ^ 0xFA17L, 0.02, 0.05) : null;
+        Allocator allocator = faulty != null ? faulty : base;
+        ContractMap built = null;
+        while (built == null) {
+            long failedReleases = faulty == null ? 0 : faulty.failedReleases();
+            try {
+                built = build(allocator);
+            } catch (OutOfMemoryError | FaultInjectingAllocator.InjectedAllocationFailure e) {
+                requireInjected(e); // building may meet a fault too; nothing may leak
+                if (faulty.failedReleases() == failedReleases && !leftToTheCleaner) {
+                    assertEquals(0, base.bytesInUse(), "a failed build leaked memory");
+                } else {
+                    leftToTheCleaner = true; // the half-built map's Cleaner retries the release after GC
+                }
+            }
+        }
+        this.map = built;
+    }
+
+    private ContractMap build(Allocator allocator) {
+        long expected = random.nextInt(4) == 0 ? random.nextInt(20_000) : 0;
+        long chunkBytes = random.nextBoolean() ? 4096 : 256 * 1024;
+        if (config.kind() == MapKind.SINGLE) {
+            return new ContractMap.Single(LongLongMap.builder().allocator(allocator).padding(config.padding())
+                    .expectedSize(expected).chunkBytes(chunkBytes).missingValue(-1).seed(random.nextLong()).build());
+        }
+        return new ContractMap.Concurrent(ConcurrentLongLongMap.builder().allocator(allocator)
+                .padding(config.padding()).expectedSize(expected).chunkBytes(chunkBytes).missingValue(-1)
+                .seed(random.nextLong()).build());
+    }
+
+    /** Runs {@code phaseCount} phases, closes the map and checks that everything came back. */
+    Outcome run(int phaseCount) {
+        try {
+            for (int p = 0; p < phaseCount; p++) {
+                Phase phase = Phase.values()[random.nextInt(Phase.values().length)];
+                where = "phase " + p + " " + phase;
+                runPhase(phase);
+                phases++;
+                checkContents();
+                checkMemory();
+            }
+        } catch (AssertionError e) {
+            AssertionError described = new AssertionError(describe() + ": " + e.getMessage(), e);
+            try {
+                if (faulty != null) {
+                    faulty.heal();
+                }
+                map.close();
+            } catch (Throwable t) {
+                described.addSuppressed(t);
+            }
+            throw described;
+        }
+        closeAndCheckEverythingReturned();
+        return new Outcome(operations, phases, growths, faulty == null ? 0 : faulty.faults(), maxReservedPerPeakEntry);
+    }
+
+    String describe() {
+        return config + " seed " + seed + " at " + where + " (op " + operations + ", size " + model.size() + ")";
+    }
+
+    // ------------------------------------------------------------------------------ phases
+
+    private void runPhase(Phase phase) {
+        switch (phase) {
+            case GROW -> {
+                int n = 1 + random.nextInt(random.nextBoolean() ? 2_000 : 40_000);
+                for (int i = 0; i < n && model.size() < MAX_ENTRIES; i++) {
+                    put(newKey(), random.nextLong());
+                    if (random.nextInt(10) == 0) {
+                        get(anyKey());
+                    }
+                }
+            }
+            case MIXED -> {
+                int n = 1 + random.nextInt(5_000);
+                for (int i = 0; i < n; i++) {
+                    mixedOperation();
+                }
+            }
+            case SNAPSHOT_REWRITE -> {
+                long[] snapshot = snapshot();
+                for (int i = 0; i < snapshot.length; i++) {
+                    put(snapshot[i], i);
+                    if (i % 50 == 0 && model.size() < MAX_ENTRIES) {
+                        put(newKey(), i);
+                    }
+                }
+            }
+            case REWRITE_ACROSS_GROWTH -> rewriteAcrossGrowth();
+            case ABSENT_REMOVES -> {
+                for (long key : snapshot()) {
+                    remove(key ^ 0x5555_0000_0000_0001L);
+                }
+            }
+            case DELETE_HEAVY -> {
+                long[] snapshot = snapshot();
+                double fraction = 0.5 + 0.45 * random.nextDouble();
+                for (long key : snapshot) {
+                    if (random.nextDouble() < fraction) {
+                        remove(key);
+                    }
+                }
+            }
+            case CLEAR -> clear();
+            case CURSOR -> cursorSweep();
+            case FINISH_GROWTH -> finishGrowth();
+            case READS -> {
+                int n = 1 + random.nextInt(5_000);
+                for (int i = 0; i < n; i++) {
+                    get(anyKey());
+                }
+            }
+        }
+    }
+
+    /**
+     * The write pattern that stalled growth (issue #11): fills the map to just under its growth
+     * threshold, then rewrites a forEach snapshot in bucket order with one new key per 50 writes,
+     * so that a growth starts halfway and the rest of the rewrite evacuates long runs of old
+     * buckets ahead of the evacuation mark.
+     */
+    private void rewriteAcrossGrowth() {
+        if (map.growing()) {
+            finishGrowth();
+        }
+        MapStats stats = map.stats();
+        long threshold = stats.bucketCount() * stats.slotsPerBucket() * 13 / 16;
+        if (threshold > MAX_ENTRIES) {
+            return;
+        }
+        long target = threshold - threshold / 100; // the rewrite's new keys cross it after about half the keys
+        while (model.size() < target) {
+            put(newKey(), random.nextLong());
+        }
+        long[] snapshot = snapshot();
+        for (int i = 0; i < snapshot.length; i++) {
+            put(snapshot[i], i);
+            if (i % 50 == 0) {
+                put(newKey(), i);
+            }
+        }
+    }
+
+    private void mixedOperation() {
+        long key = anyKey();
+        switch (random.nextInt(config.kind() == MapKind.CONCURRENT ? 9 : 7)) {
+            case 0, 1 -> put(key, random.nextLong());
+            case 2 -> putIfAbsent(key, random.nextLong());
+            case 3 -> addAndGet(key, random.nextInt(100) - 50);
+            case 4 -> remove(key);
+            case 5 -> get(key);
+            case 6 -> containsKey(key);
+            case 7 -> conditionalRemove(key);
+            case 8 -> conditionalReplace(key);
+            default -> throw new AssertionError();
+        }
+    }
+
+    /** Keys in the map's own order: rewriting them walks its buckets in order. */
+    private long[] snapshot() {
+        long[] keys = new long[model.size()];
+        int[] n = {0};
+        map.forEach((k, v) -> {
+            if (n[0] < keys.length) {
+                keys[n[0]] = k;
+            }
+            n[0]++;
+        });
+        assertEquals(keys.length, n[0], "forEach count");
+        return keys;
+    }
+
+    // ------------------------------------------------------------------------------ keys
+
+    private long newKey() {
+        long key = switch (random.nextInt(4)) {
+            case 0 -> nextSequential++;
+            case 1 -> (nextSequential++) << 44; // differ in high bits only
+            case 2 -> ((nextSequential++) << 20) | 5;
+            default -> random.nextLong();
+        };
+        if (pool.size() < 200_000) {
+            pool.add(key);
+        } else {
+            pool.set(random.nextInt(pool.size()), key);
+        }
+        return key;
+    }
+
+    private long anyKey() {
+        if (pool.isEmpty() || random.nextInt(4) == 0) {
+            return random.nextInt(3) == 0 ? newKey() : random.nextLong();
+        }
+        return pool.get(random.nextInt(pool.size()));
+    }
+
+    // ------------------------------------------------------------------------------ operations
+
+    private long missing() {
+        return map.missingValue();
+    }
+
+    private void put(long key, long value) {
+        Long before = model.get(key);
+        long result;
+        try {
+            result = map.put(key, value);
+        } catch (Throwable t) {
+            failedWrite(t, key);
+            return;
+        }
+        afterWrite();
+        assertEquals(before == null ? missing() : before, result, "put(" + key + ")");
+        model.put(key, value);
+        sizeMatches();
+    }
+
+    private void putIfAbsent(long key, long value) {
+        Long before = model.get(key);
+        long result;
+        try {
+            result = map.putIfAbsent(key, value);
+        } catch (Throwable t) {
+            failedWrite(t, key);
+            return;
+        }
+        afterWrite();
+        assertEquals(before == null ? missing() : before, result, "putIfAbsent(" + key + ")");
+        model.putIfAbsent(key, value);
+        sizeMatches();
+    }
+
+    private void addAndGet(long key, long delta) {
+        Long before = model.get(key);
+        long result;
+        try {
+            result = map.addAndGet(key, delta);
+        } catch (Throwable t) {
+            failedWrite(t, key);
+            return;
+        }
+        afterWrite();
+        long expected = (before == null ? 0 : before) + delta;
+        assertEquals(expected, result, "addAndGet(" + key + ")");
+        model.put(key, expected);
+        sizeMatches();
+    }
+
+    /** Removals need no memory: they must not fail, faults or not. */
+    private void remove(long key) {
+        Long before = model.remove(key);
+        long result = map.remove(key);
+        afterWrite();
+        assertEquals(before == null ? missing() : before, result, "remove(" + key + ")");
+        sizeMatches();
+    }
+
+    private void conditionalRemove(long key) {
+        ConcurrentLongLongMap concurrent = ((ContractMap.Concurrent) map).map();
+        Long current = model.get(key);
+        long expected = current != null && random.nextBoolean() ? current : random.nextLong();
+        boolean removed = concurrent.remove(key, expected);
+        afterWrite();
+        boolean shouldRemove = current != null && current == expected;
+        assertEquals(shouldRemove, removed, "remove(" + key + ", v)");
+        if (shouldRemove) {
+            model.remove(key);
+        }
+        sizeMatches();
+    }
+
+    private void conditionalReplace(long key) {
+        ConcurrentLongLongMap concurrent = ((ContractMap.Concurrent) map).map();
+        Long current = model.get(key);
+        long expected = current != null && random.nextBoolean() ? current : random.nextLong();
+        long replacement = random.nextLong();
+        boolean replaced = concurrent.replace(key, expected, replacement);
+        afterWrite();
+        boolean shouldReplace = current != null && current == expected;
+        assertEquals(shouldReplace, replaced, "replace(" + key + ", e, n)");
+        if (shouldReplace) {
+            model.put(key, replacement);
+        }
+    }
+
+    private void get(long key) {
+        operations++;
+        Long expected = model.get(key);
+        assertEquals(expected == null ? missing() : expected, map.get(key), "get(" + key + ")");
+    }
+
+    private void containsKey(long key) {
+        operations++;
+        assertEquals(model.containsKey(key), map.containsKey(key), "containsKey(" + key + ")");
+    }
+
+    private void clear() {
+        if (map.single() == null) {
+            for (long key : snapshot()) { // the concurrent map has no clear(): remove everything
+                remove(key);
+            }
+            return;
+        }
+        try {
+            map.single().clear();
+        } catch (Throwable t) {
+            requireInjected(t);
+            sizeMatches();
+            return;
+        }
+        operations++;
+        model.clear();
+        assertFalse(map.growing(), "clear() completes a growth");
+        resetGrowthWatch();
+        sizeMatches();
+    }
+
+    /** Walks the map with a cursor, updating and removing some entries as it goes (no growth work). */
+    private void cursorSweep() {
+        LongLongMap single = map.single();
+        if (single == null) {
+            return;
+        }
+        Map<Long, Integer> visits = new HashMap<>();
+        LongLongMap.Cursor cursor = single.cursor();
+        while (cursor.next()) {
+            long key = cursor.key();
+            visits.merge(key, 1, Integer::sum);
+            assertEquals(model.get(key), cursor.value(), "cursor value of " + key);
+            int choice = random.nextInt(5);
+            if (choice == 0) {
+                long value = random.nextLong();
+                cursor.setValue(value);
+                model.put(key, value);
+            } else if (choice == 1) {
+                cursor.remove();
+                model.remove(key);
+            }
+            operations++;
+        }
+        for (Map.Entry<Long, Integer> visit : visits.entrySet()) {
+            assertEquals(1, visit.getValue(), "the cursor visited key " + visit.getKey() + " more than once");
+        }
+        sizeMatches();
+    }
+
+    private void finishGrowth() {
+        try {
+            map.finishGrowth();
+        } catch (Throwable t) {
+            requireInjected(t);
+            faultInGrowth = true;
+            return;
+        }
+        operations++;
+        assertFalse(map.growing(), "finishGrowth() returned with the growth still running");
+        resetGrowthWatch();
+    }
+
+    // ------------------------------------------------------------------------------ checks
+
+    /** A write failed: only an injected allocation fault may do that, and it must have changed nothing. */
+    private void failedWrite(Throwable t, long key) {
+        requireInjected(t);
+        operations++;
+        faultInGrowth = true;
+        Long expected = model.get(key);
+        assertEquals(expected != null, map.containsKey(key), "a failed write changed whether " + key + " is present");
+        if (expected != null) {
+            assertEquals((long) expected, map.get(key), "a failed write changed the value of " + key);
+        }
+        afterWrite();
+        sizeMatches();
+    }
+
+    private void requireInjected(Throwable t) {
+        boolean injected = t instanceof FaultInjectingAllocator.InjectedAllocationFailure
+                || t instanceof OutOfMemoryError && String.valueOf(t.getMessage()).startsWith("injected");
+        if (!injected || faulty == null) {
+            fail("unexpected " + t, t);
+        }
+    }
+
+    private void sizeMatches() {
+        assertEquals(model.size(), map.size(), "size");
+        peakSize = Math.max(peakSize, model.size());
+    }
+
+    private void resetGrowthWatch() {
+        growthOldBuckets = 0;
+        writesInGrowth = 0;
+        faultInGrowth = false;
+    }
+
+    /** Go's bound: a growth ends within as many writes as its old table has buckets. */
+    private void afterWrite() {
+        operations++;
+        if (!map.growing()) {
+            resetGrowthWatch();
+            refusedBeforeWrite = faulty == null ? 0 : faulty.refusedAllocations();
+            return;
+        }
+        long refusedNow = faulty == null ? 0 : faulty.refusedAllocations();
+        long oldBuckets = map.oldBucketCount();
+        if (oldBuckets != growthOldBuckets) {
+            growthOldBuckets = oldBuckets;
+            writesInGrowth = 0;
+            refusedAtGrowthStart = refusedBeforeWrite;
+            growths++;
+        }
+        refusedBeforeWrite = refusedNow;
+        // A refused allocation, even one a write swallowed (growth work it did for the map), costs
+        // the growth progress that a later write must redo.
+        faultInGrowth |= refusedNow > refusedAtGrowthStart;
+        writesInGrowth++;
+        if (!faultInGrowth && writesInGrowth > oldBuckets) {
+            fail("a growth of " + oldBuckets + " old buckets still runs after " + writesInGrowth + " writes");
+        }
+    }
+
+    private void checkContents() {
+        Map<Long, Long> seen = new HashMap<>();
+        map.forEach((k, v) -> {
+            if (seen.put(k, v) != null) {
+                fail("forEach visited key " + k + " twice");
+            }
+        });
+        assertEquals(model.size(), seen.size(), "forEach entry count");
+        assertEquals(model, seen, "forEach contents");
+        for (Map.Entry<Long, Long> e : model.entrySet()) {
+            if (random.nextInt(8) == 0) {
+                assertEquals((long) e.getValue(), map.get(e.getKey()), "get after phase");
+            }
+        }
+        sizeMatches();
+    }
+
+    /** Bytes the stated bound always allows: a few chunks of the allocator's preferred size or the default. */
+    private long floorBytes() {
+        return 8 * Math.max(base.preferredChunkBytes(), LongLongMap.DEFAULT_CHUNK_BYTES);
+    }
+
+    private void checkMemory() {
+        MapStats stats = map.stats();
+        long reserved = stats.bytesReserved();
+        double bound = RESERVED_BYTES_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
+        assertTrue(reserved <= bound, "reserved " + reserved + " bytes for a peak of " + peakSize
+                + " entries: more than the bound of " + (long) bound);
+        if (peakSize >= 10_000) {
+            maxReservedPerPeakEntry = Math.max(maxReservedPerPeakEntry, (double) reserved / peakSize);
+        }
+        map.awaitRetiredReleased();
+        if (!leftToTheCleaner) {
+            assertEquals(base.bytesInUse(), map.stats().bytesReserved(), "the map's ledger and its allocator disagree");
+        }
+        if (!map.growing()) {
+            if (faulty == null || faulty.failedReleases() == 0) {
+                // Only the current table is left: its primaries, and overflow buckets of which a
+                // table has at most one per primary (LongLongMap compacts past that) or, in the
+                // concurrent map, as many as its chains need (short for these keys).
+                MapStats settled = map.stats();
+                long table = settled.bucketCount() * settled.bucketStride();
+                assertTrue(settled.bytesReserved() <= 2 * table + floorBytes(), "after the growth: "
+                        + settled.bytesReserved() + " bytes held for a table of " + table);
+            }
+        }
+    }
+
+    private void closeAndCheckEverythingReturned() {
+        where = "close";
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> closed = closer.submit(map::close);
+            try {
+                closed.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                fail(describe() + ": close() did not return within " + CLOSE_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof FaultInjectingAllocator.InjectedReleaseError) || faulty == null) {
+                    throw new AssertionError(describe() + ": close() threw " + e.getCause(), e.getCause());
+                }
+                faulty.heal(); // close() reported a failed release: the next close() retries it
+                map.close();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        } finally {
+            closer.shutdownNow();
+        }
+        if (leftToTheCleaner) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
+            while (base.bytesInUse() != 0 && System.nanoTime() < deadline) {
+                System.gc();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        assertEquals(0, base.bytesInUse(), describe() + ": bytes still allocated after close()"
+                + (leftToTheCleaner ? " and GC" : ""));
+    }
+}
