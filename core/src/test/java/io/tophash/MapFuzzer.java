@@ -90,7 +90,8 @@ final class MapFuzzer {
     }
 
     /** What a run did. */
-    record Outcome(long operations, long phases, long growths, long faults, double maxReservedPerPeakEntry) {
+    record Outcome(long operations, long phases, long growths, long faults, double maxReservedPerPeakEntry,
+                   double maxShareOfBound) {
     }
 
     private final Config config;
@@ -107,6 +108,7 @@ final class MapFuzzer {
     private long phases;
     private long growths;
     private double maxReservedPerPeakEntry;
+    private double maxShareOfBound;
     private String where = "build";
     private boolean leftToTheCleaner;
 
@@ -178,7 +180,8 @@ final class MapFuzzer {
             throw described;
         }
         closeAndCheckEverythingReturned();
-        return new Outcome(operations, phases, growths, faulty == null ? 0 : faulty.faults(), maxReservedPerPeakEntry);
+        return new Outcome(operations, phases, growths, faulty == null ? 0 : faulty.faults(), maxReservedPerPeakEntry,
+                maxShareOfBound);
     }
 
     String describe() {
@@ -573,6 +576,7 @@ final class MapFuzzer {
         double bound = RESERVED_BYTES_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
         assertTrue(reserved <= bound, "reserved " + reserved + " bytes for a peak of " + peakSize
                 + " entries: more than the bound of " + (long) bound);
+        maxShareOfBound = Math.max(maxShareOfBound, reserved / bound);
         if (peakSize >= 10_000) {
             maxReservedPerPeakEntry = Math.max(maxReservedPerPeakEntry, (double) reserved / peakSize);
         }
