@@ -1,9 +1,9 @@
 package io.tophash;
 
-import io.tophash.internal.BucketFormat;
-import io.tophash.internal.GoBucketLayout;
-import io.tophash.internal.LineBucketLayout;
-import io.tophash.internal.PaddedGoBucketLayout;
+import io.tophash.layout.BucketFormat;
+import io.tophash.layout.GoBucketLayout;
+import io.tophash.layout.LineBucketLayout;
+import io.tophash.layout.PaddedGoBucketLayout;
 
 /**
  * How buckets sit against cache lines. Whether a bucket really starts on a line also depends on
@@ -69,6 +69,6 @@ public enum BucketPadding {
 
     /** Offset of the 8-byte overflow link (the concurrent map's lock word) within a bucket. */
     public long overflowOffset() {
-        return format.overflowOffset();
+        return format.linkOffset();
     }
 }

@@ -1,139 +1,116 @@
 package io.tophash;
 
-import io.tophash.internal.BucketFormat;
-import io.tophash.internal.BucketTable;
-import io.tophash.internal.Hashing;
-import io.tophash.internal.MapMemory;
-import io.tophash.internal.RawMemory;
-import io.tophash.internal.Tophash;
+import io.tophash.engine.Chain;
+import io.tophash.engine.Evacuation;
+import io.tophash.engine.Growth;
+import io.tophash.engine.Hashing;
+import io.tophash.engine.MapMemory;
+import io.tophash.engine.RawMemory;
+import io.tophash.engine.Table;
+import io.tophash.layout.BucketFormat;
+import io.tophash.layout.Tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An off-heap {@code long -> long} hash map for any number of threads, with the buckets of
- * {@link LongLongMap}.
- *
- * <h2>Implementation notes</h2>
- * <p><b>One lock word per bucket.</b> The 8-byte overflow link of each primary bucket doubles as
- * its seqlock: the low 32 bits link the first overflow bucket, the high 32 bits are a version that
- * is odd while a writer holds the bucket (and the overflow chain hanging from it). Writers take a
- * bucket with one CAS, change it with plain writes and release it with a release store; writers
- * of different buckets never touch the same word. Readers write nothing: they load the word with
- * acquire, read the chain, fence, and check that the word is unchanged, retrying otherwise (the
- * protocol is written down in {@code io.tophash.internal}'s package documentation). The word is
- * accessed atomically, so it must be naturally aligned: every chunk is checked when allocated,
- * and an allocator that cannot give 8-byte alignment ({@code naive(3)}) is refused by
- * {@link Builder#build()}.
- *
- * <p><b>Growth</b> is Go's, made concurrent. When an insert finds the map at 13/16 of its slots,
- * a new table of twice the buckets is installed next to the old one (no memory yet). Every later
- * write first evacuates, under the old bucket's lock, the old bucket its key maps to, then claims
- * the next old bucket nobody has claimed and evacuates that too; evacuation copies the chain into
- * the two new buckets it splits into, allocating their chunks if needed, and marks the old bucket
- * evacuated before releasing its lock. A key is therefore in the old bucket until the instant the
- * old bucket's lock is released evacuated, and in the new table after; readers that see an
- * evacuated old bucket read the new one, so no key is ever missing or seen twice. Nothing copies
- * the whole table. The writer that evacuates the last old bucket installs the new table alone;
- * the old table's chunks go to a background thread for release (closing a chunk's shared arena
- * is a handshake with every thread, which no write should wait for). A reader still inside a
- * released chunk gets an {@link IllegalStateException} from FFM and simply retries. Since every
- * write claims an old bucket nobody has claimed, a growth ends within as many writes as the old
- * table has buckets; {@link #finishGrowth()} ends it at once, for maps whose writes stop. No
- * same-size (compacting) growth: removed slots are reused by later inserts into the same chain.
- *
- * <p><b>Size.</b> {@link #size()} sums a {@link LongAdder}. Inserts do not: only an insert whose
- * hash has its sampling bits clear (one in up to 64, fewer for small tables) sums it to decide
- * whether the table is full, so a growth starts at most a few dozen inserts past 13/16 of the
- * slots, never before, and never on an update: a map built with {@code expectedSize(n)} holds
- * {@code n} entries without growing.
- *
- * <p><b>Failure atomicity.</b> Evacuation allocates what it needs (both destination chunks and
- * every overflow bucket) before it writes; an insert allocates its overflow bucket before it
- * writes. An allocator that throws leaves every entry where it was. Growth work a write does for
- * the map (evacuating its key's old bucket, helping with another) is skipped when it cannot get
- * memory, and the write then happens in the key's old bucket: only a write that itself needs a
- * new overflow bucket fails with the allocator's exception.
- *
- * <p><b>close()</b> takes the allocation lock, marks the map closed and releases every chunk once,
- * through the per-map ledger ({@code MapMemory}) that records every chunk, waiting for releases
- * already queued on the background thread: it returns when all memory is back. Operations
- * running in other threads then fail with {@link IllegalStateException}, from the closed check or
- * from FFM's closed arenas; none can crash the JVM. A map that becomes unreachable unclosed is
- * freed by a {@link java.lang.ref.Cleaner} after GC, with one warning per map class.
+ * An off-heap {@code long -> long} hash map for any number of threads, with the buckets and the
+ * incremental growth of {@link LongLongMap}.
  *
  * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
- * operations are linearizable; {@link #size()} and {@link #forEach} are not (see each).
+ * operations are linearizable; reads are lock-free (they write nothing and wait only while a
+ * writer holds the key's bucket); writers of different buckets never wait for each other.
+ * {@link #size()} and {@link #forEach} are not linearizable (see each).
  *
- * <p><b>Known limits.</b> The version has 32 bits and each write adds 2: a reader paused between
- * its two loads of a bucket's word for exactly a multiple of 2^31 writes to that bucket would
- * accept a torn read (StampedLock has the same kind of bound). An allocator that returns
- * misaligned memory only sometimes makes later writes fail with {@link IllegalArgumentException}
- * (never a crash).
+ * <p><b>Memory.</b> The allocator must give 8-byte aligned memory ({@code naive(3)} cannot):
+ * each bucket's link word is accessed atomically. Off-heap memory is freed by {@link #close()}; a
+ * map that becomes unreachable unclosed is freed after GC by a {@link java.lang.ref.Cleaner},
+ * with one warning per map class.
+ *
+ * <p><b>Known limits.</b> A bucket's version has 32 bits and each write adds 2: a reader paused
+ * between its two loads of a bucket's link word for exactly a multiple of 2^31 writes to that
+ * bucket would accept a torn read (StampedLock has the same kind of bound).
  */
 public final class ConcurrentLongLongMap implements AutoCloseable {
 
-    private static final long LINK_MASK = 0xFFFF_FFFFL;
+    /*
+     * Implementation notes.
+     *
+     * This class is the concurrent policy over the engine (io.tophash.engine): one lock word per
+     * bucket and optimistic reads, around the same probe (Chain), evacuation (Evacuation) and
+     * growth bookkeeping (Growth) that LongLongMap runs under its writer flag.
+     *
+     * One lock word per bucket. The link word of each primary bucket doubles as its seqlock: the
+     * low 32 bits link the first overflow bucket, the high 32 bits are a version that is odd while
+     * a writer holds the bucket (and the chain hanging from it). Writers take a bucket with one CAS
+     * (casLink), change it with plain writes and release it with a release store (unlock); readers
+     * load the word with acquire (lvLink), read the chain with plain reads, fence, and check the word
+     * is unchanged (validate), retrying otherwise. The memory-order rules are written once in the
+     * engine's package documentation.
+     *
+     * Growth is Go's, made concurrent. When an insert finds the map at 13/16 of its slots (or the
+     * overflow buckets in use as many as the primaries), a growth of the table is installed (the
+     * next table reserved, lazily mapped). Every later write first evacuates, under the old
+     * bucket's lock, the old bucket its key maps to, then claims the next old bucket nobody has
+     * claimed and evacuates that too. A key is in the old bucket until the instant that bucket's
+     * lock is released marked evacuated, and in the next table after; a reader that finds an
+     * evacuated old bucket reads the next table, so no key is missing or seen twice. The writer
+     * that evacuates the last old bucket installs the next table alone and hands the old one to the
+     * background releaser; a reader still inside it gets FFM's IllegalStateException and retries.
+     * An insert that starts a growth while holding its bucket's lock inserts into that (old,
+     * unevacuated) bucket; evacuation never needs memory (Growth sizes the next table's overflow
+     * area), so the only write that can fail for want of memory is one that must start a growth
+     * and cannot, with no room left.
+     *
+     * Size: inserts add to a LongAdder; only one insert in up to 64 (by hash bits that neither
+     * index buckets nor make tophash bytes) sums it to check the growth threshold, so a growth
+     * starts a few dozen inserts late, never early and never on an update.
+     *
+     * close() takes the allocation lock, marks the map closed and releases everything through the
+     * per-map ledger (MapMemory), waiting for releases in flight; racing operations get
+     * IllegalStateException, from the closed flag or from FFM's closed arenas, never a crash.
+     *
+     * The file: reads, writes, growth, whole map, builder.
+     */
+
+    private static final long LINK_MASK = Table.LINK_MASK;
     /** One step of the version in the high half of the link word; its lowest bit means "locked". */
     private static final long VERSION_STEP = 1L << 32;
     private static final long LOCKED = VERSION_STEP;
-    /** Overflow bucket numbers must fit the link word's low half. */
-    private static final long MAX_OVERFLOW_INDEX = LINK_MASK;
     /** Retries after exceptions while the map is open, before one is taken for a bug and rethrown. */
     private static final int MAX_FAULT_RETRIES = 1_000;
 
-    private static final int PUT = 0;
-    private static final int PUT_IF_ABSENT = 1;
-    private static final int REMOVE = 2;
-    private static final int REMOVE_IF = 3;
-    private static final int REPLACE_IF = 4;
-    private static final int ADD = 5;
-
-    /** The current table and, while growing, the growth; replaced as a whole. */
-    private record Tables(BucketTable table, Growth growth) {
+    /** The table writes go to (while growing, the one being evacuated into) and the growth; replaced as a whole. */
+    private record Tables(Table table, Growth growth) {
     }
 
-    /** One doubling in progress: which old buckets are claimed and how many are done. */
-    private static final class Growth {
-        final BucketTable old;
-        final BucketTable next;
-        final AtomicLong claimed = new AtomicLong();
-        final AtomicLong done = new AtomicLong();
-        /** Claimed buckets whose evacuation failed (no memory): retried by later writes. */
-        final ConcurrentLinkedQueue<Long> failed = new ConcurrentLinkedQueue<>();
-
-        Growth(BucketTable old, BucketTable next) {
-            this.old = old;
-            this.next = next;
-        }
+    /** What a read takes from the slot it found, inside its validated window. */
+    @FunctionalInterface
+    private interface SlotReader {
+        long read(Table t, long ref);
     }
+
+    private static final SlotReader VALUE = Table::longValueAt;
+    private static final SlotReader PRESENCE = (t, ref) -> 1;
 
     private final Allocator allocator;
     private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
+    private final Evacuation.KeyWords keyWords;
     private final long missingValue;
-    private final long chunkBytes;
-    private final int slots;
-    private final long tophashOffset;
-    private final long keysOffset;
-    private final long valuesOffset;
-    private final long linkOffset;
-    private final long slotMask;
+    /** Every chunk the map holds; releases retired tables off the writing threads. */
+    private final MapMemory memory;
 
-    /** Guards every allocation, every change of {@link #tables}, and close. Never held while waiting for a bucket. */
+    /** Guards growth start and completion, and close. Never held while waiting for a bucket. */
     private final Object allocationLock = new Object();
     private volatile Tables tables;
     private volatile boolean closed;
     private final LongAdder size = new LongAdder();
-    /** Every chunk the map holds; releases retired ones off the writing threads. */
-    private final MapMemory memory;
 
     private ConcurrentLongLongMap(Builder b) {
         MapOptions o = b.options;
@@ -141,31 +118,23 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         this.padding = o.padding;
         this.format = o.padding.format();
         this.seed = o.seedForNewMap();
+        this.keyWords = new Evacuation.KeyWords(seed, false);
         this.missingValue = o.missingValue;
-        this.chunkBytes = o.chunkBytes;
-        this.slots = format.slots();
-        this.tophashOffset = format.tophashOffset();
-        this.keysOffset = format.keysOffset();
-        this.valuesOffset = format.valuesOffset();
-        this.linkOffset = format.overflowOffset();
-        this.slotMask = format.slotMask();
-        if (linkOffset % Long.BYTES != 0 || format.bucketLength() % Long.BYTES != 0) {
+        if (format.linkOffset() % Long.BYTES != 0 || format.bucketLength() % Long.BYTES != 0) {
             throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
-                    + linkOffset + ", not 8-byte aligned");
+                    + format.linkOffset() + ", not 8-byte aligned");
         }
         this.memory = new MapMemory(allocator);
         memory.freeWhenUnreachable(this);
-        BucketTable initial = new BucketTable(format, memory, o.initialLog2Buckets(format), chunkBytes);
+        int log2 = o.initialLog2Buckets(format);
         try {
-            for (int c = 0; c < initial.chunkCount(); c++) {
-                initial.ensureChunk(c);
-                requireAligned(initial.chunks[c]);
-            }
+            Table initial = Table.reserve(format, memory, log2, Table.initialOverflowCapacity(log2), true);
+            requireAligned(initial);
+            this.tables = new Tables(initial, null);
         } catch (RuntimeException | Error e) {
             memory.abandon(e);
             throw e;
         }
-        this.tables = new Tables(initial, null);
     }
 
     /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */
@@ -173,26 +142,73 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return new Builder();
     }
 
-    private void requireAligned(MemorySegment chunk) {
-        if (chunk.address() % Long.BYTES != 0) {
+    private void requireAligned(Table t) {
+        if (t.segment.address() % Long.BYTES != 0) {
             throw new IllegalArgumentException("ConcurrentLongLongMap needs 8-byte aligned memory for the atomic "
                     + "link word of each bucket, but allocator " + allocator.name() + " returned address 0x"
-                    + Long.toHexString(chunk.address()) + ": on ARM64 a misaligned atomic access faults, on x86 it "
+                    + Long.toHexString(t.segment.address()) + ": on ARM64 a misaligned atomic access faults, on x86 it "
                     + "is a split lock, and FFM refuses it (IllegalArgumentException). Use cacheLineAligned(), "
                     + "pageAligned(), hugePages() or naive(8)");
+        }
+    }
+
+    // ------------------------------------------------------------------- bucket lock word
+
+    /** The link word, acquire: the start of a reader's window. */
+    private static long lvLink(Table t, long off) {
+        return RawMemory.getLongAcquire(t.segment, off + t.format.linkOffset());
+    }
+
+    private static boolean isLocked(long word) {
+        return (word & LOCKED) != 0;
+    }
+
+    /** The end of a reader's window: its plain reads saw one state iff the word is still {@code word}. */
+    private static boolean validate(Table t, long off, long word) {
+        RawMemory.loadFence();
+        return RawMemory.getLongOpaque(t.segment, off + t.format.linkOffset()) == word;
+    }
+
+    /** Spins (then yields) until this thread holds the bucket: CAS of an even version to the next (odd). */
+    private void lock(Table t, long off) {
+        long at = off + t.format.linkOffset();
+        for (int spins = 0; ; spins++) {
+            long w = RawMemory.getLongOpaque(t.segment, at);
+            if (!isLocked(w) && RawMemory.compareAndSetLong(t.segment, at, w, w + VERSION_STEP)) {
+                return;
+            }
+            backOff(spins);
+        }
+    }
+
+    /** Publishes the bucket's changes and frees it: a release store of the next even version, same link. */
+    private static void unlock(Table t, long off) {
+        long at = off + t.format.linkOffset();
+        RawMemory.setLongRelease(t.segment, at, RawMemory.getLong(t.segment, at) + VERSION_STEP);
+    }
+
+    /** Waits for a bucket's writer: spin first, then yield the CPU to it. */
+    private void backOff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            if (closed) {
+                throw closedException();
+            }
+            Thread.yield();
         }
     }
 
     // ------------------------------------------------------------------------------ reads
 
     /**
-     * The value of {@code key}, or the map's missing value. Lock-free for readers: writes nothing,
-     * waits only while a writer holds the key's bucket. Any thread.
+     * The value of {@code key}, or the map's missing value. Lock-free: writes nothing, waits only
+     * while a writer holds the key's bucket. Any thread.
      *
      * @throws IllegalStateException after {@link #close()}
      */
     public long get(long key) {
-        return read(key, missingValue, false);
+        return read(key, VALUE, missingValue);
     }
 
     /**
@@ -201,7 +217,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public long getOrDefault(long key, long defaultValue) {
-        return read(key, defaultValue, false);
+        return read(key, VALUE, defaultValue);
     }
 
     /**
@@ -210,109 +226,66 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public boolean containsKey(long key) {
-        return read(key, 0, true) != 0;
+        return read(key, PRESENCE, 0) != 0;
     }
 
     /**
-     * The optimistic read. Returns the value or {@code absent}; with {@code presence}, 1 or 0.
-     * During a growth it reads the key's old bucket unless that is evacuated, then the new one.
+     * The optimistic read: probes the key's bucket inside a validated window and returns what
+     * {@code reader} takes from the slot found, or {@code absent}. During a growth it reads the
+     * key's old bucket unless that is evacuated, then the next table's.
      */
-    private long read(long key, long absent, boolean presence) {
+    private long read(long key, SlotReader reader, long absent) {
+        long h = Hashing.hash(key, seed);
+        int faults = 0;
+        int spins = 0;
         try {
-            return readOptimistically(key, absent, presence);
+            while (true) {
+                Tables ts = tables;
+                if (closed) {
+                    throw closedException();
+                }
+                try {
+                    Table t = ts.growth != null ? ts.growth.old : ts.table;
+                    while (true) {
+                        long off = t.homeOffset(h);
+                        long w = lvLink(t, off);
+                        if (isLocked(w)) {
+                            backOff(++spins);
+                            continue;
+                        }
+                        boolean evacuated = t.tophashWord(off) == Tophash.EVACUATED_WORD;
+                        long ref = evacuated ? Table.NONE : Chain.find(t, h, key);
+                        long result = ref == Table.NONE ? absent : reader.read(t, ref);
+                        if (!validate(t, off, w)) {
+                            continue;
+                        }
+                        if (!evacuated) {
+                            return result;
+                        }
+                        if (t == ts.table) {
+                            break; // moved by a newer growth: read the tables again
+                        }
+                        t = ts.table; // evacuated into the growth's next table
+                    }
+                } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                    // a torn read, or a table released after its growth completed
+                    faults = retryOrRethrow(e, faults);
+                }
+            }
         } finally {
             // the Cleaner must not free the memory of a map dropped right after this call
             Reference.reachabilityFence(this);
         }
     }
 
-    private long readOptimistically(long key, long absent, boolean presence) {
-        long h = Hashing.hash(key, seed);
-        int faults = 0;
-        int spins = 0;
-        while (true) {
-            Tables ts = tables;
-            if (closed) {
-                throw closedException();
-            }
-            try {
-                Growth g = ts.growth;
-                if (g != null) {
-                    BucketTable old = g.old;
-                    long ob = h & old.bucketMask;
-                    MemorySegment os = old.chunkOf(ob);
-                    long oo = old.offsetOf(ob);
-                    long w = RawMemory.getLongAcquire(os, oo + linkOffset);
-                    if ((w & LOCKED) != 0) {
-                        backOff(++spins);
-                        continue;
-                    }
-                    if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
-                        long result = searchChain(old, os, oo, w, key, h, absent, presence);
-                        RawMemory.loadFence();
-                        if (RawMemory.getLongOpaque(os, oo + linkOffset) == w) {
-                            return result;
-                        }
-                        continue;
-                    }
-                    RawMemory.loadFence();
-                    if (RawMemory.getLongOpaque(os, oo + linkOffset) != w) {
-                        continue;
-                    }
-                }
-                BucketTable t = ts.table;
-                long b = h & t.bucketMask;
-                MemorySegment seg = t.chunkOf(b);
-                long off = t.offsetOf(b);
-                long w = RawMemory.getLongAcquire(seg, off + linkOffset);
-                if ((w & LOCKED) != 0) {
-                    backOff(++spins);
-                    continue;
-                }
-                if (RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD) {
-                    continue; // a newer growth moved it: read the tables again
-                }
-                long result = searchChain(t, seg, off, w, key, h, absent, presence);
-                RawMemory.loadFence();
-                if (RawMemory.getLongOpaque(seg, off + linkOffset) == w) {
-                    return result;
-                }
-            } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
-                // a torn read followed a stale link, or the chunk was released after a growth
-                if (closed) {
-                    throw closedException();
-                }
-                if (++faults > MAX_FAULT_RETRIES) {
-                    throw e;
-                }
-            }
+    private int retryOrRethrow(RuntimeException e, int faults) {
+        if (closed) {
+            throw closedException();
         }
-    }
-
-    /** Plain reads of one chain; the caller validates. Stops on a link that does not go forward (torn). */
-    private long searchChain(BucketTable t, MemorySegment seg, long off, long word, long key, long h,
-                             long absent, boolean presence) {
-        int top = Tophash.tophash(h);
-        long link = word & LINK_MASK;
-        long lastIndex = 0;
-        while (true) {
-            long tophashes = RawMemory.getLong(seg, off + tophashOffset);
-            long matches = Tophash.match(tophashes, top) & slotMask;
-            while (matches != 0) {
-                int i = Tophash.firstSlot(matches);
-                if (RawMemory.getLong(seg, off + keysOffset + ((long) i << 3)) == key) {
-                    return presence ? 1 : RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
-                }
-                matches &= matches - 1;
-            }
-            if ((Tophash.matchEmptyRest(tophashes) & slotMask) != 0 || link == 0 || link <= lastIndex) {
-                return presence ? 0 : absent;
-            }
-            lastIndex = link;
-            seg = t.overflowChunkOf(link);
-            off = t.overflowOffsetOf(link);
-            link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+        if (faults >= MAX_FAULT_RETRIES) {
+            throw e;
         }
+        return faults + 1;
     }
 
     // ----------------------------------------------------------------------------- writes
@@ -322,10 +295,25 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      *
      * @return the previous value, or the missing value if the key was absent
      * @throws IllegalStateException after {@link #close()}
-     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long put(long key, long value) {
-        return write(key, PUT, value, 0);
+        long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE) {
+                insertLocked(t, h, key, value);
+                return missingValue;
+            }
+            long previous = t.longValueAt(ref);
+            t.putLongValue(ref, value);
+            return previous;
+        } catch (RuntimeException e) {
+            throw closedOr(e);
+        } finally {
+            unlockHome(t, h);
+        }
     }
 
     /**
@@ -333,41 +321,23 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      *
      * @return the present value, or the missing value if this call inserted
      * @throws IllegalStateException after {@link #close()}
-     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long putIfAbsent(long key, long value) {
-        return write(key, PUT_IF_ABSENT, value, 0);
-    }
-
-    /**
-     * Removes {@code key}. Linearizable. Any thread.
-     *
-     * @return the removed value, or the missing value if absent
-     * @throws IllegalStateException after {@link #close()}
-     * @throws OutOfMemoryError      if a growth step this write must make cannot get memory (map unchanged)
-     */
-    public long remove(long key) {
-        return write(key, REMOVE, 0, 0);
-    }
-
-    /**
-     * Removes {@code key} only if it maps to {@code expectedValue}; atomic. Any thread.
-     *
-     * @return whether it was removed
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public boolean remove(long key, long expectedValue) {
-        return write(key, REMOVE_IF, expectedValue, 0) != 0;
-    }
-
-    /**
-     * Sets {@code key} to {@code newValue} only if it maps to {@code expectedValue}; atomic. Any thread.
-     *
-     * @return whether it was replaced
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public boolean replace(long key, long expectedValue, long newValue) {
-        return write(key, REPLACE_IF, expectedValue, newValue) != 0;
+        long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE) {
+                insertLocked(t, h, key, value);
+                return missingValue;
+            }
+            return t.longValueAt(ref);
+        } catch (RuntimeException e) {
+            throw closedOr(e);
+        } finally {
+            unlockHome(t, h);
+        }
     }
 
     /**
@@ -375,22 +345,103 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * sum; atomic, no increment is lost. Any thread.
      *
      * @throws IllegalStateException after {@link #close()}
-     * @throws OutOfMemoryError      if the allocator cannot supply memory the write needs (map unchanged)
+     * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long addAndGet(long key, long delta) {
-        return write(key, ADD, delta, 0);
-    }
-
-    private long write(long key, int op, long arg, long arg2) {
+        long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
         try {
-            return writeLocked(key, op, arg, arg2);
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE) {
+                insertLocked(t, h, key, delta);
+                return delta;
+            }
+            long sum = t.longValueAt(ref) + delta;
+            t.putLongValue(ref, sum);
+            return sum;
+        } catch (RuntimeException e) {
+            throw closedOr(e);
         } finally {
-            Reference.reachabilityFence(this);
+            unlockHome(t, h);
         }
     }
 
-    private long writeLocked(long key, int op, long arg, long arg2) {
+    /**
+     * Removes {@code key}. Linearizable; never needs memory. Any thread.
+     *
+     * @return the removed value, or the missing value if absent
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long remove(long key) {
         long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE) {
+                return missingValue;
+            }
+            long previous = t.longValueAt(ref);
+            removeLocked(t, h, ref);
+            return previous;
+        } catch (RuntimeException e) {
+            throw closedOr(e);
+        } finally {
+            unlockHome(t, h);
+        }
+    }
+
+    /**
+     * Removes {@code key} only if it maps to {@code expectedValue}; atomic; never needs memory. Any thread.
+     *
+     * @return whether it was removed
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean remove(long key, long expectedValue) {
+        long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE || t.longValueAt(ref) != expectedValue) {
+                return false;
+            }
+            removeLocked(t, h, ref);
+            return true;
+        } catch (RuntimeException e) {
+            throw closedOr(e);
+        } finally {
+            unlockHome(t, h);
+        }
+    }
+
+    /**
+     * Sets {@code key} to {@code newValue} only if it maps to {@code expectedValue}; atomic; never
+     * needs memory. Any thread.
+     *
+     * @return whether it was replaced
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean replace(long key, long expectedValue, long newValue) {
+        long h = Hashing.hash(key, seed);
+        Table t = lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE || t.longValueAt(ref) != expectedValue) {
+                return false;
+            }
+            t.putLongValue(ref, newValue);
+            return true;
+        } catch (RuntimeException e) {
+            throw closedOr(e);
+        } finally {
+            unlockHome(t, h);
+        }
+    }
+
+    /**
+     * Locks the bucket of hash {@code h} in the table that holds it, after the growth work a write
+     * owes; returns that table, whose bucket for {@code h} this thread now holds, not evacuated.
+     */
+    private Table lockHome(long h) {
         int faults = 0;
         while (true) {
             Tables ts = tables;
@@ -400,429 +451,171 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    BucketTable old = g.old;
-                    long ob = h & old.bucketMask;
-                    MemorySegment os = old.chunkOf(ob);
-                    if (os == null) {
-                        // The growth finished and detached the old table. That racy null read orders
-                        // nothing: read the volatile tables again before using the new table.
-                        continue;
-                    }
-                    long oo = old.offsetOf(ob);
-                    lock(os, oo);
-                    boolean evacuatedNow = false;
-                    boolean writtenInOld = false;
-                    long result = 0;
-                    try {
-                        if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
-                            try {
-                                evacuateLocked(g, os, oo, ob);
-                                evacuatedNow = true;
-                            } catch (RuntimeException | OutOfMemoryError starved) {
-                                if (closed) {
-                                    throw closedException();
-                                }
-                                // No memory to move the bucket: the key is still in it, write there.
-                                result = apply(old, os, oo, key, h, op, arg, arg2, false);
-                                writtenInOld = true;
-                            }
-                        }
-                    } finally {
-                        unlock(os, oo);
-                    }
-                    if (evacuatedNow && g.done.incrementAndGet() == old.bucketCount) {
-                        completeGrowth(g);
-                    }
-                    helpEvacuate(g);
-                    if (writtenInOld) {
-                        return result;
+                    evacuate(g, h & g.old.bucketMask);
+                    long claimed = g.claim();
+                    if (claimed >= 0) {
+                        evacuate(g, claimed);
                     }
                 }
-                BucketTable t = ts.table;
-                long b = h & t.bucketMask;
-                MemorySegment seg = t.chunkOf(b);
-                if (seg == null) {
-                    continue;
+                Table t = ts.table;
+                long off = t.homeOffset(h);
+                lock(t, off);
+                if (t.tophashWord(off) != Tophash.EVACUATED_WORD) {
+                    return t;
                 }
-                long off = t.offsetOf(b);
-                lock(seg, off);
-                try {
-                    if (RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD) {
-                        continue; // evacuated by a newer growth since we read the tables
-                    }
-                    return apply(t, seg, off, key, h, op, arg, arg2, g == null);
-                } finally {
-                    unlock(seg, off);
-                }
-            } catch (GrowthNeeded signal) {
-                startGrowth(ts);
+                unlock(t, off); // moved by a newer growth: read the tables again
             } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
-                // a chunk released by a finished growth (or by close) under a stale view of the tables
-                if (closed) {
-                    throw closedException();
-                }
-                if (++faults > MAX_FAULT_RETRIES) {
-                    throw e;
-                }
-            } catch (RuntimeException | Error e) {
-                if (closed && !(e instanceof OutOfMemoryError)) {
-                    throw closedException();
-                }
-                throw e;
+                // a table released by a completed growth (or by close) under a stale view of the tables
+                faults = retryOrRethrow(e, faults);
             }
         }
     }
 
-    /**
-     * Thrown (one shared, stackless instance) by {@link #apply} when an insert finds the table full:
-     * the writer unlocks, starts the growth and retries. Once per doubling, never per write.
-     */
-    private static final class GrowthNeeded extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        static final GrowthNeeded SIGNAL = new GrowthNeeded();
+    private void unlockHome(Table t, long h) {
+        unlock(t, t.homeOffset(h));
+        Reference.reachabilityFence(this);
+    }
 
-        private GrowthNeeded() {
-            super("growth needed", null, false, false);
-        }
+    /** An exception from inside a locked bucket: the map was closed under it, or it is a real failure. */
+    private RuntimeException closedOr(RuntimeException e) {
+        return closed ? closedException() : e;
     }
 
     /**
-     * Whether inserting one more entry overloads {@code t}. Sums the size counter for one insert in
-     * up to 64 (by hash bits that neither index buckets nor make tophash bytes), so that inserts do
-     * not all read every counter cell; the growth then starts a few dozen inserts late, never early.
+     * Inserts a key found absent in {@code t}, whose bucket for {@code h} this thread holds. Starts
+     * a growth first when the map is full (the key still goes into the held bucket: it is not
+     * evacuated, and its evacuation will move the key along).
      */
-    private boolean overloadedByInsert(BucketTable t, long h) {
+    private void insertLocked(Table t, long h, long key, long value) {
+        boolean overloaded = shouldGrow(t, h);
+        if (overloaded) {
+            startGrowth(t, true);
+        }
+        Table target = t;
+        long ref = Chain.freeSlot(t, h);
+        if (ref == Table.NONE) {
+            target = evacuateHeldBucket(t, h);
+            ref = Chain.freeSlot(target, h);
+            if (ref == Table.NONE) {
+                throw new IllegalStateException("no free slot in a fresh table's overflow area");
+            }
+        }
+        target.putKeyWord(ref, key);
+        target.putLongValue(ref, value);
+        Chain.occupy(target, ref, h);
+        size.increment();
+    }
+
+    private void removeLocked(Table t, long h, long ref) {
+        Chain.clearSlot(t, t.homeOffset(h), ref);
+        size.decrement();
+    }
+
+    /**
+     * Whether inserting one more entry should grow {@code t}. Sums the size counter for one insert
+     * in up to 64 (by hash bits that neither index buckets nor make tophash bytes), so that inserts
+     * do not all read every counter cell; the growth then starts a few dozen inserts late, never early.
+     */
+    private boolean shouldGrow(Table t, long h) {
         long sampleMask = Math.min(63, Long.highestOneBit(Math.max(1, t.bucketCount >>> 4)) - 1);
-        if (((h >>> 48) & sampleMask) != 0) {
+        if (((h >>> 48) & sampleMask) != 0 || t.log2Buckets >= Table.MAX_LOG2_BUCKETS) {
             return false;
         }
-        return format.overloadedBy(size.sum() + 1, t.bucketCount) && t.log2Buckets < LongLongMap.MAX_LOG2_BUCKETS;
-    }
-
-    /**
-     * The write itself, with the home bucket locked. With {@code mayGrow}, an insert into a full
-     * table throws {@link GrowthNeeded} having changed nothing.
-     */
-    private long apply(BucketTable t, MemorySegment first, long firstOff, long key, long h, int op,
-                       long arg, long arg2, boolean mayGrow) {
-        int top = Tophash.tophash(h);
-        MemorySegment seg = first;
-        long off = firstOff;
-        MemorySegment freeSeg = null;
-        long freeOff = 0;
-        int freeSlot = -1;
-        while (true) {
-            long tophashes = RawMemory.getLong(seg, off + tophashOffset);
-            long matches = Tophash.match(tophashes, top) & slotMask;
-            while (matches != 0) {
-                int i = Tophash.firstSlot(matches);
-                long keyOffset = off + keysOffset + ((long) i << 3);
-                if (RawMemory.getLong(seg, keyOffset) == key) {
-                    return applyToPresent(seg, off, i, op, arg, arg2);
-                }
-                matches &= matches - 1;
-            }
-            if (freeSlot < 0) {
-                long empty = Tophash.matchEmpty(tophashes) & slotMask;
-                if (empty != 0) {
-                    freeSeg = seg;
-                    freeOff = off;
-                    freeSlot = Tophash.firstSlot(empty);
-                }
-            }
-            long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
-            if ((Tophash.matchEmptyRest(tophashes) & slotMask) != 0 || link == 0) {
-                break;
-            }
-            seg = t.overflowChunkOf(link);
-            off = t.overflowOffsetOf(link);
-        }
-        // absent
-        if (op == REMOVE) {
-            return missingValue;
-        }
-        if (op == REMOVE_IF || op == REPLACE_IF) {
-            return 0;
-        }
-        if (mayGrow && overloadedByInsert(t, h)) {
-            throw GrowthNeeded.SIGNAL;
-        }
-        if (freeSlot < 0) {
-            long index = takeOverflowBucket(t);
-            freeSeg = t.overflowChunkOf(index);
-            freeOff = t.overflowOffsetOf(index);
-            freeSlot = 0;
-            writeEntry(freeSeg, freeOff, freeSlot, key, op == ADD ? arg : arg, top);
-            // link the new bucket from the chain's last one (the primary keeps its version bits)
-            long lastWord = RawMemory.getLong(seg, off + linkOffset);
-            RawMemory.setLongOpaque(seg, off + linkOffset, (lastWord & ~LINK_MASK) | index);
-        } else {
-            writeEntry(freeSeg, freeOff, freeSlot, key, arg, top);
-        }
-        size.increment();
-        return op == ADD ? arg : missingValue;
-    }
-
-    private long applyToPresent(MemorySegment seg, long off, int slot, int op, long arg, long arg2) {
-        long valueOffset = off + valuesOffset + ((long) slot << 3);
-        long current = RawMemory.getLong(seg, valueOffset);
-        switch (op) {
-            case PUT -> {
-                RawMemory.putLong(seg, valueOffset, arg);
-                return current;
-            }
-            case PUT_IF_ABSENT -> {
-                return current;
-            }
-            case REMOVE -> {
-                RawMemory.putByte(seg, off + tophashOffset + slot, Tophash.EMPTY_ONE);
-                size.decrement();
-                return current;
-            }
-            case REMOVE_IF -> {
-                if (current != arg) {
-                    return 0;
-                }
-                RawMemory.putByte(seg, off + tophashOffset + slot, Tophash.EMPTY_ONE);
-                size.decrement();
-                return 1;
-            }
-            case REPLACE_IF -> {
-                if (current != arg) {
-                    return 0;
-                }
-                RawMemory.putLong(seg, valueOffset, arg2);
-                return 1;
-            }
-            case ADD -> {
-                long sum = current + arg;
-                RawMemory.putLong(seg, valueOffset, sum);
-                return sum;
-            }
-            default -> throw new AssertionError(op);
-        }
-    }
-
-    private void writeEntry(MemorySegment seg, long off, int slot, long key, long value, int top) {
-        RawMemory.putLong(seg, off + keysOffset + ((long) slot << 3), key);
-        RawMemory.putLong(seg, off + valuesOffset + ((long) slot << 3), value);
-        RawMemory.putByte(seg, off + tophashOffset + slot, top);
-    }
-
-    /** Spins (then yields) until the bucket's link word is taken; returns the locked word. */
-    private long lock(MemorySegment seg, long off) {
-        for (int spins = 0; ; spins++) {
-            long w = RawMemory.getLongOpaque(seg, off + linkOffset);
-            if ((w & LOCKED) == 0 && RawMemory.compareAndSetLong(seg, off + linkOffset, w, w + VERSION_STEP)) {
-                return w + VERSION_STEP;
-            }
-            backOff(spins);
-        }
-    }
-
-    /** Publishes the bucket's changes and frees it: the next even version, same link. */
-    private void unlock(MemorySegment seg, long off) {
-        long w = RawMemory.getLong(seg, off + linkOffset);
-        RawMemory.setLongRelease(seg, off + linkOffset, w + VERSION_STEP);
+        return format.overloadedBy(size.sum() + 1, t.bucketCount);
     }
 
     // ----------------------------------------------------------------------------- growth
 
-    private void startGrowth(Tables seen) {
-        synchronized (allocationLock) {
-            if (closed || tables != seen || seen.growth != null) {
-                return;
-            }
-            BucketTable old = seen.table;
-            if (old.log2Buckets >= LongLongMap.MAX_LOG2_BUCKETS) {
-                throw new OutOfMemoryError("map cannot grow past 2^" + LongLongMap.MAX_LOG2_BUCKETS + " buckets");
-            }
-            BucketTable next = new BucketTable(format, memory, old.log2Buckets + 1, chunkBytes);
-            old.grownInto = next;
-            tables = new Tables(next, new Growth(old, next));
-        }
-    }
-
     /**
-     * Evacuates the next unclaimed old bucket, or one whose evacuation failed before. Work a write
-     * does for the map, not for itself: if it cannot get memory the bucket is queued for a later
-     * write and this write goes on.
+     * Installs a growth of {@code t} unless the map already moved on from it. {@code doubling}:
+     * twice the buckets; else the same number (compacting overflow chains).
+     *
+     * @throws OutOfMemoryError if the next table cannot be reserved (nothing changed)
      */
-    private void helpEvacuate(Growth g) {
-        if (g.done.get() == g.old.bucketCount) {
-            completeGrowth(g); // idempotent: in case the thread that evacuated the last bucket failed to
-            return;
-        }
-        long next = g.claimed.getAndIncrement();
-        if (next >= g.old.bucketCount) {
-            Long retry = g.failed.poll();
-            if (retry == null) {
-                return;
-            }
-            next = retry;
-        }
-        try {
-            evacuate(g, next);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            g.failed.add(next);
+    private void startGrowth(Table t, boolean doubling) {
+        synchronized (allocationLock) {
+            Tables ts = tables;
             if (closed) {
                 throw closedException();
             }
+            if (ts.table != t || ts.growth != null) {
+                return;
+            }
+            Growth g;
+            try {
+                g = Growth.start(t, doubling, memory);
+            } catch (RuntimeException | OutOfMemoryError noMemory) {
+                return; // the insert goes on in t while it has room
+            }
+            try {
+                requireAligned(g.next);
+            } catch (IllegalArgumentException e) {
+                memory.release(g.next.segment);
+                throw e;
+            }
+            tables = new Tables(g.next, g);
         }
     }
 
     /**
-     * Evacuates old bucket {@code ob} unless it is already evacuated; the growth's last evacuation
-     * completes it. Returns false if the growth was already complete (its old table detached).
+     * The chain of {@code h} in {@code t} is full and {@code t}'s overflow area used up (which the
+     * sizing of overflow areas makes rare). This thread holds {@code t}'s bucket for {@code h}:
+     * completes the growth {@code t} is the target of, if any, grows {@code t} (OutOfMemoryError
+     * if it cannot: nothing changed), and evacuates the held bucket itself. Returns the table now
+     * holding {@code h}'s bucket; nobody else reaches that bucket before the held one is unlocked.
      */
-    private boolean evacuate(Growth g, long ob) {
-        BucketTable old = g.old;
-        MemorySegment os = old.chunkOf(ob);
-        if (os == null) {
-            // The growth finished and detached the old table. That racy null read orders
-            // nothing: the caller must read the volatile tables again before using the new table.
-            return false;
+    private Table evacuateHeldBucket(Table t, long h) {
+        Tables ts = tables;
+        if (ts.growth != null && ts.growth.next == t) {
+            completeNow(ts.growth); // our bucket's old bucket is evacuated: completing never waits for us
         }
+        ts = tables;
+        if (ts.growth == null || ts.growth.old != t) {
+            synchronized (allocationLock) {
+                ts = tables;
+                if (ts.growth == null && ts.table == t) {
+                    Growth g = Growth.start(t, format.overloadedBy(size.sum() + 1, t.bucketCount), memory);
+                    requireAligned(g.next);
+                    tables = new Tables(g.next, g);
+                }
+                ts = tables;
+            }
+        }
+        Growth g = ts.growth;
+        long ob = h & t.bucketMask;
+        Evacuation.evacuate(g, ob, keyWords);
+        if (g.evacuatedOne()) {
+            completeGrowth(g);
+        }
+        return g.next;
+    }
+
+    /**
+     * Evacuates old bucket {@code ob} under its lock unless it is already evacuated; the growth's
+     * last evacuation completes it.
+     */
+    private void evacuate(Growth g, long ob) {
+        Table old = g.old;
         long oo = old.offsetOf(ob);
-        lock(os, oo);
+        if (old.tophashWord(oo) == Tophash.EVACUATED_WORD) {
+            return; // racy pre-check; the decision is taken under the lock
+        }
         boolean evacuatedNow = false;
+        lock(old, oo);
         try {
-            if (RawMemory.getLong(os, oo + tophashOffset) != Tophash.EVACUATED_WORD) {
-                evacuateLocked(g, os, oo, ob);
+            if (old.tophashWord(oo) != Tophash.EVACUATED_WORD) {
+                Evacuation.evacuate(g, ob, keyWords);
                 evacuatedNow = true;
             }
         } finally {
-            unlock(os, oo);
+            unlock(old, oo);
         }
-        if (evacuatedNow && g.done.incrementAndGet() == old.bucketCount) {
+        if (evacuatedNow && g.evacuatedOne()) {
             completeGrowth(g);
         }
-        return true;
     }
 
-    /**
-     * Moves old bucket {@code ob}'s chain into new buckets {@code ob} and {@code ob + oldCount}; the
-     * caller holds the old bucket's lock and has seen it not evacuated. Allocates everything
-     * first, so a failure moves nothing. Nobody reads or writes the two new buckets before the old
-     * one is released marked evacuated, so they need no lock of their own.
-     */
-    private void evacuateLocked(Growth g, MemorySegment os, long oo, long ob) {
-        BucketTable old = g.old;
-        BucketTable next = g.next;
-        {
-            long xBucket = ob;
-            long yBucket = ob + old.bucketCount;
-            long xCount = 0;
-            long yCount = 0;
-            MemorySegment seg = os;
-            long off = oo;
-            while (true) {
-                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
-                for (int i = 0; i < slots; i++) {
-                    if (((tophashes >>> (i << 3)) & 0xFF) >= Tophash.MIN_TOPHASH) {
-                        long k = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
-                        if ((Hashing.hash(k, seed) & old.bucketCount) == 0) {
-                            xCount++;
-                        } else {
-                            yCount++;
-                        }
-                    }
-                }
-                long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
-                if (link == 0) {
-                    break;
-                }
-                seg = old.overflowChunkOf(link);
-                off = old.overflowOffsetOf(link);
-            }
-            long xOverflow = Math.max(0, (xCount + slots - 1) / slots - 1);
-            long yOverflow = Math.max(0, (yCount + slots - 1) / slots - 1);
-            long firstOverflow = prepareDestination(next, xBucket, yBucket, xOverflow + yOverflow);
-            Destination x = new Destination(next, xBucket, firstOverflow);
-            Destination y = new Destination(next, yBucket, firstOverflow + xOverflow);
-            seg = os;
-            off = oo;
-            while (true) {
-                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
-                for (int i = 0; i < slots; i++) {
-                    int tag = (int) ((tophashes >>> (i << 3)) & 0xFF);
-                    if (tag >= Tophash.MIN_TOPHASH) {
-                        long k = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
-                        long v = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
-                        ((Hashing.hash(k, seed) & old.bucketCount) == 0 ? x : y).append(k, v, tag);
-                    }
-                }
-                long link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
-                if (link == 0) {
-                    break;
-                }
-                seg = old.overflowChunkOf(link);
-                off = old.overflowOffsetOf(link);
-            }
-            RawMemory.putLong(os, oo + tophashOffset, Tophash.EVACUATED_WORD);
-        }
-    }
-
-    /** Allocates both destination chunks and {@code overflowBuckets} consecutive overflow buckets; returns the first. */
-    private long prepareDestination(BucketTable next, long xBucket, long yBucket, long overflowBuckets) {
-        synchronized (allocationLock) {
-            if (closed) {
-                throw closedException();
-            }
-            ensureChunk(next, (int) (xBucket >>> next.chunkShift));
-            ensureChunk(next, (int) (yBucket >>> next.chunkShift));
-            if (overflowBuckets == 0) {
-                return 0;
-            }
-            reserveOverflow(next, overflowBuckets);
-            long first = next.takeOverflow();
-            for (long i = 1; i < overflowBuckets; i++) {
-                next.takeOverflow();
-            }
-            return first;
-        }
-    }
-
-    private long takeOverflowBucket(BucketTable t) {
-        synchronized (allocationLock) {
-            if (closed) {
-                throw closedException();
-            }
-            reserveOverflow(t, 1);
-            return t.takeOverflow();
-        }
-    }
-
-    /** Under the allocation lock. */
-    private void ensureChunk(BucketTable t, int c) {
-        if (t.chunks[c] == null) {
-            t.ensureChunk(c);
-            try {
-                requireAligned(t.chunks[c]);
-            } catch (IllegalArgumentException e) {
-                t.releaseChunk(c);
-                throw e;
-            }
-        }
-    }
-
-    /** Under the allocation lock. A misaligned new overflow chunk is refused (it stays owned by the table). */
-    private void reserveOverflow(BucketTable t, long n) {
-        if (t.overflowBucketsInUse() + n >= MAX_OVERFLOW_INDEX) {
-            throw new OutOfMemoryError("more than 2^32 overflow buckets");
-        }
-        long reserved = t.bytesReserved();
-        t.reserveOverflow(n);
-        if (t.bytesReserved() != reserved) {
-            for (MemorySegment chunk : t.overflowChunks) {
-                if (chunk != null) {
-                    requireAligned(chunk);
-                }
-            }
-        }
-    }
-
-    /** Installs the new table alone and hands the old one to the background releaser. Idempotent. */
+    /** Installs the next table alone and hands the old one to the background releaser. Idempotent. */
     private void completeGrowth(Growth g) {
         synchronized (allocationLock) {
             Tables ts = tables;
@@ -830,8 +623,15 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 return;
             }
             tables = new Tables(g.next, null);
-            g.old.detachAll(memory::releaseLater);
+            memory.releaseLater(g.old.segment);
         }
+    }
+
+    private void completeNow(Growth g) {
+        for (long ob = 0; ob < g.old.bucketCount && !g.complete(); ob++) {
+            evacuate(g, ob);
+        }
+        completeGrowth(g);
     }
 
     /**
@@ -840,16 +640,15 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * so a map whose last writes started a growth keeps both tables, and reads keep checking both,
      * until later writes finish it; a service that bulk-loads and then only reads calls this after
      * loading. Any thread; concurrent writes and reads go on meanwhile (each old bucket is locked
-     * only while it is moved). Does nothing when no growth is in progress.
+     * only while it is moved). Allocates nothing; does nothing when no growth is in progress.
      *
      * @return whether a growth was in progress
      * @throws IllegalStateException after {@link #close()}
-     * @throws OutOfMemoryError      if the allocator cannot supply the new table's memory; the
-     *                               growth stays in progress, no entry is lost
      */
     public boolean finishGrowth() {
+        boolean grew = false;
+        int faults = 0;
         try {
-            boolean grew = false;
             while (true) {
                 Tables ts = tables;
                 if (closed) {
@@ -860,51 +659,14 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                     return grew;
                 }
                 grew = true;
-                for (long ob = 0; ob < g.old.bucketCount; ob++) {
-                    if (!evacuate(g, ob)) {
-                        break;
-                    }
-                }
-                if (g.done.get() == g.old.bucketCount) {
-                    completeGrowth(g);
+                try {
+                    completeNow(g);
+                } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                    faults = retryOrRethrow(e, faults);
                 }
             }
-        } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
-            if (closed) {
-                throw closedException();
-            }
-            throw e;
         } finally {
             Reference.reachabilityFence(this);
-        }
-    }
-
-    /** Where evacuation appends in one destination chain (buckets all allocated beforehand). */
-    private final class Destination {
-        private final BucketTable table;
-        private MemorySegment seg;
-        private long off;
-        private int slot;
-        private long nextOverflow;
-
-        Destination(BucketTable table, long bucket, long firstOverflow) {
-            this.table = table;
-            this.seg = table.chunkOf(bucket);
-            this.off = table.offsetOf(bucket);
-            this.nextOverflow = firstOverflow;
-        }
-
-        void append(long key, long value, int tag) {
-            if (slot == slots) {
-                long index = nextOverflow++;
-                long word = RawMemory.getLong(seg, off + linkOffset);
-                RawMemory.putLong(seg, off + linkOffset, (word & ~LINK_MASK) | index);
-                seg = table.overflowChunkOf(index);
-                off = table.overflowOffsetOf(index);
-                slot = 0;
-            }
-            writeEntry(seg, off, slot, key, value, tag);
-            slot++;
         }
     }
 
@@ -924,6 +686,11 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return size.sum();
     }
 
+    /** Whether the map holds no entry; as {@link #size()}. Any thread. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
     /**
      * Calls {@code action} for each entry. Weakly consistent, as ConcurrentHashMap's iterators:
      * never throws {@link java.util.ConcurrentModificationException}, visits every entry present
@@ -939,8 +706,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         if (closed) {
             throw closedException();
         }
-        Snapshot snapshot = new Snapshot(slots);
-        BucketTable start = ts.growth != null ? ts.growth.old : ts.table;
+        Snapshot snapshot = new Snapshot();
+        Table start = ts.growth != null ? ts.growth.old : ts.table;
         for (long b = 0; b < start.bucketCount; b++) {
             visit(start, b, snapshot, action);
         }
@@ -949,9 +716,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * Visits bucket {@code b} of {@code t}: its entries if it holds them, else (evacuated, or
-     * released after its growth finished) the two buckets it split into, in the table it grew into.
+     * released after its growth completed) the buckets it was evacuated into.
      */
-    private void visit(BucketTable t, long b, Snapshot snapshot, LongLongConsumer action) {
+    private void visit(Table t, long b, Snapshot snapshot, LongLongConsumer action) {
         int faults = 0;
         int spins = 0;
         while (true) {
@@ -959,96 +726,61 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 throw closedException();
             }
             boolean evacuated;
-            MemorySegment seg = t.chunkOf(b);
-            if (seg == null) {
-                evacuated = true; // detached after its growth finished
-            } else {
-                try {
-                    long off = t.offsetOf(b);
-                    long w = RawMemory.getLongAcquire(seg, off + linkOffset);
-                    if ((w & LOCKED) != 0) {
-                        backOff(++spins);
-                        continue;
-                    }
-                    evacuated = RawMemory.getLong(seg, off + tophashOffset) == Tophash.EVACUATED_WORD;
-                    if (!evacuated) {
-                        snapshot.read(t, seg, off, w);
-                    }
-                    RawMemory.loadFence();
-                    if (RawMemory.getLongOpaque(seg, off + linkOffset) != w) {
-                        continue;
-                    }
-                } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
-                    if (closed) {
-                        throw closedException();
-                    }
-                    if (++faults > MAX_FAULT_RETRIES) {
-                        throw e;
-                    }
+            try {
+                long off = t.offsetOf(b);
+                long w = lvLink(t, off);
+                if (isLocked(w)) {
+                    backOff(++spins);
                     continue;
                 }
+                evacuated = t.tophashWord(off) == Tophash.EVACUATED_WORD;
+                if (!evacuated) {
+                    snapshot.read(t, off);
+                }
+                if (!validate(t, off, w)) {
+                    continue;
+                }
+            } catch (IllegalStateException e) {
+                if (closed) {
+                    throw closedException();
+                }
+                evacuated = true; // released: its growth completed, so it was evacuated
+            } catch (IndexOutOfBoundsException | NullPointerException e) {
+                faults = retryOrRethrow(e, faults); // a torn read
+                continue;
             }
             if (!evacuated) {
                 snapshot.emit(action);
                 return;
             }
-            BucketTable into = t.grownInto;
+            Table into = t.grownInto;
             if (into == null) {
                 return;
             }
             visit(into, b, snapshot, action);
-            visit(into, b + t.bucketCount, snapshot, action);
+            if (into.bucketCount != t.bucketCount) {
+                visit(into, b + t.bucketCount, snapshot, action);
+            }
             return;
         }
     }
 
-    /** Waits for a bucket's writer: spin first, then yield the CPU to it. */
-    private void backOff(int spins) {
-        if (spins < 100) {
-            Thread.onSpinWait();
-        } else {
-            if (closed) {
-                throw closedException();
-            }
-            Thread.yield();
-        }
-    }
-
-    /** One bucket chain's entries, copied out under validation. Owned by one forEach call. */
-    private final class Snapshot {
-        long[] keys;
-        long[] values;
+    /** One chain's entries, copied out inside a validated window. Owned by one forEach call. */
+    private static final class Snapshot {
+        long[] keys = new long[16];
+        long[] values = new long[16];
         int count;
 
-        Snapshot(int slots) {
-            keys = new long[slots * 2];
-            values = new long[slots * 2];
-        }
-
-        void read(BucketTable t, MemorySegment seg, long off, long word) {
+        void read(Table t, long off) {
             count = 0;
-            long link = word & LINK_MASK;
-            long lastIndex = 0;
-            while (true) {
-                long tophashes = RawMemory.getLong(seg, off + tophashOffset);
-                for (int i = 0; i < slots; i++) {
-                    if (((tophashes >>> (i << 3)) & 0xFF) >= Tophash.MIN_TOPHASH) {
-                        if (count == keys.length) {
-                            keys = java.util.Arrays.copyOf(keys, count * 2);
-                            values = java.util.Arrays.copyOf(values, count * 2);
-                        }
-                        keys[count] = RawMemory.getLong(seg, off + keysOffset + ((long) i << 3));
-                        values[count] = RawMemory.getLong(seg, off + valuesOffset + ((long) i << 3));
-                        count++;
-                    }
+            for (long ref = Chain.firstLive(t, off); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
+                if (count == keys.length) {
+                    keys = Arrays.copyOf(keys, count * 2);
+                    values = Arrays.copyOf(values, count * 2);
                 }
-                if (link == 0 || link <= lastIndex) {
-                    return;
-                }
-                lastIndex = link;
-                seg = t.overflowChunkOf(link);
-                off = t.overflowOffsetOf(link);
-                link = RawMemory.getLong(seg, off + linkOffset) & LINK_MASK;
+                keys[count] = t.keyWordAt(ref);
+                values[count] = t.longValueAt(ref);
+                count++;
             }
         }
 
@@ -1062,8 +794,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * A snapshot of the map's shape and memory, as {@link LongLongMap#stats()}; taken under the
-     * allocation lock, so writers that need memory wait for it; {@code size} is approximate while
-     * writers run. Any thread.
+     * allocation lock; {@code size} is approximate while writers run. Any thread.
      *
      * @throws IllegalStateException after {@link #close()}
      */
@@ -1073,12 +804,11 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 throw closedException();
             }
             Tables ts = tables;
-            Growth g = ts.growth;
-            return MapStats.of(size.sum(), ts.table, g == null ? null : g.old, g == null ? 0 : g.done.get(), memory);
+            return MapStats.of(size.sum(), ts.table, ts.growth, memory);
         }
     }
 
-    /** Waits for every chunk queued for background release to be back with the allocator. For tests. */
+    /** Waits for every table queued for background release to be back with the allocator. For tests. */
     void awaitRetiredReleased() {
         memory.awaitReleased();
     }
@@ -1110,7 +840,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
-     * Releases all memory, once, and returns when all of it is back with the allocator (chunks a
+     * Releases all memory, once, and returns when all of it is back with the allocator (tables a
      * growth queued for background release included). Any thread, at any time: operations running
      * meanwhile in other threads, and every later one, throw {@link IllegalStateException}.
      * Idempotent, except that if the allocator failed to release some memory, the exception it
@@ -1125,7 +855,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                     return;
                 }
                 closed = true;
-                // The tables keep their (now closed) chunks: racing threads get ISE from FFM.
+                // The tables keep their (now closed) segments: racing threads get ISE from FFM.
                 memory.close();
             }
         } finally {
@@ -1153,7 +883,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
 
         /**
-         * Pre-sizes the map for {@code entries} entries; all of that memory is allocated by {@link #build()}.
+         * Pre-sizes the map for {@code entries} entries: that many fit without a growth.
          *
          * @throws IllegalArgumentException if negative or above {@link LongLongMap#MAX_EXPECTED_SIZE}
          */
@@ -1190,7 +920,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
 
         /**
-         * The size of the memory chunks a table is made of; see {@link LongLongMap.Builder#chunkBytes}.
+         * Validated and kept for compatibility; see {@link LongLongMap.Builder#chunkBytes}.
          *
          * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
          */
@@ -1200,7 +930,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
 
         /**
-         * Allocates the map's initial table.
+         * Reserves the map's initial table.
          *
          * @throws IllegalArgumentException if the allocator's memory is not 8-byte aligned (nothing is leaked)
          * @throws OutOfMemoryError         if the allocator cannot supply it (nothing is leaked)

@@ -1,7 +1,7 @@
 package io.tophash;
 
-import io.tophash.internal.BucketFormat;
-import io.tophash.internal.Hashing;
+import io.tophash.engine.Hashing;
+import io.tophash.layout.BucketFormat;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 

@@ -1,14 +1,11 @@
 package io.tophash;
 
-import io.tophash.internal.AlignmentAudit;
-import io.tophash.internal.BucketTable;
-import io.tophash.internal.MapMemory;
-import io.tophash.internal.SystemPages;
+import io.tophash.engine.AlignmentAudit;
+import io.tophash.engine.Growth;
+import io.tophash.engine.MapMemory;
+import io.tophash.engine.Table;
 import io.tophash.memory.Allocator;
-
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
+import io.tophash.os.SystemPages;
 
 /**
  * A snapshot of a map's shape and memory placement.
@@ -25,7 +22,10 @@ import java.util.List;
  * @param growing                   whether an incremental growth is in progress
  * @param oldBucketCount            primary buckets of the table being evacuated (0 when not growing)
  * @param evacuatedBuckets          old buckets evacuated so far (0 when not growing)
- * @param bytesReserved             off-heap bytes this map holds from its allocator, both tables
+ * @param bytesReserved             off-heap bytes this map holds from its allocator: every table's whole
+ *                                  reservation, overflow area included, and tables queued for release. Large
+ *                                  reservations are mapped lazily, so pages no bucket has touched cost
+ *                                  address space only: {@link #bucketBytes()} is what the entries occupy
  * @param bucketStride              bytes from one bucket to the next
  * @param slotsPerBucket            entries per bucket
  * @param layout                    name of the bucket format ({@code go144}, {@code line128}, {@code go192})
@@ -33,7 +33,7 @@ import java.util.List;
  * @param pageSize                  page size the audit used
  * @param baseAddressMod64          address of the first bucket modulo 64
  * @param baseAddressModPage        address of the first bucket modulo {@code pageSize}
- * @param bucketsAudited            buckets the audit looked at
+ * @param bucketsAudited            buckets the audit looked at: every primary bucket and the overflow buckets in use
  * @param bucketsCrossingExtraLine  buckets touching more lines than {@code ceil(stride / 64)}
  * @param bucketsCrossingPage       buckets whose bytes lie in two pages
  * @param hugePageSize              the huge-page size: the allocator's if it asks for huge pages, else the
@@ -76,35 +76,27 @@ public record MapStats(
      * The stats of a map's tables, as both maps report them: audits every bucket address and, when
      * huge pages were requested or the THP mode is {@code always}, reads {@code /proc/self/smaps}.
      *
-     * @param old        the table being evacuated, or null
-     * @param evacuated  old buckets evacuated so far
-     * @param memory     the map's ledger: every byte it holds, chunks waiting to be released included
+     * @param table  the table writes go to (while growing, the table being evacuated into)
+     * @param growth the growth in progress, or null
+     * @param memory the map's ledger: every byte it holds, tables waiting to be released included
      */
-    static MapStats of(long size, BucketTable table, BucketTable old, long evacuated, MapMemory memory) {
+    static MapStats of(long size, Table table, Growth growth, MapMemory memory) {
         Allocator allocator = memory.allocator();
         boolean hugeRequested = allocator.hugePageSize() > 0;
         long hugePageSize = hugeRequested ? allocator.hugePageSize() : SystemPages.hugePageSize();
         AlignmentAudit audit = AlignmentAudit.of(table, allocator.pageSize(), hugePageSize);
-        long hugeBytes = hugeRequested || SystemPages.transparentHugePageMode().equals("always")
-                ? hugePageBytes(table, old) : 0;
-        return new MapStats(size, table.bucketCount, table.overflowBucketsInUse(), old != null,
-                old == null ? 0 : old.bucketCount, old == null ? 0 : evacuated,
-                memory.bytesHeld(),
-                table.format.bucketLength(), table.format.slots(), table.format.name(), allocator.name(),
-                allocator.pageSize(), audit.baseMod64(), audit.baseModPage(), audit.buckets(),
+        long hugeBytes = 0;
+        if (hugeRequested || SystemPages.transparentHugePageMode().equals("always")) {
+            Table old = growth == null ? table : growth.old;
+            hugeBytes = SystemPages.hugePageBytes(new long[] {table.segment.address(), old.segment.address()},
+                    new long[] {table.segment.byteSize(), old == table ? 0 : old.segment.byteSize()});
+        }
+        return new MapStats(size, table.bucketCount, table.overflowInUse(), growth != null,
+                growth == null ? 0 : growth.old.bucketCount, growth == null ? 0 : growth.evacuatedBuckets(),
+                memory.bytesHeld(), table.format.bucketLength(), table.format.slots(), table.format.name(),
+                allocator.name(), allocator.pageSize(), audit.baseMod64(), audit.baseModPage(), audit.buckets(),
                 audit.crossingExtraLine(), audit.crossingPage(), hugePageSize, hugeRequested, hugeBytes,
                 audit.crossingHugePage());
-    }
-
-    private static long hugePageBytes(BucketTable... tables) {
-        List<MemorySegment> chunks = new ArrayList<>();
-        for (BucketTable table : tables) {
-            if (table != null) {
-                table.forEachChunk(chunks::add);
-            }
-        }
-        return SystemPages.hugePageBytes(chunks.stream().mapToLong(MemorySegment::address).toArray(),
-                chunks.stream().mapToLong(MemorySegment::byteSize).toArray());
     }
 
     /**
@@ -113,6 +105,21 @@ public record MapStats(
      */
     public boolean hugePagesInEffect() {
         return hugePageBytes > 0;
+    }
+
+    /**
+     * Bytes of the buckets that hold the entries: every primary bucket and every overflow bucket in
+     * use of the current table, and during a growth the primary buckets of the table being
+     * evacuated. Overflow buckets are taken in order from the start of the overflow area, so this
+     * is, to within a page, the memory the map's entries have touched.
+     */
+    public long bucketBytes() {
+        return (bucketCount + overflowBucketCount + oldBucketCount) * bucketStride;
+    }
+
+    /** {@link #bucketBytes()} per entry; infinite for an empty map. */
+    public double bucketBytesPerEntry() {
+        return size == 0 ? Double.POSITIVE_INFINITY : (double) bucketBytes() / size;
     }
 
     /** Off-heap bytes per entry ({@code bytesReserved / size}); infinite for an empty map. */

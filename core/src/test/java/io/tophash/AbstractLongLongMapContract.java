@@ -1,6 +1,6 @@
 package io.tophash;
 
-import io.tophash.internal.Hashing;
+import io.tophash.engine.Hashing;
 import io.tophash.memory.Allocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -309,8 +309,9 @@ public abstract class AbstractLongLongMapContract {
         assertEquals(padding().slotsPerBucket(), stats.slotsPerBucket());
         assertTrue(stats.bytesReserved() >= stats.bucketCount() * stats.bucketStride());
         assertTrue(stats.bucketsAudited() >= stats.bucketCount());
-        assertTrue(stats.bytesPerEntry() < 3.0 * padding().bucketLength() / padding().slotsPerBucket(),
+        assertTrue(stats.bucketBytesPerEntry() < 3.0 * padding().bucketLength() / padding().slotsPerBucket(),
                 stats::toString);
+        assertTrue(stats.bucketBytes() <= stats.bytesReserved(), stats::toString);
     }
 
     @Test

@@ -45,8 +45,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class MapFuzzer {
 
-    /** The stated bound: off-heap bytes per entry of the map's largest size (16 bytes are the entry itself). */
+    /**
+     * The stated bound on the memory the entries occupy: bytes of buckets in use
+     * ({@link MapStats#bucketBytes()}) per entry of the map's largest size (16 bytes are the entry
+     * itself), plus a few chunks.
+     */
     static final double RESERVED_BYTES_PER_PEAK_ENTRY = 128;
+    /**
+     * The stated bound on address space reserved ({@link MapStats#bytesReserved()}: tables and their
+     * lazily mapped overflow areas, mostly untouched) per entry of the largest size, plus a few chunks.
+     */
+    static final double ADDRESS_SPACE_PER_PEAK_ENTRY = 384;
     static final long CLOSE_TIMEOUT_SECONDS = 30;
     /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
     static final int MAX_ENTRIES = 120_000;
@@ -572,10 +581,13 @@ final class MapFuzzer {
 
     private void checkMemory() {
         MapStats stats = map.stats();
-        long reserved = stats.bytesReserved();
+        long reserved = stats.bucketBytes();
         double bound = RESERVED_BYTES_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
-        assertTrue(reserved <= bound, "reserved " + reserved + " bytes for a peak of " + peakSize
+        assertTrue(reserved <= bound, stats.bucketBytes() + " bytes of buckets for a peak of " + peakSize
                 + " entries: more than the bound of " + (long) bound);
+        double addressBound = ADDRESS_SPACE_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
+        assertTrue(stats.bytesReserved() <= addressBound, stats.bytesReserved() + " bytes reserved for a peak of "
+                + peakSize + " entries: more than the bound of " + (long) addressBound);
         maxShareOfBound = Math.max(maxShareOfBound, reserved / bound);
         if (peakSize >= 10_000) {
             maxReservedPerPeakEntry = Math.max(maxReservedPerPeakEntry, (double) reserved / peakSize);
@@ -586,13 +598,12 @@ final class MapFuzzer {
         }
         if (!map.growing()) {
             if (faulty == null || faulty.failedReleases() == 0) {
-                // Only the current table is left: its primaries, and overflow buckets of which a
-                // table has at most one per primary (LongLongMap compacts past that) or, in the
-                // concurrent map, as many as its chains need (short for these keys).
+                // Only the current table is left: its primaries and an overflow area of at most
+                // twice as many buckets (Growth sizes it) plus slack.
                 MapStats settled = map.stats();
-                long table = settled.bucketCount() * settled.bucketStride();
-                assertTrue(settled.bytesReserved() <= 2 * table + floorBytes(), "after the growth: "
-                        + settled.bytesReserved() + " bytes held for a table of " + table);
+                long table = (3 * settled.bucketCount() + 512) * settled.bucketStride();
+                assertTrue(settled.bytesReserved() <= table + floorBytes(), "after the growth: "
+                        + settled.bytesReserved() + " bytes held for one table of at most " + table);
             }
         }
     }

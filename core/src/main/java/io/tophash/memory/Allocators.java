@@ -1,6 +1,6 @@
 package io.tophash.memory;
 
-import io.tophash.internal.SystemPages;
+import io.tophash.os.SystemPages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The stock {@link Allocator}s.
  *
  * <p>Implementation notes: every allocation gets its own {@link Arena#ofShared() shared arena},
- * so that memory can be handed between threads and freed one chunk at a time; closing a shared
- * arena costs a thread handshake (about 60 us measured on the development VM), which is why maps
- * allocate chunks, not buckets. {@link Arena#allocate(long, long)} zero-fills, which tophash
- * relies on: a zeroed bucket is an empty bucket.
+ * so that memory can be handed between threads and freed on its own; closing a shared arena costs
+ * a thread handshake (about 60 us measured on the development VM), which is why maps allocate
+ * whole tables, never buckets. Requests of 256 KiB or more are mapped lazily (the kernel zero-fills
+ * each page on first touch: see {@code LazyMemory}); smaller ones come from
+ * {@link Arena#allocate(long, long)}, which zero-fills. Either way the memory reads as zeros, which
+ * tophash relies on: a zeroed bucket is an empty bucket.
  */
 public final class Allocators {
 
@@ -111,10 +113,11 @@ public final class Allocators {
     }
 
     /**
-     * malloc-like placement with no cache-line or page guarantee: memory comes from the C heap at
-     * whatever address it gives (16-byte aligned on 64-bit glibc), shifted by {@code offsetBytes},
-     * so that buckets straddle cache lines and pages on purpose. This exists to measure what
-     * alignment buys; it is not a recommendation.
+     * malloc-like placement with no cache-line or page guarantee, shifted by {@code offsetBytes} so
+     * that buckets straddle cache lines and pages on purpose: small requests come from the C heap
+     * at whatever address it gives (16-byte aligned on 64-bit glibc), large ones (tables of 256 KiB
+     * or more, mapped lazily like every stock allocator's) from a page boundary, plus the offset.
+     * This exists to measure what alignment buys; it is not a recommendation.
      *
      * <p>An offset that is not a multiple of 8 (say {@code naive(3)}) is the pathological case:
      * every 8-byte word of every bucket is misaligned. The single-threaded maps still work (they
@@ -147,8 +150,10 @@ public final class Allocators {
         private final long shift;
         private final long pageSize;
         private final AtomicLong bytesInUse = new AtomicLong();
-        /** Live allocations by base address; guarded by itself. Touched only per chunk. */
+        /** Live allocations by base address; guarded by itself. Touched once per table. */
         private final Map<Long, Arena> arenas = new HashMap<>();
+        /** How requests of {@link LazyMemory#THRESHOLD} bytes or more get their memory. */
+        private final LazyMemory.Kind large = LazyMemory.Kind.chosen();
 
         ArenaAllocator(String name, long minimumAlignment, long shift, long pageSize) {
             this.name = name;
@@ -169,7 +174,12 @@ public final class Allocators {
             Arena arena = Arena.ofShared();
             MemorySegment segment;
             try {
-                segment = arena.allocate(byteSize + shift, alignment).asSlice(shift, byteSize);
+                long length = byteSize + shift;
+                MemorySegment memory = length >= LazyMemory.THRESHOLD && large != LazyMemory.Kind.EAGER
+                        && alignment <= pageSize
+                        ? LazyMemory.map(large, length, alignment, arena)
+                        : arena.allocate(length, alignment);
+                segment = memory.asSlice(shift, byteSize);
             } catch (Throwable t) {
                 arena.close();
                 throw t;

@@ -1,8 +1,8 @@
 package io.tophash.memory;
 
-import io.tophash.internal.NativeMemory;
-import io.tophash.internal.OsMemory;
-import io.tophash.internal.SystemPages;
+import io.tophash.os.NativeMemory;
+import io.tophash.os.OsMemory;
+import io.tophash.os.SystemPages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.tophash.memory;
 
-import io.tophash.internal.NativeMemory;
-import io.tophash.internal.SystemPages;
+import io.tophash.os.NativeMemory;
+import io.tophash.os.SystemPages;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;

@@ -1,7 +1,7 @@
 package io.tophash.jcstress;
 
 import io.tophash.ConcurrentLongLongMap;
-import io.tophash.internal.Hashing;
+import io.tophash.engine.Hashing;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

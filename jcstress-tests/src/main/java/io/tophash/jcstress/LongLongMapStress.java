@@ -247,9 +247,9 @@ public final class LongLongMapStress {
             try (LongLongMap probe = LongLongMap.builder().seed(SEED).expectedSize(expected).build()) {
                 long mask = probe.stats().bucketCount() - 1;
                 long[] keys = new long[count];
-                long target = io.tophash.internal.Hashing.hash(0, SEED) & mask;
+                long target = io.tophash.engine.Hashing.hash(0, SEED) & mask;
                 for (long k = 0, n = 0; n < count; k++) {
-                    if ((io.tophash.internal.Hashing.hash(k, SEED) & mask) == target) {
+                    if ((io.tophash.engine.Hashing.hash(k, SEED) & mask) == target) {
                         keys[(int) n++] = k;
                     }
                 }

@@ -91,7 +91,7 @@ interface BenchMap extends AutoCloseable {
 
         @Override
         public OptionalLong offHeapBytes() {
-            return OptionalLong.of(map.stats().bytesReserved());
+            return OptionalLong.of(map.stats().bucketBytes());
         }
 
         @Override

@@ -173,7 +173,7 @@ public final class ConcurrentReport {
             for (long key : Workload.presentKeys(n)) {
                 map.put(key, key);
             }
-            return map.stats().bytesPerEntry();
+            return map.stats().bucketBytesPerEntry();
         }
     }
 
@@ -183,7 +183,7 @@ public final class ConcurrentReport {
                 map.put(key, key);
             }
             MapStats stats = map.stats();
-            return stats.bytesPerEntry();
+            return stats.bucketBytesPerEntry();
         }
     }
 }

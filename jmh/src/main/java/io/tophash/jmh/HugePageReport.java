@@ -99,14 +99,14 @@ public final class HugePageReport {
         long largest = Arrays.stream(sizes).mapToLong(Long::parseLong).max().orElseThrow();
         Map<String, Double> bytesPerEntry = new LinkedHashMap<>();
         StringBuilder placement = new StringBuilder();
-        placement.append("| impl | entries | B/entry | hugePageBytes / bytesReserved | buckets crossing a huge page |\n")
+        placement.append("| impl | entries | bucket B/entry | hugePageBytes / bucketBytes | buckets crossing a huge page |\n")
                 .append("|---|---:|---:|---:|---:|\n");
         for (Impl impl : OFF_HEAP) {
             MapStats stats = filledStats(impl, Math.toIntExact(largest));
-            bytesPerEntry.put(impl.name(), stats.bytesPerEntry());
+            bytesPerEntry.put(impl.name(), stats.bucketBytesPerEntry());
             placement.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d / %d (%.0f%%) | %d |%n", impl.name(),
-                    stats.size(), stats.bytesPerEntry(), stats.hugePageBytes(), stats.bytesReserved(),
-                    100.0 * Math.max(0, stats.hugePageBytes()) / stats.bytesReserved(),
+                    stats.size(), stats.bucketBytesPerEntry(), stats.hugePageBytes(), stats.bucketBytes(),
+                    100.0 * Math.max(0, stats.hugePageBytes()) / stats.bucketBytes(),
                     stats.bucketsCrossingHugePage()));
         }
         List<GrowthLatency> latencies = Files.readAllLines(growthDir.resolve("growth-latency.jsonl")).stream()

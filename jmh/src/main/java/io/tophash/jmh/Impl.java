@@ -99,7 +99,7 @@ public enum Impl {
     }
 
     /**
-     * Off-heap bytes per entry ({@link io.tophash.MapStats#bytesPerEntry()}) of this tophash
+     * Off-heap bytes of buckets per entry ({@link io.tophash.MapStats#bucketBytesPerEntry()}) of this tophash
      * map filled with the benchmarks' {@code size} keys; empty for the other maps, whose
      * footprint the JVM does not report cheaply.
      */
@@ -111,7 +111,7 @@ public enum Impl {
             for (long key : Workload.presentKeys(size)) {
                 map.put(key, key);
             }
-            return OptionalDouble.of(map.stats().bytesPerEntry());
+            return OptionalDouble.of(map.stats().bucketBytesPerEntry());
         }
     }
 

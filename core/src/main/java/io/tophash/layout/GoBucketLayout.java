@@ -1,15 +1,15 @@
-package io.tophash.internal;
+package io.tophash.layout;
 
 /**
  * Go's classic runtime bucket for {@code long -> long}: 8 tophash bytes, 8 keys, 8 values, an
- * overflow link. Packed at 144 bytes as Go packs it: buckets follow each other with no regard for
+ * link word. Packed at 144 bytes as Go packs it: buckets follow each other with no regard for
  * cache lines, so a bucket spans three 64-byte lines from an aligned base and four when the base is
  * off by 8.
  *
  * <pre>
  *   0       8                                72                               136      144
  *   +-------+--------------------------------+--------------------------------+--------+
- *   |tophash| key 0 | key 1 | ...  | key 7   | val 0 | val 1 | ...  | val 7   |overflow|
+ *   |tophash| key 0 | key 1 | ...  | key 7   | val 0 | val 1 | ...  | val 7   |  link  |
  *   | 8 x u8| 8 x i64                        | 8 x i64                        |  i64   |
  *   +-------+--------------------------------+--------------------------------+--------+
  *   |&lt;------------------------------- BUCKET_LENGTH = 144 -------------------------------&gt;|
@@ -24,12 +24,12 @@ public final class GoBucketLayout {
     public static final long KEYS_LENGTH = SLOTS * (long) Long.BYTES;
     public static final long VALUES_OFFSET = KEYS_OFFSET + KEYS_LENGTH;
     public static final long VALUES_LENGTH = SLOTS * (long) Long.BYTES;
-    public static final long OVERFLOW_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
-    public static final long OVERFLOW_LENGTH = Long.BYTES;
-    public static final long BUCKET_LENGTH = OVERFLOW_OFFSET + OVERFLOW_LENGTH;
+    public static final long LINK_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
+    public static final long LINK_LENGTH = Long.BYTES;
+    public static final long BUCKET_LENGTH = LINK_OFFSET + LINK_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("go144", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            VALUES_OFFSET, OVERFLOW_OFFSET, BUCKET_LENGTH, false);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, false);
 
     private GoBucketLayout() {
     }

@@ -1,16 +1,16 @@
-package io.tophash.internal;
+package io.tophash.layout;
 
 /**
  * The cache-line bucket: Go's layout with the slot count fitted to two whole 64-byte lines
  * instead of padding. Seven slots make the tophash word plus the seven keys exactly one line, and
- * the seven values plus the overflow link exactly the next, so the bucket is 128 bytes, one x86
+ * the seven values plus the link word exactly the next, so the bucket is 128 bytes, one x86
  * adjacent-line pair, with no padding at all.
  *
  * <pre>
  *   line 0                                                     line 1
  *   0       8                                            64                                     120      128
  *   +-------+--------------------------------------------+----------------------------------------+--------+
- *   |tophash| key 0 | key 1 | ...                | key 6 | val 0 | val 1 | ...              | val 6 |overflow|
+ *   |tophash| key 0 | key 1 | ...                | key 6 | val 0 | val 1 | ...              | val 6 |  link  |
  *   | 8 x u8| 7 x i64                                    | 7 x i64                                |  i64   |
  *   +-------+--------------------------------------------+----------------------------------------+--------+
  *   |&lt;----------------------------------------- BUCKET_LENGTH = 128 -------------------------------------&gt;|
@@ -18,7 +18,7 @@ package io.tophash.internal;
  *
  * Byte 7 of the tophash word has no slot; it stays 0 and is masked out of every match. A miss in
  * a bucket that is not full reads line 0 only (tophash and keys); a hit reads line 0 and the value
- * in line 1; only a full bucket's miss reads the overflow link in line 1.
+ * in line 1; only a full bucket's miss reads the link word in line 1.
  */
 public final class LineBucketLayout {
 
@@ -29,12 +29,12 @@ public final class LineBucketLayout {
     public static final long KEYS_LENGTH = SLOTS * (long) Long.BYTES;
     public static final long VALUES_OFFSET = KEYS_OFFSET + KEYS_LENGTH;
     public static final long VALUES_LENGTH = SLOTS * (long) Long.BYTES;
-    public static final long OVERFLOW_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
-    public static final long OVERFLOW_LENGTH = Long.BYTES;
-    public static final long BUCKET_LENGTH = OVERFLOW_OFFSET + OVERFLOW_LENGTH;
+    public static final long LINK_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
+    public static final long LINK_LENGTH = Long.BYTES;
+    public static final long BUCKET_LENGTH = LINK_OFFSET + LINK_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("line128", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            VALUES_OFFSET, OVERFLOW_OFFSET, BUCKET_LENGTH, true);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true);
 
     private LineBucketLayout() {
     }

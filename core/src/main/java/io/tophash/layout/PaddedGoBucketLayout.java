@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.layout;
 
 /**
  * Go's 8-slot bucket padded from 144 to 192 bytes, three whole 64-byte lines, so every bucket
@@ -8,7 +8,7 @@ package io.tophash.internal;
  * <pre>
  *   0       8                                72                               136      144              192
  *   +-------+--------------------------------+--------------------------------+--------+----------------+
- *   |tophash| key 0 | ...          | key 7   | val 0 | ...          | val 7   |overflow|    padding     |
+ *   |tophash| key 0 | ...          | key 7   | val 0 | ...          | val 7   |  link  |    padding     |
  *   | 8 x u8| 8 x i64                        | 8 x i64                        |  i64   |   48 bytes     |
  *   +-------+--------------------------------+--------------------------------+--------+----------------+
  *   |&lt;------------------------------------ BUCKET_LENGTH = 192 -------------------------------------&gt;|
@@ -23,14 +23,14 @@ public final class PaddedGoBucketLayout {
     public static final long KEYS_LENGTH = SLOTS * (long) Long.BYTES;
     public static final long VALUES_OFFSET = KEYS_OFFSET + KEYS_LENGTH;
     public static final long VALUES_LENGTH = SLOTS * (long) Long.BYTES;
-    public static final long OVERFLOW_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
-    public static final long OVERFLOW_LENGTH = Long.BYTES;
-    public static final long PADDING_OFFSET = OVERFLOW_OFFSET + OVERFLOW_LENGTH;
+    public static final long LINK_OFFSET = VALUES_OFFSET + VALUES_LENGTH;
+    public static final long LINK_LENGTH = Long.BYTES;
+    public static final long PADDING_OFFSET = LINK_OFFSET + LINK_LENGTH;
     public static final long PADDING_LENGTH = 3 * 64 - PADDING_OFFSET;
     public static final long BUCKET_LENGTH = PADDING_OFFSET + PADDING_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("go192", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            VALUES_OFFSET, OVERFLOW_OFFSET, BUCKET_LENGTH, true);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true);
 
     private PaddedGoBucketLayout() {
     }

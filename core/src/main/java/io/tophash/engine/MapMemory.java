@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.engine;
 
 import io.tophash.memory.Allocator;
 

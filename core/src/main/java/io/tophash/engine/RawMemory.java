@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -78,8 +78,17 @@ public final class RawMemory {
         segment.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
     }
 
-    /** Zeroes a whole segment: every bucket in it becomes empty ({@code EMPTY_REST} tophash bytes). */
-    public static void zero(MemorySegment segment) {
-        segment.fill((byte) 0);
+    /** Zeroes {@code length} bytes: buckets there become empty ({@code EMPTY_REST} tophash bytes). */
+    public static void zero(MemorySegment segment, long offset, long length) {
+        segment.asSlice(offset, length).fill((byte) 0);
+    }
+
+    /** Copies {@code length} bytes between (or within) segments; plain accesses. One word: one load, one store. */
+    public static void copy(MemorySegment from, long fromOffset, MemorySegment to, long toOffset, long length) {
+        if (length == Long.BYTES) {
+            putLong(to, toOffset, getLong(from, fromOffset));
+        } else {
+            MemorySegment.copy(from, fromOffset, to, toOffset, length);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.os;
 
 /**
  * The operating-system memory calls the huge-page allocator makes: {@link NativeMemory} in

@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.layout;
 
 /**
  * Tophash bytes, with Go's reserved values, and SWAR matching of the eight bytes of a tophash
@@ -51,6 +51,16 @@ public final class Tophash {
     /** Non-zero when some byte is {@link #EMPTY_REST}; exact as to whether one exists. */
     public static long matchEmptyRest(long word) {
         return (word - LSB) & ~word & MSB;
+    }
+
+    /** Whether slot {@code slot} of a tophash word holds an entry. The only live-slot test. */
+    public static boolean isLive(long word, int slot) {
+        return (int) (word >>> (slot << 3) & 0xFF) >= MIN_TOPHASH;
+    }
+
+    /** The tophash byte of slot {@code slot}. */
+    public static int byteAt(long word, int slot) {
+        return (int) (word >>> (slot << 3) & 0xFF);
     }
 
     /** Slot index of the lowest high bit in a match mask. */

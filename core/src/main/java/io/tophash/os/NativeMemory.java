@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

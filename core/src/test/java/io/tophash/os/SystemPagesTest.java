@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.os;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tophash.internal;
+package io.tophash.layout;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class BucketLayoutTest {
                 MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE).withName("tophash"),
                 MemoryLayout.sequenceLayout(slots, ValueLayout.JAVA_LONG).withName("keys"),
                 MemoryLayout.sequenceLayout(slots, ValueLayout.JAVA_LONG).withName("values"),
-                ValueLayout.JAVA_LONG.withName("overflow"),
+                ValueLayout.JAVA_LONG.withName("link"),
                 MemoryLayout.paddingLayout(Math.max(paddingBytes, 1))};
         return paddingBytes == 0
                 ? MemoryLayout.structLayout(fields[0], fields[1], fields[2], fields[3])
@@ -32,11 +32,15 @@ class BucketLayoutTest {
         assertEquals(layout.byteOffset(groupElement("tophash")), format.tophashOffset(), "tophash");
         assertEquals(layout.byteOffset(groupElement("keys")), format.keysOffset(), "keys");
         assertEquals(layout.byteOffset(groupElement("values")), format.valuesOffset(), "values");
-        assertEquals(layout.byteOffset(groupElement("overflow")), format.overflowOffset(), "overflow");
+        assertEquals(layout.byteOffset(groupElement("link")), format.linkOffset(), "link");
+        assertEquals(Long.BYTES, format.keyStride(), "key i is 8 bytes after key i - 1");
+        assertEquals(Long.BYTES, format.valueStride(), "value i is 8 bytes after value i - 1");
+        assertEquals(Long.BYTES, format.keyLength());
+        assertEquals(Long.BYTES, format.valueLength());
         assertEquals(layout.byteSize(), format.bucketLength(), "bucket length");
         assertEquals(0, format.keysOffset() % Long.BYTES, "keys naturally aligned within the bucket");
         assertEquals(0, format.valuesOffset() % Long.BYTES, "values naturally aligned within the bucket");
-        assertEquals(0, format.overflowOffset() % Long.BYTES, "overflow link naturally aligned");
+        assertEquals(0, format.linkOffset() % Long.BYTES, "link word naturally aligned");
     }
 
     @Test
@@ -45,7 +49,7 @@ class BucketLayoutTest {
         assertEquals(0, GoBucketLayout.TOPHASH_OFFSET);
         assertEquals(8, GoBucketLayout.KEYS_OFFSET);
         assertEquals(72, GoBucketLayout.VALUES_OFFSET);
-        assertEquals(136, GoBucketLayout.OVERFLOW_OFFSET);
+        assertEquals(136, GoBucketLayout.LINK_OFFSET);
         assertEquals(144, GoBucketLayout.BUCKET_LENGTH);
         assertEquals(8, GoBucketLayout.FORMAT.slots());
     }
@@ -56,7 +60,7 @@ class BucketLayoutTest {
         assertEquals(0, LineBucketLayout.TOPHASH_OFFSET);
         assertEquals(8, LineBucketLayout.KEYS_OFFSET);
         assertEquals(64, LineBucketLayout.VALUES_OFFSET, "values start the second line");
-        assertEquals(120, LineBucketLayout.OVERFLOW_OFFSET);
+        assertEquals(120, LineBucketLayout.LINK_OFFSET);
         assertEquals(128, LineBucketLayout.BUCKET_LENGTH);
         assertEquals(64, LineBucketLayout.KEYS_OFFSET + LineBucketLayout.KEYS_LENGTH, "tophash + keys fill line 0");
         assertTrue(LineBucketLayout.FORMAT.lineAligned());
@@ -82,5 +86,27 @@ class BucketLayoutTest {
     void loadFactorIsGos13Sixteenths() {
         assertEquals(6 * 1024 + 512, GoBucketLayout.FORMAT.maxEntries(1024), "6.5 per 8-slot bucket");
         assertEquals(1024 * 7 * 13 / 16, LineBucketLayout.FORMAT.maxEntries(1024));
+    }
+
+    @Test
+    void interleavedLineBucketKeepsSlotsZeroToTwoInTheFirstLine() {
+        StructLayout slot = MemoryLayout.structLayout(ValueLayout.JAVA_LONG.withName("key"),
+                ValueLayout.JAVA_LONG.withName("value"));
+        StructLayout layout = MemoryLayout.structLayout(
+                MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE).withName("tophash"),
+                MemoryLayout.sequenceLayout(InterleavedLineBucketLayout.SLOTS, slot).withName("slots"),
+                ValueLayout.JAVA_LONG.withName("link"));
+        BucketFormat f = InterleavedLineBucketLayout.FORMAT;
+        for (int i = 0; i < f.slots(); i++) {
+            assertEquals(layout.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(i),
+                    groupElement("key")), f.keyOffset(i), "key " + i);
+            assertEquals(layout.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(i),
+                    groupElement("value")), f.valueOffset(i), "value " + i);
+        }
+        assertEquals(layout.byteOffset(groupElement("link")), f.linkOffset());
+        assertEquals(layout.byteSize(), f.bucketLength());
+        assertEquals(128, InterleavedLineBucketLayout.BUCKET_LENGTH);
+        assertTrue(f.valueOffset(2) + 8 <= 64, "slot 2's value ends in line 0");
+        assertTrue(f.keyOffset(3) + 8 <= 64 && f.valueOffset(3) >= 64, "slot 3 straddles the two lines");
     }
 }

@@ -1,0 +1,208 @@
+package io.tophash.engine;
+
+import io.tophash.layout.Tophash;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The operations on one bucket chain (a primary bucket and the overflow buckets linked from it),
+ * written once for every map: find a key word, find a free slot, empty a slot, walk the live
+ * slots.
+ *
+ * <p>Implementation notes. {@link #find} is Go's {@code mapaccess}: load the tophash word, find
+ * the slots whose byte matches with one SWAR expression, compare only their key words, stop at the
+ * first bucket holding an {@code EMPTY_REST} byte, else follow the link. The primary bucket is
+ * searched inline and the overflow buckets out of line, which keeps {@code find} small enough to be
+ * inlined into every caller. Reads write nothing, so any number of threads may read a chain no
+ * thread writes. Links are trusted only when they go forward to an overflow bucket of the same
+ * table ({@code Table#isOverflowId} and a larger id): a reader racing a writer (the concurrent
+ * map's optimistic reads) stops at a torn link instead of following it, and its result is then
+ * thrown away by its validation.
+ *
+ * <p>{@link #clearSlot} keeps Go's {@code EMPTY_REST} marking: when the emptied slot ends the
+ * chain's live entries, it and the empty slots before it become {@code EMPTY_REST}, so misses
+ * stop early. Both maps remove this way.
+ *
+ * <p>Threading: {@link #find}, {@link #firstLive} and {@link #nextLive} only read; the others
+ * write and need the chain to themselves (the single writer, or the primary bucket's lock).
+ */
+public final class Chain {
+
+    private Chain() {
+    }
+
+    /**
+     * The slot holding {@code keyWord} in the chain of hash {@code h}, or {@link Table#NONE}.
+     */
+    public static long find(Table t, long h, long keyWord) {
+        MemorySegment seg = t.segment;
+        long off = t.homeOffset(h);
+        long tags = RawMemory.getLong(seg, off + t.tophashOffset);
+        int top = Tophash.tophash(h);
+        for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
+            int i = Tophash.firstSlot(m);
+            if (RawMemory.getLong(seg, off + t.keysOffset + i * t.keyStride) == keyWord) {
+                return Table.ref(off, i);
+            }
+        }
+        if ((Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
+            return Table.NONE;
+        }
+        return findInOverflow(t, off, top, keyWord);
+    }
+
+    private static long findInOverflow(Table t, long off, int top, long keyWord) {
+        MemorySegment seg = t.segment;
+        while (true) {
+            long next = nextBucket(t, off);
+            if (next < 0) {
+                return Table.NONE;
+            }
+            off = next;
+            long tags = RawMemory.getLong(seg, off + t.tophashOffset);
+            for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
+                int i = Tophash.firstSlot(m);
+                if (RawMemory.getLong(seg, off + t.keysOffset + i * t.keyStride) == keyWord) {
+                    return Table.ref(off, i);
+                }
+            }
+            if ((Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
+                return Table.NONE;
+            }
+        }
+    }
+
+    /**
+     * The offset of the bucket after the one at {@code off} in its chain, or -1 at the end of the
+     * chain or at a link that does not go forward to an overflow bucket of {@code t} (torn).
+     */
+    static long nextBucket(Table t, long off) {
+        long id = RawMemory.getLong(t.segment, off + t.linkOffset) & Table.LINK_MASK;
+        long next = id * t.stride;
+        return t.isOverflowId(id) && next > off ? next : -1;
+    }
+
+    /**
+     * A slot for a new entry in the chain of hash {@code h}, whose key the caller has found absent:
+     * the first empty slot, else slot 0 of an overflow bucket taken from the table's overflow area
+     * and linked at the chain's end. {@link Table#NONE} when the chain is full and the area used up
+     * (nothing changed). The caller writes the key word and the value, then {@link #occupy}.
+     */
+    public static long freeSlot(Table t, long h) {
+        MemorySegment seg = t.segment;
+        long off = t.homeOffset(h);
+        while (true) {
+            long empty = Tophash.matchEmpty(RawMemory.getLong(seg, off + t.tophashOffset)) & t.slotMask;
+            if (empty != 0) {
+                return Table.ref(off, Tophash.firstSlot(empty));
+            }
+            long next = nextBucket(t, off);
+            if (next < 0) {
+                long id = t.takeOverflow();
+                if (id == Table.NONE) {
+                    return Table.NONE;
+                }
+                link(t, off, id);
+                return Table.ref(t.offsetOf(id), 0);
+            }
+            off = next;
+        }
+    }
+
+    /**
+     * Points the link of the bucket at {@code off} to bucket {@code id}, keeping the word's high half
+     * (a concurrent primary bucket's version). Single-copy atomic in a concurrent map's tables: other
+     * writers spin on the primary bucket's word while this one holds it.
+     */
+    static void link(Table t, long off, long id) {
+        long word = RawMemory.getLong(t.segment, off + t.linkOffset);
+        long linked = (word & ~Table.LINK_MASK) | id;
+        if (t.atomicLinks) {
+            RawMemory.setLongOpaque(t.segment, off + t.linkOffset, linked);
+        } else {
+            RawMemory.putLong(t.segment, off + t.linkOffset, linked);
+        }
+    }
+
+    /** Marks slot {@code ref} live with the tophash byte of {@code h}: the last write of an insert. */
+    public static void occupy(Table t, long ref, long h) {
+        RawMemory.putByte(t.segment, Table.bucketOf(ref) + t.tophashOffset + Table.slotOf(ref), Tophash.tophash(h));
+    }
+
+    /**
+     * Empties slot {@code ref} of the chain whose primary bucket is at {@code primaryOffset}; then,
+     * as Go's {@code mapdelete} does, turns the run of empty slots that now ends the chain into
+     * {@code EMPTY_REST}, so that lookups stop early.
+     */
+    public static void clearSlot(Table t, long primaryOffset, long ref) {
+        MemorySegment seg = t.segment;
+        long off = Table.bucketOf(ref);
+        int i = Table.slotOf(ref);
+        long tags = t.tophashOffset;
+        RawMemory.putByte(seg, off + tags + i, Tophash.EMPTY_ONE);
+        boolean lastInChain;
+        if (i == t.slots - 1) {
+            long next = nextBucket(t, off);
+            lastInChain = next < 0 || RawMemory.getByte(seg, next + tags) == Tophash.EMPTY_REST;
+        } else {
+            lastInChain = RawMemory.getByte(seg, off + tags + i + 1) == Tophash.EMPTY_REST;
+        }
+        if (!lastInChain) {
+            return;
+        }
+        while (true) {
+            RawMemory.putByte(seg, off + tags + i, Tophash.EMPTY_REST);
+            if (i == 0) {
+                if (off == primaryOffset) {
+                    return;
+                }
+                off = previousBucket(t, primaryOffset, off);
+                i = t.slots - 1;
+            } else {
+                i--;
+            }
+            if (RawMemory.getByte(seg, off + tags + i) != Tophash.EMPTY_ONE) {
+                return;
+            }
+        }
+    }
+
+    /** The bucket before the one at {@code off} in the chain starting at {@code primaryOffset}. */
+    private static long previousBucket(Table t, long primaryOffset, long off) {
+        long previous = primaryOffset;
+        while (true) {
+            long next = nextBucket(t, previous);
+            if (next == off || next < 0) {
+                return previous;
+            }
+            previous = next;
+        }
+    }
+
+    /** The first live slot of the chain starting at the bucket at {@code bucketOffset}, or {@link Table#NONE}. */
+    public static long firstLive(Table t, long bucketOffset) {
+        return liveFrom(t, bucketOffset, 0);
+    }
+
+    /** The live slot after slot {@code ref} in its chain, or {@link Table#NONE}. */
+    public static long nextLive(Table t, long ref) {
+        return liveFrom(t, Table.bucketOf(ref), Table.slotOf(ref) + 1);
+    }
+
+    private static long liveFrom(Table t, long off, int slot) {
+        MemorySegment seg = t.segment;
+        while (true) {
+            long tags = RawMemory.getLong(seg, off + t.tophashOffset);
+            for (int i = slot; i < t.slots; i++) {
+                if (Tophash.isLive(tags, i)) {
+                    return Table.ref(off, i);
+                }
+            }
+            off = nextBucket(t, off);
+            if (off < 0) {
+                return Table.NONE;
+            }
+            slot = 0;
+        }
+    }
+}

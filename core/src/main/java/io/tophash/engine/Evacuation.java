@@ -1,0 +1,73 @@
+package io.tophash.engine;
+
+import io.tophash.layout.Tophash;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Go's {@code evacuate}, written once: moves every entry of one old bucket's chain into the next
+ * table, each to bucket X (same index) or, in a doubling, bucket Y (index + old bucket count) by
+ * one bit of its hash, and marks the old bucket evacuated.
+ *
+ * <p>Implementation notes. A destination is a slot reference: the next free slot of its chain.
+ * Both destinations are empty buckets nobody else writes: a new bucket receives entries only from
+ * its one old bucket, and no insert reaches it before that old bucket is marked evacuated. Entries
+ * keep their tophash byte; key and value regions are copied as bytes, so the engine never needs to
+ * know what they hold, except to rehash the key word ({@link KeyWords}). Overflow buckets come from
+ * the next table's overflow area, sized when the growth started so that this never runs out
+ * ({@link Growth}); evacuation allocates nothing and cannot fail for want of memory.
+ *
+ * <p>Threading: the caller has the old chain to itself (the single writer, or the old primary
+ * bucket's lock) and has seen it not evacuated.
+ */
+public final class Evacuation {
+
+    private Evacuation() {
+    }
+
+    /** What a key word hashes to: the map's seeded hash of a {@code long} key, or the word itself when it is the hash. */
+    public record KeyWords(long seed, boolean wordIsHash) {
+        long hash(long word) {
+            return wordIsHash ? word : Hashing.hash(word, seed);
+        }
+    }
+
+    /** Evacuates old bucket {@code ob} of {@code g} (see the class comment). */
+    public static void evacuate(Growth g, long ob, KeyWords keys) {
+        Table old = g.old;
+        Table next = g.next;
+        long oldCount = old.bucketCount;
+        long x = Table.ref(next.offsetOf(ob), 0);
+        long y = g.doubling ? Table.ref(next.offsetOf(ob + oldCount), 0) : x;
+        long head = old.offsetOf(ob);
+        for (long ref = Chain.firstLive(old, head); ref != Table.NONE; ref = Chain.nextLive(old, ref)) {
+            long h = keys.hash(old.keyWordAt(ref));
+            if (g.doubling && (h & oldCount) != 0) {
+                y = append(old, ref, next, y);
+            } else {
+                x = append(old, ref, next, x);
+            }
+        }
+        RawMemory.putLong(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
+    }
+
+    /** Copies the entry at {@code from}'s slot {@code ref} into destination {@code dest}; returns the next destination. */
+    private static long append(Table from, long ref, Table to, long dest) {
+        if (Table.slotOf(dest) == to.slots) {
+            long id = to.takeOverflow();
+            if (id == Table.NONE) {
+                throw new IllegalStateException("overflow area of the next table used up during evacuation");
+            }
+            Chain.link(to, Table.bucketOf(dest), id);
+            dest = Table.ref(to.offsetOf(id), 0);
+        }
+        MemorySegment src = from.segment;
+        MemorySegment dst = to.segment;
+        RawMemory.copy(src, from.keyOffset(ref), dst, to.keyOffset(dest), to.format.keyLength());
+        RawMemory.copy(src, from.valueOffset(ref), dst, to.valueOffset(dest), to.format.valueLength());
+        long fromTags = Table.bucketOf(ref) + from.tophashOffset;
+        int tag = RawMemory.getByte(src, fromTags + Table.slotOf(ref));
+        RawMemory.putByte(dst, Table.bucketOf(dest) + to.tophashOffset + Table.slotOf(dest), tag);
+        return dest + 1;
+    }
+}

@@ -1,0 +1,99 @@
+package io.tophash.engine;
+
+import io.tophash.layout.Tophash;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One growth in progress, Go's {@code hashGrow}/{@code growWork} bookkeeping shared by both maps:
+ * the table being evacuated, the table it is evacuated into, which old buckets have been claimed
+ * and how many are done.
+ *
+ * <p>Implementation notes. Starting a growth only reserves the next table ({@link #start}), which
+ * maps lazily, so it costs neither copying nor zeroing. Every later write evacuates the old bucket
+ * its key maps to, if not yet evacuated, and then claims the next unclaimed old bucket
+ * ({@link #claim}) and evacuates that one too: after as many writes as the old table has buckets,
+ * every bucket has been claimed, which is Go's bound on a growth's length. An old bucket is
+ * evacuated when its tophash word reads {@link Tophash#EVACUATED_WORD}; lookups read the old bucket
+ * until then and the new table after ({@link #homeTable}). The counters are atomic because the
+ * concurrent map's writers share them; the single-threaded map pays two uncontended atomic
+ * increments per write during a growth, and nothing otherwise.
+ *
+ * <p>The next table's overflow area is sized ({@link #overflowCapacityFor}) for the overflow
+ * buckets evacuation can need (at most as many as the old table has in use: a chain of {@code n}
+ * buckets splits into chains of at most {@code n} buckets in all) plus one per write during the
+ * growth (at most one per old bucket, by the bound above) plus slack for writers in flight, so
+ * evacuation never needs memory and never fails.
+ */
+public final class Growth {
+
+    /** Overflow buckets beyond the proven need: writers already past their claim when the last one is taken. */
+    static final long OVERFLOW_SLACK = 256;
+
+    public final Table old;
+    public final Table next;
+    /** Doubling (entries split between bucket i and i + oldCount) or same-size (compacting overflow chains). */
+    public final boolean doubling;
+    private final AtomicLong claimed = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
+
+    private Growth(Table old, Table next) {
+        this.old = old;
+        this.next = next;
+        this.doubling = next.bucketCount != old.bucketCount;
+    }
+
+    /**
+     * Reserves the next table for {@code old}: twice the primary buckets when {@code doubling}, the
+     * same number otherwise.
+     *
+     * @throws OutOfMemoryError if the reservation is refused (nothing changed)
+     */
+    public static Growth start(Table old, boolean doubling, MapMemory memory) {
+        int log2 = old.log2Buckets + (doubling ? 1 : 0);
+        long newBuckets = 1L << log2;
+        Table next = Table.reserve(old.format, memory, log2, overflowCapacityFor(old, newBuckets), old.atomicLinks);
+        old.grownInto = next;
+        return new Growth(old, next);
+    }
+
+    /** Overflow buckets the next table of {@code old} needs: see the class comment. */
+    static long overflowCapacityFor(Table old, long newBuckets) {
+        return Math.max(Table.initialOverflowCapacity(Long.numberOfTrailingZeros(newBuckets)),
+                old.overflowInUse() + old.bucketCount + OVERFLOW_SLACK);
+    }
+
+    /** Whether old bucket {@code ob} has been evacuated. */
+    public boolean isEvacuated(long ob) {
+        return old.tophashWord(old.offsetOf(ob)) == Tophash.EVACUATED_WORD;
+    }
+
+    /** The table whose bucket holds the entries of hash {@code h} now. */
+    public Table homeTable(long h) {
+        return isEvacuated(h & old.bucketMask) ? next : old;
+    }
+
+    /** Claims the next old bucket nobody has claimed; -1 once all are. */
+    public long claim() {
+        if (claimed.get() >= old.bucketCount) {
+            return -1;
+        }
+        long ob = claimed.getAndIncrement();
+        return ob < old.bucketCount ? ob : -1;
+    }
+
+    /** Counts one more old bucket evacuated; true for the one that completes the growth. */
+    public boolean evacuatedOne() {
+        return done.incrementAndGet() == old.bucketCount;
+    }
+
+    /** Old buckets evacuated so far. */
+    public long evacuatedBuckets() {
+        return done.get();
+    }
+
+    /** Whether every old bucket is evacuated. */
+    public boolean complete() {
+        return done.get() == old.bucketCount;
+    }
+}

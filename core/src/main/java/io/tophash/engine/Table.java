@@ -1,0 +1,223 @@
+package io.tophash.engine;
+
+import io.tophash.layout.BucketFormat;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One generation of a map's buckets, in one segment: {@code 2^log2Buckets} primary buckets, then
+ * an overflow area of {@link #overflowCapacity} buckets.
+ *
+ * <pre>
+ *   bucket id  0             bucketCount - 1  bucketCount                         bucketCount + overflowCapacity - 1
+ *   +---------+---- ... ----+----------------+--------------+---- ... ----+---------------------------+
+ *   | primary |             | primary        | overflow     |             | overflow                  |
+ *   +---------+---- ... ----+----------------+--------------+---- ... ----+---------------------------+
+ *   offset = id * stride (one multiply; no chunk array between the hash and the first load)
+ * </pre>
+ *
+ * <p>Implementation notes. A bucket's link word holds the id of the next bucket of its chain in
+ * its low 32 bits (0: none; bucket 0 is primary, so never a link target); overflow buckets are
+ * handed out in increasing id order, so along any chain ids increase, which lets readers that
+ * race a writer (the concurrent map's optimistic reads) reject a torn link instead of following
+ * it. The whole table is one reservation from the map's allocator, which maps large reservations
+ * lazily (the kernel zero-fills each page on first touch): reserving the next table of a growth
+ * costs no copying and no zeroing up front, and the overflow area costs memory only for the pages
+ * its buckets use. Nothing is ever allocated after a table is reserved: a growth sizes the next
+ * table's overflow area for everything its evacuation and the writes during it can need
+ * ({@link Growth#overflowCapacityFor}), so evacuation cannot fail for want of memory.
+ *
+ * <p>Slot references: a slot is named by one {@code long}, its bucket's byte offset with the slot
+ * index in the low 4 bits ({@link #ref}); every stride is a multiple of 16. {@link #NONE} (-1)
+ * names no slot.
+ *
+ * <p>Thread-safety: the fields are final; {@link #takeOverflow} is atomic. Bucket memory follows
+ * the rules of the map that owns the table (see the package documentation).
+ */
+public final class Table {
+
+    /** Link words keep the next bucket's id in their low 32 bits. */
+    public static final long LINK_MASK = 0xFFFF_FFFFL;
+    /** Primary buckets are at most 2^30, so that every bucket id (overflow area included) fits a link. */
+    public static final int MAX_LOG2_BUCKETS = 30;
+    /** No slot. */
+    public static final long NONE = -1;
+
+    private static final VarHandle OVERFLOW_TAKEN;
+
+    static {
+        try {
+            OVERFLOW_TAKEN = MethodHandles.lookup().findVarHandle(Table.class, "overflowTaken", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public final BucketFormat format;
+    public final MemorySegment segment;
+    public final int log2Buckets;
+    public final long bucketCount;
+    public final long bucketMask;
+    public final long stride;
+    public final long overflowCapacity;
+    /** Whether link words are written with single-copy-atomic stores (the concurrent map's tables). */
+    public final boolean atomicLinks;
+    // The format's numbers, copied so the hot paths read them from the object they already hold.
+    final int slots;
+    final long slotMask;
+    final long tophashOffset;
+    final long keysOffset;
+    final long keyStride;
+    final long valuesOffset;
+    final long valueStride;
+    final long linkOffset;
+    private final long endId;
+
+    @SuppressWarnings("unused") // through OVERFLOW_TAKEN
+    private volatile long overflowTaken;
+    /** The table this one is being (or was) evacuated into; set once, when its growth starts. */
+    public volatile Table grownInto;
+
+    private Table(BucketFormat format, MemorySegment segment, int log2Buckets, long overflowCapacity,
+                  boolean atomicLinks) {
+        this.format = format;
+        this.segment = segment;
+        this.log2Buckets = log2Buckets;
+        this.bucketCount = 1L << log2Buckets;
+        this.bucketMask = bucketCount - 1;
+        this.stride = format.bucketLength();
+        this.overflowCapacity = overflowCapacity;
+        this.atomicLinks = atomicLinks;
+        this.slots = format.slots();
+        this.slotMask = format.slotMask();
+        this.tophashOffset = format.tophashOffset();
+        this.keysOffset = format.keysOffset();
+        this.keyStride = format.keyStride();
+        this.valuesOffset = format.valuesOffset();
+        this.valueStride = format.valueStride();
+        this.linkOffset = format.linkOffset();
+        this.endId = bucketCount + overflowCapacity;
+    }
+
+    /**
+     * Reserves a table of {@code 2^log2Buckets} primary buckets and {@code overflowCapacity}
+     * overflow buckets, all empty (zeroed memory).
+     *
+     * @throws OutOfMemoryError if the allocator refuses, or the table could not be addressed
+     */
+    public static Table reserve(BucketFormat format, MapMemory memory, int log2Buckets, long overflowCapacity,
+                                boolean atomicLinks) {
+        if (log2Buckets > MAX_LOG2_BUCKETS) {
+            throw new OutOfMemoryError("a table cannot have more than 2^" + MAX_LOG2_BUCKETS + " primary buckets");
+        }
+        long buckets = (1L << log2Buckets) + overflowCapacity;
+        long stride = format.bucketLength();
+        // A power-of-two bucket (128 bytes) is aligned to its own size, so it is one x86
+        // adjacent-line pair and never crosses a page; other line-aligned buckets to the line.
+        long alignment = !format.lineAligned() ? Long.BYTES : Long.bitCount(stride) == 1 ? stride : 64;
+        MemorySegment segment = memory.allocate(Math.multiplyExact(buckets, stride), alignment);
+        return new Table(format, segment, log2Buckets, overflowCapacity, atomicLinks);
+    }
+
+    /** The overflow capacity a new map's first table gets: as many as its primary buckets, at least 16. */
+    public static long initialOverflowCapacity(int log2Buckets) {
+        return Math.max(16, 1L << log2Buckets);
+    }
+
+    /** Byte offset of bucket {@code id} (primary or overflow). */
+    public long offsetOf(long id) {
+        return id * stride;
+    }
+
+    /** Byte offset of the primary bucket of hash {@code h}. */
+    public long homeOffset(long h) {
+        return (h & bucketMask) * stride;
+    }
+
+    /** Whether {@code id} names an overflow bucket of this table: what a link may hold. */
+    boolean isOverflowId(long id) {
+        return id >= bucketCount && id < endId;
+    }
+
+    /**
+     * Takes a zeroed overflow bucket; returns its id, or {@link #NONE} when the area is used up.
+     * Atomic: writers of different chains may take buckets at once.
+     */
+    public long takeOverflow() {
+        long n = (long) OVERFLOW_TAKEN.getAndAdd(this, 1L);
+        if (n >= overflowCapacity) {
+            OVERFLOW_TAKEN.getAndAdd(this, -1L);
+            return NONE;
+        }
+        return bucketCount + n;
+    }
+
+    /** Overflow buckets handed out. */
+    public long overflowInUse() {
+        return Math.min((long) OVERFLOW_TAKEN.getVolatile(this), overflowCapacity);
+    }
+
+    /** Bytes of the reservation. */
+    public long bytesReserved() {
+        return segment.byteSize();
+    }
+
+    // ---------------------------------------------------------------------------- slot refs
+
+    /** The reference of slot {@code slot} of the bucket at {@code bucketOffset}. */
+    public static long ref(long bucketOffset, int slot) {
+        return bucketOffset | slot;
+    }
+
+    /** The bucket offset of a slot reference. */
+    public static long bucketOf(long ref) {
+        return ref & ~15L;
+    }
+
+    /** The slot index of a slot reference. */
+    public static int slotOf(long ref) {
+        return (int) ref & 15;
+    }
+
+    /** Byte offset of the key word of slot {@code ref}. */
+    public long keyOffset(long ref) {
+        return bucketOf(ref) + keysOffset + slotOf(ref) * keyStride;
+    }
+
+    /** Byte offset of the value region of slot {@code ref}. */
+    public long valueOffset(long ref) {
+        return bucketOf(ref) + valuesOffset + slotOf(ref) * valueStride;
+    }
+
+    /** The key word of slot {@code ref}. */
+    public long keyWordAt(long ref) {
+        return RawMemory.getLong(segment, keyOffset(ref));
+    }
+
+    /** Sets the key word of slot {@code ref}. */
+    public void putKeyWord(long ref, long word) {
+        RawMemory.putLong(segment, keyOffset(ref), word);
+    }
+
+    /** The first 8 bytes of slot {@code ref}'s value region: the value of a {@code long -> long} map. */
+    public long longValueAt(long ref) {
+        return RawMemory.getLong(segment, valueOffset(ref));
+    }
+
+    /** Sets the first 8 bytes of slot {@code ref}'s value region. */
+    public void putLongValue(long ref, long value) {
+        RawMemory.putLong(segment, valueOffset(ref), value);
+    }
+
+    /** The link word of the bucket at {@code bucketOffset}, plain. */
+    public long linkWord(long bucketOffset) {
+        return RawMemory.getLong(segment, bucketOffset + linkOffset);
+    }
+
+    /** The tophash word of the bucket at {@code bucketOffset}, plain. */
+    public long tophashWord(long bucketOffset) {
+        return RawMemory.getLong(segment, bucketOffset + tophashOffset);
+    }
+}

@@ -1,0 +1,53 @@
+/**
+ * The bucket engine every map runs on, written once: a table of buckets in one segment
+ * ({@link io.tophash.engine.Table}), the operations on a bucket chain
+ * ({@link io.tophash.engine.Chain}: find, free slot, clear slot with empty-rest upkeep, walk),
+ * Go's evacuation ({@link io.tophash.engine.Evacuation}) and growth bookkeeping
+ * ({@link io.tophash.engine.Growth}), the per-map memory ledger ({@link io.tophash.engine.MapMemory}),
+ * seeded hashing and the alignment audit. The maps in {@code io.tophash} are policies over it: a
+ * writer flag ({@code LongLongMap}) or a per-bucket seqlock ({@code ConcurrentLongLongMap}). The
+ * engine compares 64-bit key words and copies slot regions; it never knows what a key is. Depends
+ * on {@code io.tophash.layout} and {@code io.tophash.memory}; not exported.
+ *
+ * <h2>Memory access and memory order</h2>
+ * All raw reads and writes of map memory go through {@link io.tophash.engine.RawMemory}; no
+ * other class calls {@code MemorySegment.get/set}. The rules, written once:
+ * <ul>
+ *   <li><b>plain</b> ({@code getLong/putLong/getByte/putByte/copy}): everything the single-threaded
+ *   map does, and everything the concurrent map does inside a bucket it holds or inside a reader's
+ *   validated window. Plain accesses go through the {@code *_UNALIGNED} value layouts in
+ *   little-endian order. For a plain access "unaligned" only removes the JDK's alignment check: on
+ *   x86-64 and on ARM64 Linux the CPU executes the same load or store either way, and ordinary
+ *   unaligned loads do not fault (they may cost an extra cache line or TLB lookup, which is what
+ *   the alignment audit counts). This is what lets {@code Allocators.naive(3)} work at all.</li>
+ *   <li><b>opaque, acquire/release, CAS</b> ({@code getLongAcquire}, {@code getLongOpaque},
+ *   {@code setLongRelease}, {@code setLongOpaque}, {@code compareAndSetLong}): only the concurrent
+ *   map's link words. The link word of a primary bucket is its seqlock (next bucket id in the low
+ *   32 bits, a version in the high 32 bits, odd while a writer holds the bucket): the map's
+ *   accessors name the order ({@code lvLink} acquire load, {@code lock} CAS, {@code unlock}
+ *   release store, {@code validate} fence and opaque load). A writer that links an overflow bucket
+ *   into a chain it holds writes the link with an opaque store ({@code Chain.link} in a table with
+ *   atomic links), so that other writers spinning on the primary word read a whole word. These go
+ *   through the aligned {@code JAVA_LONG} layout: a misaligned atomic faults on ARM64 (exclusives,
+ *   LDAR/STLR and LSE atomics need natural alignment) and is a split lock on x86, and FFM refuses
+ *   it with {@code IllegalArgumentException}. The concurrent map therefore checks the word
+ *   alignment of every table it reserves (and refuses {@code naive(3)} at build time), never at
+ *   access time.</li>
+ *   <li><b>Seqlock protocol</b> (concurrent map): a writer takes a bucket by CAS of its link word
+ *   from an even version to the next (odd), changes the chain with plain writes, and releases it
+ *   with a release store of the next even version. A reader loads the word with acquire, waits if
+ *   it is odd, reads the chain with plain reads, issues {@code loadFence()}, and reloads the word
+ *   opaquely: equal means the plain reads saw one consistent state; otherwise it retries. A reader
+ *   writes nothing. Torn reads may meet a link that does not go forward ({@code Chain} stops
+ *   there) or an out-of-range offset ({@code IndexOutOfBoundsException}): both mean "retry", like
+ *   a version mismatch. A reader still inside a table released after its growth completed gets
+ *   {@code IllegalStateException} from FFM's closed arena, and retries with the current tables.</li>
+ *   <li>Little-endian order is fixed, not native, so that byte {@code i} of a tophash word is
+ *   slot {@code i} on every platform; on little-endian CPUs (x86-64, ARM64 Linux) it costs
+ *   nothing.</li>
+ * </ul>
+ * Publication between threads of a single-threaded map is the caller's business (a volatile
+ * field, a lock, a concurrent queue): segments come from shared arenas, so any thread may read
+ * them once the map is safely published.
+ */
+package io.tophash.engine;
