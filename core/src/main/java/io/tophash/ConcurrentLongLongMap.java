@@ -10,7 +10,6 @@ import io.tophash.engine.Table;
 import io.tophash.layout.BucketFormat;
 import io.tophash.layout.Tophash;
 import io.tophash.memory.Allocator;
-import io.tophash.memory.Allocators;
 
 import java.lang.ref.Reference;
 import java.util.Arrays;
@@ -126,15 +125,14 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
         this.memory = new MapMemory(allocator);
         memory.freeWhenUnreachable(this);
-        int log2 = o.initialLog2Buckets(format);
+        Table first = Table.reserveFirst(format, memory, o.initialLog2Buckets(format), true);
         try {
-            Table initial = Table.reserve(format, memory, log2, Table.initialOverflowCapacity(log2), true);
-            requireAligned(initial);
-            this.tables = new Tables(initial, null);
-        } catch (RuntimeException | Error e) {
-            memory.abandon(e);
-            throw e;
+            requireAligned(first);
+        } catch (IllegalArgumentException misaligned) {
+            memory.abandon(misaligned);
+            throw misaligned;
         }
+        this.tables = new Tables(first, null);
     }
 
     /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */
@@ -875,58 +873,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 + (closed ? ", closed" : "") + "]";
     }
 
-    /** Options for a {@link ConcurrentLongLongMap}; the same as {@link LongLongMap.Builder}'s. */
-    public static final class Builder {
-        private final MapOptions options = new MapOptions();
+    /**
+     * Options for a {@link ConcurrentLongLongMap}: those of {@link LongLongMap.Builder}, with the same
+     * defaults and validation. Not thread-safe; a builder may build several maps.
+     */
+    public static final class Builder extends LongMapBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /**
-         * Pre-sizes the map for {@code entries} entries: that many fit without a growth.
-         *
-         * @throws IllegalArgumentException if negative or above {@link LongLongMap#MAX_EXPECTED_SIZE}
-         */
-        public Builder expectedSize(long entries) {
-            options.expectedSize(entries);
-            return this;
-        }
-
-        /**
-         * Where memory comes from; {@link Allocators#cacheLineAligned()} by default. It must give
-         * 8-byte aligned memory ({@code naive(3)} cannot): {@link #build()} checks.
-         */
-        public Builder allocator(Allocator allocator) {
-            options.allocator(allocator);
-            return this;
-        }
-
-        /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
-        public Builder padding(BucketPadding padding) {
-            options.padding(padding);
-            return this;
-        }
-
-        /** The value reads return for absent keys; 0 by default. */
-        public Builder missingValue(long value) {
-            options.missingValue = value;
-            return this;
-        }
-
-        /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
-        public Builder seed(long seed) {
-            options.seed(seed);
-            return this;
-        }
-
-        /**
-         * Validated and kept for compatibility; see {@link LongLongMap.Builder#chunkBytes}.
-         *
-         * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
-         */
-        public Builder chunkBytes(long bytes) {
-            options.chunkBytes(bytes);
-            return this;
         }
 
         /**

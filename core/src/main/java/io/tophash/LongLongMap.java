@@ -8,7 +8,6 @@ import io.tophash.engine.MapMemory;
 import io.tophash.engine.Table;
 import io.tophash.layout.BucketFormat;
 import io.tophash.memory.Allocator;
-import io.tophash.memory.Allocators;
 
 import java.lang.ref.Reference;
 import java.util.ConcurrentModificationException;
@@ -93,13 +92,7 @@ public final class LongLongMap implements AutoCloseable {
         this.keyWords = new Evacuation.KeyWords(seed, false);
         this.missingValue = o.missingValue;
         memory.freeWhenUnreachable(this);
-        int log2 = o.initialLog2Buckets(format);
-        try {
-            this.table = Table.reserve(format, memory, log2, Table.initialOverflowCapacity(log2), false);
-        } catch (RuntimeException | Error e) {
-            memory.abandon(e);
-            throw e;
-        }
+        this.table = Table.reserveFirst(format, memory, o.initialLog2Buckets(format), false);
     }
 
     /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
@@ -698,59 +691,13 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link LongLongMap}. Not thread-safe; a builder may build several maps.
+     * Builds a {@link LongLongMap}: the options of every map (expected size, allocator, padding,
+     * seed) and the value reads return for absent keys. Not thread-safe; a builder may build
+     * several maps.
      */
-    public static final class Builder {
-        private final MapOptions options = new MapOptions();
+    public static final class Builder extends LongMapBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /**
-         * Pre-sizes the map for {@code entries} entries, like Go's {@code make(map, n)}: no growth
-         * happens until more are inserted. The table is reserved by {@link #build()}; allocators
-         * map large tables lazily, so its pages are faulted in as entries reach them.
-         *
-         * @throws IllegalArgumentException if negative or above {@link #MAX_EXPECTED_SIZE}
-         */
-        public Builder expectedSize(long entries) {
-            options.expectedSize(entries);
-            return this;
-        }
-
-        /** Where memory comes from; {@link Allocators#cacheLineAligned()} by default. */
-        public Builder allocator(Allocator allocator) {
-            options.allocator(allocator);
-            return this;
-        }
-
-        /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
-        public Builder padding(BucketPadding padding) {
-            options.padding(padding);
-            return this;
-        }
-
-        /** The value reads return for absent keys; 0 by default, as for Java's primitive maps. */
-        public Builder missingValue(long value) {
-            options.missingValue = value;
-            return this;
-        }
-
-        /** A fixed hash seed, for reproducible tests and benchmarks. By default each map draws a random one. */
-        public Builder seed(long seed) {
-            options.seed(seed);
-            return this;
-        }
-
-        /**
-         * Validated and kept for compatibility; since 0.2.0 it changes nothing: each table is one
-         * reservation, mapped lazily, so no growth step allocates or zeroes a chunk.
-         *
-         * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
-         */
-        public Builder chunkBytes(long bytes) {
-            options.chunkBytes(bytes);
-            return this;
         }
 
         /**

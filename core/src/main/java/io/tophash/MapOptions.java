@@ -8,9 +8,9 @@ import io.tophash.memory.Allocators;
 import java.util.Objects;
 
 /**
- * The options both maps' builders take ({@link LongLongMap.Builder},
- * {@link ConcurrentLongLongMap.Builder}), with their defaults and their validation, kept in one
- * place so that the two builders cannot drift apart. Not thread-safe, like the builders.
+ * The options every map's builder takes ({@link MapBuilder}), with their defaults and their
+ * validation, kept in one place so that builders cannot drift apart. Not thread-safe, like the
+ * builders.
  */
 final class MapOptions {
     long expectedSize;

@@ -156,6 +156,7 @@ final class MapFuzzer {
     private ContractMap build(Allocator allocator) {
         long expected = random.nextInt(4) == 0 ? random.nextInt(20_000) : 0;
         long chunkBytes = random.nextBoolean() ? 4096 : 256 * 1024;
+        peakSize = expected; // a pre-sized map holds that much memory from the start
         if (config.kind() == MapKind.SINGLE) {
             return new ContractMap.Single(LongLongMap.builder().allocator(allocator).padding(config.padding())
                     .expectedSize(expected).chunkBytes(chunkBytes).missingValue(-1).seed(random.nextLong()).build());

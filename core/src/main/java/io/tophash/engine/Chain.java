@@ -35,41 +35,36 @@ public final class Chain {
      * The slot holding {@code keyWord} in the chain of hash {@code h}, or {@link Table#NONE}.
      */
     public static long find(Table t, long h, long keyWord) {
-        MemorySegment seg = t.segment;
         long off = t.homeOffset(h);
-        long tags = RawMemory.getLong(seg, off + t.tophashOffset);
         int top = Tophash.tophash(h);
-        for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
-            int i = Tophash.firstSlot(m);
-            if (RawMemory.getLong(seg, off + t.keysOffset + i * t.keyStride) == keyWord) {
-                return Table.ref(off, i);
-            }
-        }
-        if ((Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
-            return Table.NONE;
+        long tags = RawMemory.getLong(t.segment, off + t.tophashOffset);
+        long ref = matchIn(t, off, tags, top, keyWord);
+        if (ref != Table.NONE || (Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
+            return ref;
         }
         return findInOverflow(t, off, top, keyWord);
     }
 
     private static long findInOverflow(Table t, long off, int top, long keyWord) {
-        MemorySegment seg = t.segment;
-        while (true) {
-            long next = nextBucket(t, off);
-            if (next < 0) {
-                return Table.NONE;
-            }
-            off = next;
-            long tags = RawMemory.getLong(seg, off + t.tophashOffset);
-            for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
-                int i = Tophash.firstSlot(m);
-                if (RawMemory.getLong(seg, off + t.keysOffset + i * t.keyStride) == keyWord) {
-                    return Table.ref(off, i);
-                }
-            }
-            if ((Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
-                return Table.NONE;
+        while ((off = nextBucket(t, off)) >= 0) {
+            long tags = RawMemory.getLong(t.segment, off + t.tophashOffset);
+            long ref = matchIn(t, off, tags, top, keyWord);
+            if (ref != Table.NONE || (Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
+                return ref;
             }
         }
+        return Table.NONE;
+    }
+
+    /** The slot of the bucket at {@code off} (tophash word {@code tags}) holding {@code keyWord}, or {@link Table#NONE}. */
+    private static long matchIn(Table t, long off, long tags, int top, long keyWord) {
+        for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
+            int i = Tophash.firstSlot(m);
+            if (RawMemory.getLong(t.segment, off + t.keysOffset + i * t.keyStride) == keyWord) {
+                return Table.ref(off, i);
+            }
+        }
+        return Table.NONE;
     }
 
     /**

@@ -121,6 +121,20 @@ public final class Table {
         return new Table(format, segment, log2Buckets, overflowCapacity, atomicLinks);
     }
 
+    /**
+     * A new map's first table: {@code 2^log2Buckets} primary buckets and an overflow area of as many
+     * (at least 16). If the allocator refuses, everything the map's ledger holds is given back
+     * (the failure is rethrown, a failed release added to it) before the map's constructor fails.
+     */
+    public static Table reserveFirst(BucketFormat format, MapMemory memory, int log2Buckets, boolean atomicLinks) {
+        try {
+            return reserve(format, memory, log2Buckets, initialOverflowCapacity(log2Buckets), atomicLinks);
+        } catch (RuntimeException | Error e) {
+            memory.abandon(e);
+            throw e;
+        }
+    }
+
     /** The overflow capacity a new map's first table gets: as many as its primary buckets, at least 16. */
     public static long initialOverflowCapacity(int log2Buckets) {
         return Math.max(16, 1L << log2Buckets);

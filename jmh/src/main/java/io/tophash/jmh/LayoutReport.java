@@ -27,10 +27,10 @@ import java.util.Locale;
  * writes a results directory that {@link ResultsReport} turns into tables, charts and a Markdown
  * report.
  *
- * <p>A pass is one JMH run with one set of fork flags: all six workloads ({@link GetHitBenchmark},
- * {@link GetMissBenchmark}, {@link PutBenchmark}, {@link ChurnBenchmark}, {@link ForEachBenchmark},
- * {@link MixedBenchmark}) at one size, on the default heap or, for the on-heap peers, with
- * {@link Workload#THP_HEAP}; then growth from empty ({@link GrowthBenchmark}); then bytes per
+ * <p>A pass is one JMH run with one set of fork flags: all seven workloads ({@link GetHitBenchmark},
+ * {@link GetLatencyBenchmark}, {@link GetMissBenchmark}, {@link PutBenchmark}, {@link ChurnBenchmark},
+ * {@link ForEachBenchmark}, {@link MixedBenchmark}) at one size, on the default heap or, for the
+ * on-heap peers, with {@link Workload#THP_HEAP}; then growth from empty ({@link GrowthBenchmark}); then bytes per
  * entry ({@link Footprint}). Each pass writes its own file, and a pass whose file is already in
  * the directory is not run again: a run that was stopped resumes where it stopped, and
  * {@code ResultsReport <dir>} can rebuild the report from the files alone. The heap of the forks
@@ -51,8 +51,9 @@ public final class LayoutReport {
     static final List<Impl> ON_HEAP = List.of(Impl.FASTUTIL, Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA,
             Impl.CONCURRENT_HASHMAP);
 
-    static final List<Class<?>> WORKLOADS = List.of(GetHitBenchmark.class, GetMissBenchmark.class,
-            PutBenchmark.class, ChurnBenchmark.class, ForEachBenchmark.class, MixedBenchmark.class);
+    static final List<Class<?>> WORKLOADS = List.of(GetHitBenchmark.class, GetLatencyBenchmark.class,
+            GetMissBenchmark.class, PutBenchmark.class, ChurnBenchmark.class, ForEachBenchmark.class,
+            MixedBenchmark.class);
 
     static final String HUNDRED_MILLION = "100000000";
 
@@ -66,7 +67,8 @@ public final class LayoutReport {
                 Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA, Impl.CONCURRENT_HASHMAP, Impl.CHRONICLE_MAP),
                 List.of(Workload.SMALL, Workload.MEDIUM), List.of(), Workload.MEDIUM, 3, 2,
                 TimeValue.milliseconds(500), 1),
-        FULL(List.of(Impl.values()), List.of("1000", "100000", Workload.MEDIUM, Workload.LARGE),
+        FULL(List.of(Impl.values()), List.of(Workload.THOUSAND, Workload.HUNDRED_THOUSAND, Workload.MEDIUM,
+                Workload.LARGE),
                 List.of(Workload.MEDIUM, Workload.LARGE), Workload.LARGE, 3, 3, TimeValue.milliseconds(500), 3);
 
         final List<Impl> impls;
@@ -261,7 +263,8 @@ public final class LayoutReport {
         if (pass.growth()) {
             return "growth from empty to " + ReportTable.compactSize(Long.parseLong(pass.size())) + ", every put timed";
         }
-        return "six workloads at " + ReportTable.compactSize(Long.parseLong(pass.size())) + " entries"
+        return pass.benchmarks().size() + " workloads at " + ReportTable.compactSize(Long.parseLong(pass.size()))
+                + " entries"
                 + (pass.thp() ? ", on-heap peers with " + Workload.THP_HEAP : "");
     }
 

@@ -5,6 +5,9 @@ import java.util.SplittableRandom;
 /** The keys, sizes and JVM every benchmark shares. */
 final class Workload {
 
+    /** The full profile's smaller maps: tens of KB (within a core's own caches), and a few MB. */
+    static final String THOUSAND = "1000";
+    static final String HUNDRED_THOUSAND = "100000";
     /** A map that stays in cache (hundreds of KB), and one far larger than any last-level cache. */
     static final String SMALL = "10000";
     /** A map larger than this VM's last-level cache but within reach of a 2 MiB-page TLB. */

@@ -24,7 +24,8 @@ class LayoutReportTest {
     void everyMapRunsEveryWorkloadAndOnlyOnHeapPeersRunOnTheThpHeap() {
         List<LayoutReport.Pass> passes = LayoutReport.plan(FULL, FULL.sizes, FULL.thpSizes, FULL.growthSize);
         assertEquals(List.of(Impl.values()), passes.getFirst().impls());
-        assertEquals(6, passes.getFirst().benchmarks().size());
+        assertEquals(7, passes.getFirst().benchmarks().size());
+        assertTrue(passes.getFirst().benchmarks().contains(GetLatencyBenchmark.class));
         LayoutReport.Pass thp = passes.getLast();
         assertTrue(thp.thp());
         assertEquals(LayoutReport.ON_HEAP, thp.impls());

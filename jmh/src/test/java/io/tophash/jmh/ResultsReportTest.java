@@ -65,6 +65,7 @@ class ResultsReportTest {
         assertTrue(report.contains("getHit at 10k: best tophash (TOPHASH_LINE_ALIGNED) 13.0 ns vs FASTUTIL 10.0 ns"
                 + " = 1.30x, target <= 1.2x: MISSED by 8%"), report);
         assertTrue(report.contains("getHit at 10M: not in this run"), report);
+        assertTrue(report.contains("getLatency at 10M: not in this run"), report);
         // worst of each: 6 ms vs 100 ms = 1/17; 100 worst: mean 0.4 vs 55 ms = 1/137.5
         assertTrue(report.contains("worst put 6.000 ms vs FASTUTIL 100.000 ms = 1/17 (target 1/100: MISSED, 6x short)"),
                 report);
@@ -72,8 +73,24 @@ class ResultsReportTest {
         assertTrue(report.contains("best aligned tophash (TOPHASH_LINE_ALIGNED) 25.0 B vs FASTUTIL 26.8 B = 0.93x,"
                 + " target <= 1.0x: met"), report);
         assertTrue(report.contains("HASHMAP at 1M: exit 1: OutOfMemoryError"), report);
-        assertTrue(report.contains("0 B/op for every tophash operation: met (5 measurements"), report);
+        assertTrue(report.contains("0 B/op for every tophash operation: met (6 measurements"), report);
         assertFalse(report.contains(ResultsReport.CHRONICLE_CANNOT_GROW), "no Chronicle row, no word on it");
+    }
+
+    @Test
+    void dependentGetLatencyIsItsOwnColumnAndHasItsTargets() throws IOException {
+        Files.writeString(dir.resolve("size-1000000.json"), "[" + String.join(",",
+                run("getLatency", FASTUTIL, 1_000_000, 80, 0.003),
+                run("getLatency", TOPHASH, 1_000_000, 76, 0.003),
+                run("getLatency", Impl.TOPHASH_GO_ALIGNED.name(), 1_000_000, 90, 0.003)) + "]");
+        String tables = ResultsReport.write(dir);
+        String report = Files.readString(dir.resolve(ResultsReport.REPORT_FILE));
+        assertTrue(tables.contains(" getLatency 1M |") && tables.contains(" getLatency 10k |"), tables);
+        String row = line(tables.substring(tables.indexOf("### 1M")), "| " + TOPHASH + " ");
+        assertTrue(row.contains("76.0 (0.95x)"), row);
+        assertTrue(report.contains("getLatency at 1M: best tophash (TOPHASH_LINE_ALIGNED) 76.0 ns vs FASTUTIL 80.0 ns"
+                + " = 0.95x, target <= 1.0x: met"), report);
+        assertTrue(report.contains("getLatency at 10M: not in this run"), report);
     }
 
     @Test
@@ -96,7 +113,7 @@ class ResultsReportTest {
     void chartsArePngsLinkedFromTheReport() throws IOException {
         ResultsReport.write(dir);
         String report = Files.readString(dir.resolve(ResultsReport.REPORT_FILE));
-        for (String chart : List.of("getHit.png", "forEach.png", "footprint.png", "growth-latency.png")) {
+        for (String chart : List.of("getHit.png", "getLatency.png", "forEach.png", "footprint.png", "growth-latency.png")) {
             Path png = dir.resolve(ResultsReport.CHARTS_DIRECTORY).resolve(chart);
             assertTrue(Files.size(png) > 1000, chart);
             assertEquals((byte) 0x89, Files.readAllBytes(png)[0], chart + " is a PNG");
@@ -113,6 +130,7 @@ class ResultsReportTest {
     private static String run(String workload, String impl, long size, double score, double alloc) {
         String benchmark = switch (workload) {
             case "getHit" -> "GetHitBenchmark";
+            case "getLatency" -> "GetLatencyBenchmark";
             case "getMiss" -> "GetMissBenchmark";
             case "put" -> "PutBenchmark";
             case "churn" -> "ChurnBenchmark";
