@@ -1,5 +1,8 @@
 package io.tophash.engine;
 
+import io.tophash.layout.GoBucketLayout;
+import io.tophash.layout.LineBucketLayout;
+import io.tophash.layout.PaddedGoBucketLayout;
 import io.tophash.layout.Tophash;
 
 import java.lang.foreign.MemorySegment;
@@ -33,26 +36,65 @@ public final class Chain {
 
     /**
      * The slot holding {@code keyWord} in the chain of hash {@code h}, or {@link Table#NONE}.
+     *
+     * <p>The built-in layouts' numbers are passed as constants (one case each, all alike, so that
+     * comparing layouts stays fair), so the compiled probe loads no offset from the table and
+     * shifts or multiplies by immediates; other formats take theirs from the table.
      */
     public static long find(Table t, long h, long keyWord) {
-        long off = t.homeOffset(h);
-        int top = Tophash.tophash(h);
-        long tags = RawMemory.getLong(t.segment, off + t.tophashOffset);
-        long ref = matchIn(t, off, tags, top, keyWord);
-        if (ref != Table.NONE || (Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
-            return ref;
-        }
-        return findInOverflow(t, off, top, keyWord);
+        return switch (t.format.shape()) {
+            case LINE_128 -> find(t, h, keyWord, LineBucketLayout.LINK_OFFSET, LineBucketLayout.KEYS_OFFSET,
+                    LineBucketLayout.FORMAT.slotMask(), LineBucketLayout.BUCKET_LENGTH);
+            case GO_144 -> find(t, h, keyWord, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
+                    GoBucketLayout.FORMAT.slotMask(), GoBucketLayout.BUCKET_LENGTH);
+            case GO_192 -> find(t, h, keyWord, PaddedGoBucketLayout.LINK_OFFSET, PaddedGoBucketLayout.KEYS_OFFSET,
+                    PaddedGoBucketLayout.FORMAT.slotMask(), PaddedGoBucketLayout.BUCKET_LENGTH);
+            case OTHER -> findInChain(t, t.homeOffset(h), Tophash.tophash(h), keyWord);
+        };
     }
 
-    private static long findInOverflow(Table t, long off, int top, long keyWord) {
-        while ((off = nextBucket(t, off)) >= 0) {
+    /**
+     * {@link #find} in a layout with 8-byte key words 8 bytes apart and the tophash word first:
+     * the built-in {@code long} layouts.
+     */
+    private static long find(Table t, long h, long keyWord, long linkOffset, long keysOffset, long slotMask,
+                             long stride) {
+        MemorySegment seg = t.segment;
+        long off = (h & t.bucketMask) * stride;
+        int top = Tophash.tophash(h);
+        // The link word is loaded first, though only a miss in a full bucket needs it: it sits in the
+        // bucket's last line, so a hit whose value is there (all of them, in the split 128-byte layout)
+        // finds the line already on its way instead of requesting it after the tophash word arrives.
+        long link = RawMemory.getLong(seg, off + linkOffset);
+        long tags = RawMemory.getLong(seg, off);
+        long m = Tophash.match(tags, top) & slotMask;
+        if (m != 0) {
+            // The first candidate is tested outside any loop: a loop's back edge is a safepoint, after
+            // which FFM must check the segment's liveness again before the value is read.
+            long keyAt = off + keysOffset + (Long.numberOfTrailingZeros(m) & ~7);
+            if (RawMemory.getLong(seg, keyAt) == keyWord) {
+                return Table.ref(off, Tophash.firstSlot(m));
+            }
+            if ((m & (m - 1)) != 0 || (Tophash.matchEmptyRest(tags) & slotMask) == 0) {
+                return findInChain(t, off, top, keyWord);
+            }
+            return Table.NONE;
+        }
+        if ((Tophash.matchEmptyRest(tags) & slotMask) != 0 || (link & Table.LINK_MASK) == 0) {
+            return Table.NONE;
+        }
+        return findInChain(t, off, top, keyWord);
+    }
+
+    /** The general probe: the chain from the bucket at {@code off} on, the format's numbers from the table. */
+    private static long findInChain(Table t, long off, int top, long keyWord) {
+        do {
             long tags = RawMemory.getLong(t.segment, off + t.tophashOffset);
             long ref = matchIn(t, off, tags, top, keyWord);
             if (ref != Table.NONE || (Tophash.matchEmptyRest(tags) & t.slotMask) != 0) {
                 return ref;
             }
-        }
+        } while ((off = nextBucket(t, off)) >= 0);
         return Table.NONE;
     }
 
@@ -60,7 +102,7 @@ public final class Chain {
     private static long matchIn(Table t, long off, long tags, int top, long keyWord) {
         for (long m = Tophash.match(tags, top) & t.slotMask; m != 0; m &= m - 1) {
             int i = Tophash.firstSlot(m);
-            if (RawMemory.getLong(t.segment, off + t.keysOffset + i * t.keyStride) == keyWord) {
+            if (RawMemory.getLong(t.segment, t.keyOffset(off, i)) == keyWord) {
                 return Table.ref(off, i);
             }
         }

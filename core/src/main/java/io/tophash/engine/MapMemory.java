@@ -85,6 +85,10 @@ public final class MapMemory {
         cleanable = CLEANER.register(owner, () -> freeAbandoned(ownerName));
     }
 
+    /**
+     * The safety net's action, on the Cleaner's thread. What it cannot release (the allocator
+     * throws) stays with the allocator for good: there is nobody left to retry or report to.
+     */
     private void freeAbandoned(String ownerName) {
         long bytes = bytesHeld();
         if (bytes == 0) {

@@ -1,6 +1,9 @@
 package io.tophash.engine;
 
 import io.tophash.layout.BucketFormat;
+import io.tophash.layout.GoBucketLayout;
+import io.tophash.layout.LineBucketLayout;
+import io.tophash.layout.PaddedGoBucketLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -73,6 +76,10 @@ public final class Table {
     final long valuesOffset;
     final long valueStride;
     final long linkOffset;
+    /** log2 of the stride, key stride and value stride when they are powers of two, else -1: shifts, not multiplies. */
+    final int strideShift;
+    final int keyShift;
+    final int valueShift;
     private final long endId;
 
     @SuppressWarnings("unused") // through OVERFLOW_TAKEN
@@ -98,6 +105,9 @@ public final class Table {
         this.valuesOffset = format.valuesOffset();
         this.valueStride = format.valueStride();
         this.linkOffset = format.linkOffset();
+        this.strideShift = shiftOf(stride);
+        this.keyShift = shiftOf(keyStride);
+        this.valueShift = shiftOf(valueStride);
         this.endId = bucketCount + overflowCapacity;
     }
 
@@ -145,10 +155,20 @@ public final class Table {
         return id * stride;
     }
 
+    private static int shiftOf(long n) {
+        return Long.bitCount(n) == 1 ? Long.numberOfTrailingZeros(n) : -1;
+    }
+
     /** Byte offset of the primary bucket of hash {@code h}. */
     public long homeOffset(long h) {
-        return (h & bucketMask) * stride;
+        return strideShift >= 0 ? (h & bucketMask) << strideShift : (h & bucketMask) * stride;
     }
+
+    /** Byte offset of slot {@code i}'s key word in the bucket at {@code off}. */
+    long keyOffset(long off, int i) {
+        return off + keysOffset + (keyShift >= 0 ? (long) i << keyShift : i * keyStride);
+    }
+
 
     /** Whether {@code id} names an overflow bucket of this table: what a link may hold. */
     boolean isOverflowId(long id) {
@@ -197,12 +217,13 @@ public final class Table {
 
     /** Byte offset of the key word of slot {@code ref}. */
     public long keyOffset(long ref) {
-        return bucketOf(ref) + keysOffset + slotOf(ref) * keyStride;
+        return keyOffset(bucketOf(ref), slotOf(ref));
     }
 
     /** Byte offset of the value region of slot {@code ref}. */
     public long valueOffset(long ref) {
-        return bucketOf(ref) + valuesOffset + slotOf(ref) * valueStride;
+        int i = slotOf(ref);
+        return bucketOf(ref) + valuesOffset + (valueShift >= 0 ? (long) i << valueShift : i * valueStride);
     }
 
     /** The key word of slot {@code ref}. */
@@ -217,12 +238,23 @@ public final class Table {
 
     /** The first 8 bytes of slot {@code ref}'s value region: the value of a {@code long -> long} map. */
     public long longValueAt(long ref) {
-        return RawMemory.getLong(segment, valueOffset(ref));
+        return RawMemory.getLong(segment, longValueOffset(ref));
     }
 
     /** Sets the first 8 bytes of slot {@code ref}'s value region. */
     public void putLongValue(long ref, long value) {
-        RawMemory.putLong(segment, valueOffset(ref), value);
+        RawMemory.putLong(segment, longValueOffset(ref), value);
+    }
+
+    /** {@link #valueOffset}, with a built-in layout's numbers as constants (see {@code Chain.find}). */
+    private long longValueOffset(long ref) {
+        long slotBytes = (long) slotOf(ref) << 3;
+        return switch (format.shape()) {
+            case LINE_128 -> bucketOf(ref) + LineBucketLayout.VALUES_OFFSET + slotBytes;
+            case GO_144 -> bucketOf(ref) + GoBucketLayout.VALUES_OFFSET + slotBytes;
+            case GO_192 -> bucketOf(ref) + PaddedGoBucketLayout.VALUES_OFFSET + slotBytes;
+            case OTHER -> valueOffset(ref);
+        };
     }
 
     /** The link word of the bucket at {@code bucketOffset}, plain. */

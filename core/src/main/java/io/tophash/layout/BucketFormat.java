@@ -27,10 +27,17 @@ package io.tophash.layout;
  *                      slot reference can keep the slot index in its low 4 bits
  * @param lineAligned   whether buckets are meant to start on a cache line (the map then asks its
  *                      allocator for line-aligned memory)
+ * @param shape         which built-in layout this is, or {@link Shape#OTHER}
  */
 public record BucketFormat(String name, int slots, long tophashOffset, long keysOffset, long keyStride,
                            long keyLength, long valuesOffset, long valueStride, long valueLength, long linkOffset,
-                           long bucketLength, boolean lineAligned) {
+                           long bucketLength, boolean lineAligned, Shape shape) {
+
+    /**
+     * Which built-in layout a format is, so that the engine can probe it with its numbers as
+     * constants; {@link #OTHER} for formats made at build time (byte-keyed maps).
+     */
+    public enum Shape { LINE_128, GO_144, GO_192, OTHER }
 
     /** Bytes of a key word. */
     public static final long KEY_WORD_LENGTH = Long.BYTES;

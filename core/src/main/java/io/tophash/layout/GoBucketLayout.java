@@ -29,7 +29,8 @@ public final class GoBucketLayout {
     public static final long BUCKET_LENGTH = LINK_OFFSET + LINK_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("go144", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, false);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, false,
+            BucketFormat.Shape.GO_144);
 
     private GoBucketLayout() {
     }

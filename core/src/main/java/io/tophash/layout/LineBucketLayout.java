@@ -34,7 +34,8 @@ public final class LineBucketLayout {
     public static final long BUCKET_LENGTH = LINK_OFFSET + LINK_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("line128", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true,
+            BucketFormat.Shape.LINE_128);
 
     private LineBucketLayout() {
     }

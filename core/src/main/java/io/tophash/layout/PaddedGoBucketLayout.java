@@ -30,7 +30,8 @@ public final class PaddedGoBucketLayout {
     public static final long BUCKET_LENGTH = PADDING_OFFSET + PADDING_LENGTH;
 
     public static final BucketFormat FORMAT = new BucketFormat("go192", SLOTS, TOPHASH_OFFSET, KEYS_OFFSET,
-            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true);
+            Long.BYTES, Long.BYTES, VALUES_OFFSET, Long.BYTES, Long.BYTES, LINK_OFFSET, BUCKET_LENGTH, true,
+            BucketFormat.Shape.GO_192);
 
     private PaddedGoBucketLayout() {
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.stream.LongStream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,7 +81,10 @@ class HashingTest {
     }
 
     @Test
-    void aKeyEqualToTheSeedDoesNotHashToZero() {
-        assertNotEquals(0, Hashing.hash(5, 5), "the second fold's offset keeps zero from being a fixed point");
+    void theOneFixedPointIsTheKeyEqualToTheSeed() {
+        for (long seed : new long[] {1, 42, -7}) {
+            assertEquals(0, Hashing.hash(seed, seed), "one key per map hashes to 0: bucket 0, like any other");
+            assertNotEquals(0, Hashing.hash(seed + 1, seed));
+        }
     }
 }

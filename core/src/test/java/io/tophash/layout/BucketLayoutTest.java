@@ -87,26 +87,4 @@ class BucketLayoutTest {
         assertEquals(6 * 1024 + 512, GoBucketLayout.FORMAT.maxEntries(1024), "6.5 per 8-slot bucket");
         assertEquals(1024 * 7 * 13 / 16, LineBucketLayout.FORMAT.maxEntries(1024));
     }
-
-    @Test
-    void interleavedLineBucketKeepsSlotsZeroToTwoInTheFirstLine() {
-        StructLayout slot = MemoryLayout.structLayout(ValueLayout.JAVA_LONG.withName("key"),
-                ValueLayout.JAVA_LONG.withName("value"));
-        StructLayout layout = MemoryLayout.structLayout(
-                MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE).withName("tophash"),
-                MemoryLayout.sequenceLayout(InterleavedLineBucketLayout.SLOTS, slot).withName("slots"),
-                ValueLayout.JAVA_LONG.withName("link"));
-        BucketFormat f = InterleavedLineBucketLayout.FORMAT;
-        for (int i = 0; i < f.slots(); i++) {
-            assertEquals(layout.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(i),
-                    groupElement("key")), f.keyOffset(i), "key " + i);
-            assertEquals(layout.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(i),
-                    groupElement("value")), f.valueOffset(i), "value " + i);
-        }
-        assertEquals(layout.byteOffset(groupElement("link")), f.linkOffset());
-        assertEquals(layout.byteSize(), f.bucketLength());
-        assertEquals(128, InterleavedLineBucketLayout.BUCKET_LENGTH);
-        assertTrue(f.valueOffset(2) + 8 <= 64, "slot 2's value ends in line 0");
-        assertTrue(f.keyOffset(3) + 8 <= 64 && f.valueOffset(3) >= 64, "slot 3 straddles the two lines");
-    }
 }
