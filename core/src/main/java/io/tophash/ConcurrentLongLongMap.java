@@ -234,6 +234,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      */
     private long read(long key, SlotReader reader, long absent) {
         long h = Hashing.hash(key, seed);
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         int faults = 0;
         int spins = 0;
         try {
@@ -267,7 +268,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                     }
                 } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
                     // a torn read, or a table released after its growth completed
-                    faults = retryOrRethrow(e, faults);
+                    faults = retryOrRethrow(e, faults, interruptedBefore);
                 }
             }
         } finally {
@@ -277,6 +278,21 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     private int retryOrRethrow(RuntimeException e, int faults) {
+        return retryOrRethrow(e, faults, true);
+    }
+
+    /**
+     * As {@link #retryOrRethrow(RuntimeException, int)}, for a caller that knows whether its thread
+     * was interrupted before the operation began: if not, an interrupt found now is cleared. When
+     * a shared arena is closed while a thread is inside an access to it, HotSpot stops that thread
+     * with an asynchronous exception and also interrupts it (JavaThread::install_async_exception);
+     * that interrupt is the JDK's, not the caller's, and must not leak out of a map operation that
+     * then succeeds (or fails with {@link IllegalStateException} after {@link #close()}).
+     */
+    private int retryOrRethrow(RuntimeException e, int faults, boolean interruptedBefore) {
+        if (!interruptedBefore && e instanceof IllegalStateException) {
+            Thread.interrupted();
+        }
         if (closed) {
             throw closedException();
         }
@@ -440,6 +456,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * owes; returns that table, whose bucket for {@code h} this thread now holds, not evacuated.
      */
     private Table lockHome(long h) {
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         int faults = 0;
         while (true) {
             Tables ts = tables;
@@ -464,7 +481,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 unlock(t, off); // moved by a newer growth: read the tables again
             } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
                 // a table released by a completed growth (or by close) under a stale view of the tables
-                faults = retryOrRethrow(e, faults);
+                faults = retryOrRethrow(e, faults, interruptedBefore);
             }
         }
     }
@@ -613,7 +630,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
-    /** Installs the next table alone and hands the old one to the background releaser. Idempotent. */
+    /** Installs the next table alone and retires the old one (see {@link MapMemory#retire}). Idempotent. */
     private void completeGrowth(Growth g) {
         synchronized (allocationLock) {
             Tables ts = tables;
@@ -621,7 +638,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 return;
             }
             tables = new Tables(g.next, null);
-            memory.releaseLater(g.old.segment);
+            memory.retire(g.old.segment); // readers holding a stale view may still be inside it
         }
     }
 
@@ -633,8 +650,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
-     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and hands the
-     * old table to the background releaser. Growth is otherwise driven by writes only (as in Go),
+     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and retires
+     * the old table (released in the background after a grace period for readers still inside it). Growth is otherwise driven by writes only (as in Go),
      * so a map whose last writes started a growth keeps both tables, and reads keep checking both,
      * until later writes finish it; a service that bulk-loads and then only reads calls this after
      * loading. Any thread; concurrent writes and reads go on meanwhile (each old bucket is locked
@@ -644,6 +661,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public boolean finishGrowth() {
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         boolean grew = false;
         int faults = 0;
         try {
@@ -660,7 +678,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                 try {
                     completeNow(g);
                 } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
-                    faults = retryOrRethrow(e, faults);
+                    faults = retryOrRethrow(e, faults, interruptedBefore);
                 }
             }
         } finally {
@@ -739,6 +757,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                     continue;
                 }
             } catch (IllegalStateException e) {
+                if (!snapshot.interruptedBefore) {
+                    Thread.interrupted(); // the JDK's, as in retryOrRethrow
+                }
                 if (closed) {
                     throw closedException();
                 }
@@ -749,6 +770,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             }
             if (!evacuated) {
                 snapshot.emit(action);
+                snapshot.interruptedBefore = Thread.currentThread().isInterrupted(); // the action's own interrupt is kept
                 return;
             }
             Table into = t.grownInto;
@@ -765,6 +787,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** One chain's entries, copied out inside a validated window. Owned by one forEach call. */
     private static final class Snapshot {
+        /** Whether the thread was interrupted before the walk (or by the action): such an interrupt is kept. */
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         long[] keys = new long[16];
         long[] values = new long[16];
         int count;
@@ -808,6 +832,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Waits for every table queued for background release to be back with the allocator. For tests. */
     void awaitRetiredReleased() {
+        memory.releaseRetiredNow();
         memory.awaitReleased();
     }
 

@@ -504,7 +504,9 @@ public final class LongLongMap implements AutoCloseable {
      * Frees all off-heap memory and returns once all of it is back with the allocator (tables a
      * growth queued for background release included). Afterwards every other method throws
      * {@link IllegalStateException}. Single-threaded: closing while another thread uses the map
-     * makes that thread's accesses fail with {@link IllegalStateException}, never crash.
+     * makes that thread's accesses fail with {@link IllegalStateException}, never crash (HotSpot
+     * may also leave that thread interrupted: it interrupts a thread it stops inside a closing
+     * shared arena; {@link ConcurrentLongLongMap} hides that, this map does not pay for it).
      * Idempotent, except that if the allocator failed to release some memory, the exception it
      * threw is thrown here (after everything else is released) and calling {@code close()} again
      * retries those releases.
@@ -598,7 +600,7 @@ public final class LongLongMap implements AutoCloseable {
     private void insert(long key, long value, long h) {
         if (growth == null) {
             Table t = table;
-            boolean overloaded = format.overloadedBy(size + 1, t.bucketCount) && t.log2Buckets < MAX_LOG2_BUCKETS;
+            boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < MAX_LOG2_BUCKETS;
             if (overloaded || t.overflowInUse() >= Math.max(16, t.bucketCount)) {
                 try {
                     growth = Growth.start(t, overloaded, memory);

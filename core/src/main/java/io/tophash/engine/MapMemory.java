@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +31,15 @@ import java.util.concurrent.TimeUnit;
  * to stop the pending count from reaching zero. This relies on the {@link Allocator} contract
  * that a release which throws has released nothing.
  *
+ * <p>A table that lock-free readers may still be reading is {@link #retire retired} instead: it
+ * is released only after a grace period ({@value #DEFAULT_RETIRE_GRACE_MILLIS} ms unless the
+ * system property {@value #RETIRE_GRACE_PROPERTY} says otherwise), so that in practice no reader
+ * is inside it when its arena closes. Closing an arena under a reader is safe by the FFM contract
+ * (the reader gets {@link IllegalStateException} and retries), but HotSpot delivers that as an
+ * asynchronous exception which also interrupts the reader, and JDK-8364167 (fixed in 2026) was a
+ * use-after-free on that very path: the grace period keeps maps off it. The map's
+ * {@code close()} does not wait for it: it releases retired tables at once.
+ *
  * <p>Thread-safety: every method may be called from any thread; the ledger is guarded by this
  * object's monitor, taken once per chunk, never per entry.
  */
@@ -40,7 +48,13 @@ public final class MapMemory {
     /** Where leak warnings go; a test swaps it to listen. */
     public static volatile System.Logger log = System.getLogger("io.tophash");
 
-    private static final ThreadPoolExecutor BACKGROUND = newBackgroundThread();
+    /** System property: milliseconds a retired table is kept before release. */
+    public static final String RETIRE_GRACE_PROPERTY = "io.tophash.retireGraceMillis";
+    public static final long DEFAULT_RETIRE_GRACE_MILLIS = 100;
+    private static volatile long retireGraceMillis =
+            Math.max(0, Long.getLong(RETIRE_GRACE_PROPERTY, DEFAULT_RETIRE_GRACE_MILLIS));
+
+    private static final ScheduledThreadPoolExecutor BACKGROUND = newBackgroundThread();
     private static final Cleaner CLEANER = Cleaner.create(task -> {
         Thread thread = new Thread(task, "tophash-cleaner");
         thread.setDaemon(true);
@@ -52,6 +66,8 @@ public final class MapMemory {
     private final Allocator allocator;
     /** Chunks held and not being released; a releaser claims a chunk by taking it out of here. */
     private final Map<MemorySegment, Boolean> held = new IdentityHashMap<>();
+    /** Held chunks {@link #retire retired} and waiting out their grace period. */
+    private final Map<MemorySegment, Boolean> retiring = new IdentityHashMap<>();
     /** Bytes of every chunk not yet given back: held, claimed by a release in progress, or whose release failed. */
     private long bytesHeld;
     private int pendingReleases;
@@ -64,14 +80,17 @@ public final class MapMemory {
         this.allocator = allocator;
     }
 
-    private static ThreadPoolExecutor newBackgroundThread() {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, "tophash-chunk-release");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+    private static ScheduledThreadPoolExecutor newBackgroundThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "tophash-chunk-release");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // The thread outlives an idle second only while a retired chunk waits (ThreadPoolExecutor
+        // keeps its last worker while the queue is not empty).
+        executor.setKeepAliveTime(1, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
 
@@ -169,10 +188,78 @@ public final class MapMemory {
             claim(chunk);
             pendingReleases++;
         }
+        queueClaimed(chunk);
+    }
+
+    /** Runs the release of a claimed chunk, counted in {@link #pendingReleases}, on the background thread. */
+    private void queueClaimed(MemorySegment chunk) {
         try {
             BACKGROUND.execute(() -> releaseInBackground(chunk));
         } catch (RejectedExecutionException | OutOfMemoryError cannotQueue) {
             releaseInBackground(chunk);
+        }
+    }
+
+    /**
+     * Releases a held chunk on the background thread after the grace period (see the class notes),
+     * unless {@link #releaseAll()} releases it first; returns at once.
+     *
+     * @throws IllegalStateException if the chunk is not held (released twice: a bug)
+     */
+    public void retire(MemorySegment chunk) {
+        synchronized (this) {
+            if (!held.containsKey(chunk) || retiring.put(chunk, Boolean.TRUE) != null) {
+                throw new IllegalStateException("chunk at 0x" + Long.toHexString(chunk.address())
+                        + " retired twice, or not from this map");
+            }
+        }
+        try {
+            BACKGROUND.schedule(() -> releaseRetired(chunk), retireGraceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | OutOfMemoryError cannotQueue) {
+            // stays retiring and held: releaseRetiredNow() or releaseAll() gives it back
+        }
+    }
+
+    private void releaseRetired(MemorySegment chunk) {
+        synchronized (this) {
+            if (retiring.remove(chunk) == null) {
+                return; // released already, by releaseAll() or releaseRetiredNow()
+            }
+            claim(chunk);
+            pendingReleases++;
+        }
+        releaseInBackground(chunk);
+    }
+
+    /**
+     * Sets the grace period of chunks retired from now on; returns the previous one. For tests,
+     * which shorten it to drive readers into released tables (this package is not exported).
+     */
+    public static long retireGraceMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("grace period must not be negative: " + millis);
+        }
+        long previous = retireGraceMillis;
+        retireGraceMillis = millis;
+        return previous;
+    }
+
+    /**
+     * Cuts the grace period of every retired chunk short: queues each for release on the
+     * background thread now, so that {@link #awaitReleased()} then waits for them. For tests.
+     */
+    public void releaseRetiredNow() {
+        List<MemorySegment> chunks;
+        synchronized (this) {
+            chunks = new ArrayList<>(retiring.keySet());
+            retiring.clear();
+            for (MemorySegment chunk : chunks) {
+                claim(chunk);
+                pendingReleases++;
+            }
+        }
+        for (MemorySegment chunk : chunks) {
+            queueClaimed(chunk);
         }
     }
 
@@ -236,6 +323,7 @@ public final class MapMemory {
         synchronized (this) {
             chunks = new ArrayList<>(held.keySet());
             held.clear(); // claimed, all of them
+            retiring.clear(); // their grace is over: the owner is closing
             failure = backgroundFailure;
             backgroundFailure = null;
         }

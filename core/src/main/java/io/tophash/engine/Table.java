@@ -76,6 +76,8 @@ public final class Table {
     final long valuesOffset;
     final long valueStride;
     final long linkOffset;
+    /** Entries this table holds before an insert must grow it: {@code format.maxEntries(bucketCount)}. */
+    public final long maxEntries;
     /** log2 of the stride, key stride and value stride when they are powers of two, else -1: shifts, not multiplies. */
     final int strideShift;
     final int keyShift;
@@ -105,6 +107,7 @@ public final class Table {
         this.valuesOffset = format.valuesOffset();
         this.valueStride = format.valueStride();
         this.linkOffset = format.linkOffset();
+        this.maxEntries = format.maxEntries(bucketCount);
         this.strideShift = shiftOf(stride);
         this.keyShift = shiftOf(keyStride);
         this.valueShift = shiftOf(valueStride);
@@ -143,6 +146,14 @@ public final class Table {
             memory.abandon(e);
             throw e;
         }
+    }
+
+    /**
+     * Whether one more entry than {@code entries} overloads this table: the rule of
+     * {@link BucketFormat#overloadedBy}, with the threshold computed once.
+     */
+    public boolean overloadedByOneMore(long entries) {
+        return entries >= slots && entries >= maxEntries;
     }
 
     /** The overflow capacity a new map's first table gets: as many as its primary buckets, at least 16. */
@@ -233,7 +244,14 @@ public final class Table {
 
     /** Sets the key word of slot {@code ref}. */
     public void putKeyWord(long ref, long word) {
-        RawMemory.putLong(segment, keyOffset(ref), word);
+        long slotBytes = (long) slotOf(ref) << 3;
+        long at = switch (format.shape()) {
+            case LINE_128 -> bucketOf(ref) + LineBucketLayout.KEYS_OFFSET + slotBytes;
+            case GO_144 -> bucketOf(ref) + GoBucketLayout.KEYS_OFFSET + slotBytes;
+            case GO_192 -> bucketOf(ref) + PaddedGoBucketLayout.KEYS_OFFSET + slotBytes;
+            case OTHER -> keyOffset(ref);
+        };
+        RawMemory.putLong(segment, at, word);
     }
 
     /** The first 8 bytes of slot {@code ref}'s value region: the value of a {@code long -> long} map. */

@@ -167,7 +167,7 @@ final class HugePageAllocator implements Allocator {
 
         void unmapOnce() {
             if (unmapped.compareAndSet(false, true)) {
-                os.unmap(address, length);
+                os.unmapGradually(address, length);
             }
         }
     }

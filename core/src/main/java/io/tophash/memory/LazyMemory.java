@@ -80,7 +80,8 @@ final class LazyMemory {
                 long length = roundUp(byteSize, os.pageSize());
                 long address = os.mapAnonymous(length);
                 try {
-                    return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, s -> os.unmap(address, length));
+                    return MemorySegment.ofAddress(address).reinterpret(byteSize, arena,
+                            s -> os.unmapGradually(address, length));
                 } catch (RuntimeException | Error e) {
                     os.unmap(address, length); // not registered (reinterpret runs the cleanup itself if registering fails)
                     throw e;

@@ -68,6 +68,18 @@ public final class NativeMemory implements OsMemory {
      * @throws UnsupportedOperationException with the reason
      */
     public static NativeMemory load() {
+        NativeMemory linked = loaded;
+        if (linked == null) {
+            linked = link();
+            loaded = linked; // a race links twice at worst; the handles are immutable
+        }
+        return linked;
+    }
+
+    /** Linked once per process: linking four downcall handles took milliseconds, inside the put that reserved a table. */
+    private static volatile NativeMemory loaded;
+
+    private static NativeMemory link() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {

@@ -26,4 +26,23 @@ public interface OsMemory {
 
     /** Advises the range onto transparent huge pages; null on success, else the error's name. */
     String adviseHugePages(long address, long length);
+
+    /** Bytes one {@link #unmapGradually} step gives back: a huge page on x86-64, tens of pages anywhere. */
+    long UNMAP_STEP = 2L << 20;
+
+    /**
+     * Unmaps {@code [address, address + length)} in steps of {@link #UNMAP_STEP}, yielding the CPU
+     * between them. Freeing a large resident mapping is milliseconds of kernel work per hundred
+     * megabytes, done in one uninterruptible stretch by a single {@code munmap}: on a machine with
+     * one CPU for the map's process, a background release then took the CPU from the writing
+     * thread for as long (a 20 ms put, measured). In steps, the writer waits for one step at most.
+     */
+    default void unmapGradually(long address, long length) {
+        for (long done = 0; done < length; done += UNMAP_STEP) {
+            unmap(address + done, Math.min(UNMAP_STEP, length - done));
+            if (done + UNMAP_STEP < length) {
+                Thread.yield();
+            }
+        }
+    }
 }

@@ -148,6 +148,53 @@ class MapMemoryTest {
         opener.join();
     }
 
+    /** A retired chunk outlives its grace period (readers may be inside), then goes back on the background thread. */
+    @Test
+    void aRetiredChunkIsReleasedOnlyAfterItsGracePeriod() throws Exception {
+        long previous = MapMemory.retireGraceMillis(300);
+        try {
+            GatedAllocator allocator = new GatedAllocator();
+            allocator.gate.countDown();
+            MapMemory memory = new MapMemory(allocator);
+            MemorySegment chunk = memory.allocate(4096, 64);
+            long retiredAt = System.nanoTime();
+            memory.retire(chunk);
+            assertThrows(IllegalStateException.class, () -> memory.retire(chunk), "retired twice");
+            Thread.sleep(100);
+            assertEquals(4096, memory.bytesHeld(), "released before its grace period was over");
+            long deadline = retiredAt + Duration.ofSeconds(10).toNanos();
+            while (memory.bytesHeld() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, memory.bytesHeld());
+            assertTrue(System.nanoTime() - retiredAt >= Duration.ofMillis(300).toNanos());
+            assertEquals(List.of("tophash-chunk-release"), allocator.releasingThreads);
+            assertEquals(0, allocator.bytesInUse());
+        } finally {
+            MapMemory.retireGraceMillis(previous);
+        }
+    }
+
+    /** close() does not wait out grace periods: it releases retired chunks at once, and only once. */
+    @Test
+    void closeReleasesRetiredChunksWithoutWaiting() throws Exception {
+        long previous = MapMemory.retireGraceMillis(200);
+        try {
+            GatedAllocator allocator = new GatedAllocator();
+            allocator.gate.countDown();
+            MapMemory memory = new MapMemory(allocator);
+            memory.retire(memory.allocate(4096, 64));
+            memory.allocate(8192, 64);
+            assertTimeoutPreemptively(Duration.ofMillis(150), memory::close);
+            assertEquals(0, memory.bytesHeld());
+            assertEquals(0, allocator.bytesInUse());
+            Thread.sleep(300); // the grace period ends: its task must find nothing left to release
+            assertEquals(2, allocator.releasingThreads.size(), allocator.releasingThreads::toString);
+        } finally {
+            MapMemory.retireGraceMillis(previous);
+        }
+    }
+
     @Test
     void aFailedAllocationRecordsNothing() {
         Allocator refusing = new GatedAllocator() {
