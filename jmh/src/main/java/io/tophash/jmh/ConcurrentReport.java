@@ -33,7 +33,7 @@ import java.util.Map;
  * single-threaded one, and the issue's targets.
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar
- * io.tophash.jmh.ConcurrentReport [-sizes 1000000,10000000] [-out dir]}
+ * io.tophash.jmh.ConcurrentReport [-sizes 1000000,10000000] [-forks n] [-out dir]}
  */
 public final class ConcurrentReport {
 
@@ -45,6 +45,7 @@ public final class ConcurrentReport {
 
     public static void main(String[] args) throws RunnerException, IOException {
         String[] sizes = {Workload.MEDIUM, Workload.LARGE};
+        int forks = 1;
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
         Path out = Path.of("jmh/target/results/concurrent-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started));
@@ -52,6 +53,7 @@ public final class ConcurrentReport {
             switch (args[i]) {
                 case "-sizes" -> sizes = args[i + 1].split(",");
                 case "-out" -> out = Path.of(args[i + 1]);
+                case "-forks" -> forks = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -74,6 +76,7 @@ public final class ConcurrentReport {
                         .param("size", plan[part])
                         .param("mix", plan[part + 1])
                         .threads(threads)
+                        .forks(forks)
                         .warmupIterations(1)
                         .addProfiler(GCProfiler.class)
                         .shouldFailOnError(true)
@@ -101,7 +104,7 @@ public final class ConcurrentReport {
         }
         Duration took = Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC));
         String summary = "# tophash concurrent-map report\n\n" + MachineFacts.markdown()
-                + "- JMH " + params.getJmhVersion() + ": 1 fork, warmup " + params.getWarmup().getCount() + " x "
+                + "- JMH " + params.getJmhVersion() + ": " + params.getForks() + " fork(s) per cell, warmup " + params.getWarmup().getCount() + " x "
                 + params.getWarmup().getTime() + ", measurement " + params.getMeasurement().getCount() + " x "
                 + params.getMeasurement().getTime() + ", mode thrpt, -prof gc\n"
                 + "- Fork flags: `" + String.join(" ", params.getJvmArgs()) + "`\n"
@@ -155,11 +158,15 @@ public final class ConcurrentReport {
         double ratio = tophash / chm;
         return String.format(Locale.ROOT, """
                         - get throughput, 2 threads, %s entries (GET_ONLY): TOPHASH_CONCURRENT %.1f ops/us, \
-                        CONCURRENT_HASHMAP %.1f ops/us: %.2fx (target >= 2x: %s)
+                        CONCURRENT_HASHMAP %.1f ops/us: %.2fx (issue #12's target >= 1.5x: %s; issue #6's >= 2x: %s)
                         - allocation per op of the concurrent map, worst cell: %.2f B/op (target 0)
                         - bytes per entry: see Memory (target: within 1.3x of the single-threaded map)
                         """, ReportTable.compactSize(size), tophash, chm, ratio,
-                ratio >= 2 ? "met" : String.format(Locale.ROOT, "MISSED by %.0f%%", 100 * (1 - ratio / 2)), maxAlloc);
+                atLeast(ratio, 1.5), atLeast(ratio, 2), maxAlloc);
+    }
+
+    private static String atLeast(double ratio, double target) {
+        return ratio >= target ? "met" : String.format(Locale.ROOT, "MISSED by %.0f%%", 100 * (1 - ratio / target));
     }
 
     private static double find(List<Cell> cells, String impl, long size) {

@@ -65,13 +65,25 @@ public final class LayoutReport {
     enum Profile {
         QUICK(List.of(Impl.TOPHASH_LINE_ALIGNED, Impl.TOPHASH_GO_ALIGNED, Impl.TOPHASH_GO_NAIVE3, Impl.FASTUTIL,
                 Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA, Impl.CONCURRENT_HASHMAP, Impl.CHRONICLE_MAP),
-                List.of(Workload.SMALL, Workload.MEDIUM), List.of(), Workload.MEDIUM, 3, 2,
-                TimeValue.milliseconds(500), 1),
-        FULL(List.of(Impl.values()), List.of(Workload.THOUSAND, Workload.HUNDRED_THOUSAND, Workload.MEDIUM,
+                WORKLOADS, List.of(Workload.SMALL, Workload.MEDIUM), List.of(), Workload.MEDIUM, 3, 2,
+                TimeValue.milliseconds(500), 1, 1),
+        FULL(List.of(Impl.values()), WORKLOADS, List.of(Workload.THOUSAND, Workload.HUNDRED_THOUSAND, Workload.MEDIUM,
                 Workload.LARGE),
-                List.of(Workload.MEDIUM, Workload.LARGE), Workload.LARGE, 3, 3, TimeValue.milliseconds(500), 3);
+                List.of(Workload.MEDIUM, Workload.LARGE), Workload.LARGE, 3, 3, TimeValue.milliseconds(500), 3, 1),
+        /**
+         * Issue #12's targets with 2 forks per cell (about 75 minutes on 2 cores): the default map,
+         * the layouts and placements that show what alignment does (Go's bucket aligned and with
+         * every word misaligned, the 128-byte bucket shifted off its lines, huge pages) and the
+         * primitive and boxed peers, on the four workloads the targets name, at 1K, 1M and 10M.
+         */
+        TARGETS(List.of(Impl.TOPHASH_LINE_ALIGNED, Impl.TOPHASH_GO_ALIGNED, Impl.TOPHASH_LINE_NAIVE8,
+                Impl.TOPHASH_GO_NAIVE3, Impl.TOPHASH_LINE_HUGE, Impl.FASTUTIL, Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC,
+                Impl.AGRONA), List.of(GetLatencyBenchmark.class, GetHitBenchmark.class, GetMissBenchmark.class,
+                PutBenchmark.class), List.of(Workload.THOUSAND, Workload.MEDIUM, Workload.LARGE), List.of(),
+                Workload.LARGE, 3, 3, TimeValue.milliseconds(500), 3, 2);
 
         final List<Impl> impls;
+        final List<Class<?>> workloads;
         final List<String> sizes;
         /** Sizes at which the on-heap peers also run on a THP heap; smaller maps span too few pages to tell. */
         final List<String> thpSizes;
@@ -80,10 +92,15 @@ public final class LayoutReport {
         final int measurementIterations;
         final TimeValue iterationTime;
         final int growthMeasurements;
+        /** JMH forks per cell (and per growth); {@code -forks N} overrides it. */
+        final int forks;
 
-        Profile(List<Impl> impls, List<String> sizes, List<String> thpSizes, String growthSize,
-                int warmupIterations, int measurementIterations, TimeValue iterationTime, int growthMeasurements) {
+        Profile(List<Impl> impls, List<Class<?>> workloads, List<String> sizes, List<String> thpSizes,
+                String growthSize, int warmupIterations, int measurementIterations, TimeValue iterationTime,
+                int growthMeasurements, int forks) {
             this.impls = impls;
+            this.workloads = workloads;
+            this.forks = forks;
             this.sizes = sizes;
             this.thpSizes = thpSizes;
             this.growthSize = growthSize;
@@ -109,7 +126,7 @@ public final class LayoutReport {
         }
     }
 
-    private static final String USAGE = "usage: LayoutReport quick|full [-out dir] [-with-100m]";
+    private static final String USAGE = "usage: LayoutReport quick|full|targets [-out dir] [-forks n] [-with-100m]";
 
     private LayoutReport() {
     }
@@ -122,10 +139,12 @@ public final class LayoutReport {
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
         Path out = null;
         boolean hundredMillion = false;
+        int forks = profile.forks;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "-out" -> out = Path.of(args[++i]);
                 case "-with-100m" -> hundredMillion = true;
+                case "-forks" -> forks = Integer.parseInt(args[++i]);
                 default -> usage();
             }
         }
@@ -141,6 +160,9 @@ public final class LayoutReport {
             sizes.add(HUNDRED_MILLION);
             thpSizes.add(HUNDRED_MILLION);
             growthSize = HUNDRED_MILLION;
+        }
+        if (forks < 1) {
+            usage();
         }
         ResultsReport.writeRunFacts(out, profile.label(), started.toInstant());
 
@@ -165,7 +187,7 @@ public final class LayoutReport {
             // JMH creates its result file when it starts: only a finished pass may carry the name
             // that tells a resumed run to skip it
             Path partial = out.resolve(pass.name() + ".json.partial");
-            new Runner(options(profile, pass, out, partial).build()).run();
+            new Runner(options(profile, pass, out, partial).forks(forks).build()).run();
             Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING);
             System.out.printf(Locale.ROOT, "[report] %s took %s%n", pass.name(),
                     minutes(Duration.between(passStarted, Instant.now())));
@@ -208,12 +230,12 @@ public final class LayoutReport {
         List<String> descending = sizes.stream().sorted((a, b) -> Long.compare(Long.parseLong(b), Long.parseLong(a)))
                 .toList();
         for (String size : descending) {
-            passes.add(new Pass("size-" + size, WORKLOADS, profile.impls, size, false));
+            passes.add(new Pass("size-" + size, profile.workloads, profile.impls, size, false));
         }
         passes.add(new Pass("growth-" + growthSize, List.of(GrowthBenchmark.class),
                 profile.impls.stream().filter(Impl::canGrow).toList(), growthSize, false));
         for (String size : thpSizes) {
-            passes.add(new Pass("thp-size-" + size, WORKLOADS,
+            passes.add(new Pass("thp-size-" + size, profile.workloads,
                     profile.impls.stream().filter(ON_HEAP::contains).toList(), size, true));
         }
         return passes;
@@ -286,6 +308,7 @@ public final class LayoutReport {
         return switch (name) {
             case "quick" -> Profile.QUICK;
             case "full" -> Profile.FULL;
+            case "targets" -> Profile.TARGETS;
             default -> usage();
         };
     }

@@ -56,6 +56,21 @@ class LayoutReportTest {
     }
 
     @Test
+    void targetsProfileRunsTheTargetsCellsWithTwoForks() {
+        LayoutReport.Profile targets = LayoutReport.Profile.TARGETS;
+        assertEquals(2, targets.forks);
+        List<LayoutReport.Pass> passes = LayoutReport.plan(targets, targets.sizes, targets.thpSizes,
+                targets.growthSize);
+        assertEquals(List.of("size-10000000", "size-1000000", "size-1000", "growth-10000000"),
+                passes.stream().map(LayoutReport.Pass::name).toList());
+        assertEquals(List.of(GetLatencyBenchmark.class, GetHitBenchmark.class, GetMissBenchmark.class,
+                PutBenchmark.class), passes.getFirst().benchmarks());
+        assertTrue(targets.impls.containsAll(List.of(Impl.TOPHASH_LINE_ALIGNED, Impl.TOPHASH_GO_NAIVE3,
+                Impl.TOPHASH_LINE_NAIVE8, Impl.TOPHASH_LINE_HUGE, Impl.FASTUTIL)), "default map, placements, baseline");
+        assertEquals(1, LayoutReport.Profile.FULL.forks);
+    }
+
+    @Test
     void quickProfileHasEveryPeerAndTwoSizes() {
         LayoutReport.Profile quick = LayoutReport.Profile.QUICK;
         assertTrue(quick.impls.containsAll(List.of(Impl.FASTUTIL, Impl.HASHMAP, Impl.ECLIPSE, Impl.HPPC, Impl.AGRONA,
