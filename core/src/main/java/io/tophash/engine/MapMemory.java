@@ -119,10 +119,13 @@ public final class MapMemory {
             // nobody to report to: what could not be released stays with the allocator
         }
         if (!closeRequested && LEAKS_REPORTED.add(ownerName)) {
-            log.log(System.Logger.Level.WARNING, "tophash: a " + ownerName + " holding " + bytes
-                    + " bytes of native memory became unreachable without close(); the Cleaner freed it after GC. "
-                    + "Close maps (try-with-resources) to free memory when you choose; this is reported once per "
-                    + "map class");
+            // Logged on the background thread: the first log call of a JVM can take seconds
+            // (java.util.logging starting up; 20 s on the emulated aarch64 lane), and the Cleaner's
+            // one thread must not leave other abandoned maps' memory waiting behind it.
+            BACKGROUND.execute(() -> log.log(System.Logger.Level.WARNING, "tophash: a " + ownerName + " holding "
+                    + bytes + " bytes of native memory became unreachable without close(); the Cleaner freed it "
+                    + "after GC. Close maps (try-with-resources) to free memory when you choose; this is reported "
+                    + "once per map class"));
         }
     }
 

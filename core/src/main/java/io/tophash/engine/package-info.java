@@ -40,8 +40,11 @@
  *   opaquely: equal means the plain reads saw one consistent state; otherwise it retries. A reader
  *   writes nothing. Torn reads may meet a link that does not go forward ({@code Chain} stops
  *   there) or an out-of-range offset ({@code IndexOutOfBoundsException}): both mean "retry", like
- *   a version mismatch. A reader still inside a table released after its growth completed gets
- *   {@code IllegalStateException} from FFM's closed arena, and retries with the current tables.</li>
+ *   a version mismatch. A table a completed growth leaves behind is released only after a grace
+ *   period ({@code MapMemory.retire}), so readers holding a stale view have long left it; one still
+ *   inside it gets {@code IllegalStateException} from FFM's closed arena and retries with the
+ *   current tables, and the interrupt HotSpot sets on a thread it stops that way is cleared
+ *   unless the thread was interrupted before the operation.</li>
  *   <li>Little-endian order is fixed, not native, so that byte {@code i} of a tophash word is
  *   slot {@code i} on every platform; on little-endian CPUs (x86-64, ARM64 Linux) it costs
  *   nothing.</li>

@@ -47,6 +47,8 @@ final class LazyMemory {
     static final long THRESHOLD = 256 * 1024;
     static final String PROPERTY = "io.tophash.tableMemory";
     static final String DIRECTORY_PROPERTY = "io.tophash.mapDirectory";
+    /** The alignment every mapping has: the smallest page of any supported OS. */
+    static final long MAPPING_ALIGNMENT = 4096;
 
     static volatile System.Logger log = System.getLogger("io.tophash.memory");
     private static final Set<String> REASONS_LOGGED = ConcurrentHashMap.newKeySet();
@@ -70,10 +72,27 @@ final class LazyMemory {
     }
 
     /**
-     * {@code byteSize} bytes of zeroed memory of the given kind, page-aligned, owned by
-     * {@code arena}; falls back from anonymous to file to eager, saying why once per reason.
+     * {@code byteSize} bytes of zeroed memory of the given kind, aligned to {@code alignment} (a
+     * power of two) and at least to a page, owned by {@code arena}; falls back from anonymous to file to eager, saying why once per reason.
      */
     static MemorySegment map(Kind kind, long byteSize, long alignment, Arena arena) {
+        // A mapping starts on a page of the OS, 4 KiB at least. A larger alignment (an allocator
+        // of 64 KiB or 2 MiB pages) comes from mapping that much more and slicing: the pages never
+        // touched cost address space, not memory.
+        long slack = alignment > MAPPING_ALIGNMENT ? alignment : 0;
+        if (byteSize > Long.MAX_VALUE - slack - MAPPING_ALIGNMENT) {
+            throw new OutOfMemoryError("cannot map " + byteSize + " bytes aligned to " + alignment);
+        }
+        MemorySegment mapped = mapLazily(kind, byteSize + slack, arena);
+        if (mapped == null) {
+            return arena.allocate(byteSize, alignment);
+        }
+        long offset = roundUp(mapped.address(), alignment) - mapped.address();
+        return mapped.asSlice(offset, byteSize);
+    }
+
+    /** A lazy mapping of {@code byteSize} bytes, page-aligned; null when only eager memory is left. */
+    private static MemorySegment mapLazily(Kind kind, long byteSize, Arena arena) {
         if (kind == Kind.ANONYMOUS) {
             try {
                 NativeMemory os = NativeMemory.load();
@@ -99,7 +118,7 @@ final class LazyMemory {
                         + "so a growth reserves its next table in one write");
             }
         }
-        return arena.allocate(byteSize, alignment);
+        return null;
     }
 
     private static MemorySegment mapFile(long byteSize, Arena arena) throws IOException {

@@ -224,6 +224,9 @@ class MapMemoryTest {
                 Thread.sleep(20);
             }
             assertEquals(0, allocator.bytesInUse());
+            while (logger.messages.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the warning is logged on the background thread
+            }
             assertEquals(1, logger.messages.stream().filter(m -> m.contains("LeakyOwner")).count(), logger.messages::toString);
             String message = logger.messages.getFirst();
             assertTrue(message.contains("without close()"), message);

@@ -1,6 +1,11 @@
 package io.tophash.memory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.Arena;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,6 +24,40 @@ class AllocatorsTest {
         assertEquals(0, Allocators.pageAligned(16384).allocate(1000, 8).address() % 16384);
         assertEquals(3, Allocators.naive(3).allocate(1000, 64).address() % 8, "naive ignores the wish for alignment");
         assertEquals(8, Allocators.naive(8).allocate(1000, 64).address() % 16);
+    }
+
+    /**
+     * Tables of 256 KiB and more are mapped lazily; a mapping is aligned only to the OS page, so an
+     * allocator of larger pages must still place them on its own (the aarch64 lane caught a 64 KiB
+     * allocator's table 4 KiB off its page).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {65536, 2 * 1024 * 1024})
+    void largePagesPlaceLazilyMappedTablesOnTheirPages(long pageSize) {
+        Allocator allocator = Allocators.pageAligned(pageSize);
+        for (int i = 0; i < 6; i++) {
+            MemorySegment table = allocator.allocate(LazyMemory.THRESHOLD * (i + 1), 64);
+            assertEquals(0, table.address() % pageSize, "table " + i + " at 0x" + Long.toHexString(table.address()));
+            assertEquals(LazyMemory.THRESHOLD * (i + 1), table.byteSize());
+            table.set(ValueLayout.JAVA_LONG, table.byteSize() - 8, 7);
+            assertEquals(0, table.get(ValueLayout.JAVA_LONG, 0));
+            allocator.release(table);
+        }
+        assertEquals(0, allocator.bytesInUse());
+    }
+
+    @ParameterizedTest
+    @EnumSource(LazyMemory.Kind.class)
+    void everyKindOfMappingHonoursTheAlignmentAskedFor(LazyMemory.Kind kind) {
+        long alignment = 2 * 1024 * 1024;
+        for (int i = 0; i < 4; i++) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment memory = LazyMemory.map(kind, 3 * LazyMemory.THRESHOLD + 8, alignment, arena);
+                assertEquals(0, memory.address() % alignment, kind + ": 0x" + Long.toHexString(memory.address()));
+                assertEquals(3 * LazyMemory.THRESHOLD + 8, memory.byteSize());
+                assertEquals(0, memory.get(ValueLayout.JAVA_LONG, memory.byteSize() - 8));
+            }
+        }
     }
 
     @Test
