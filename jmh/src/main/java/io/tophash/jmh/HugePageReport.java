@@ -253,7 +253,7 @@ public final class HugePageReport {
         return table + "\np50..p99.99: median over the measured growths; max: the worst put of any of them.\n";
     }
 
-    private static long median(List<GrowthLatency> runs, java.util.function.ToLongFunction<GrowthLatency> field) {
+    static long median(List<GrowthLatency> runs, java.util.function.ToLongFunction<GrowthLatency> field) {
         long[] values = runs.stream().mapToLong(field).sorted().toArray();
         return values[values.length / 2];
     }

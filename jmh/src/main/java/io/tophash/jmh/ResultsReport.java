@@ -278,9 +278,12 @@ public final class ResultsReport {
                 continue;
             }
             long size = Long.parseLong(name.substring("size-".length(), name.length() - ".json".length()));
+            // a workload no map ran at this size was not in the profile; one some maps ran, the rest failed
+            Set<String> ranHere = measurements.stream().filter(m -> m.size() == size)
+                    .map(ReportTable.Measurement::benchmark).collect(Collectors.toSet());
             for (String impl : impls) {
                 for (String workload : WORKLOAD_ORDER) {
-                    if (!measured.contains(impl + " " + workload + " " + size)) {
+                    if (ranHere.contains(workload) && !measured.contains(impl + " " + workload + " " + size)) {
                         absent.add(impl + " " + workload + " " + ReportTable.compactSize(size));
                     }
                 }
@@ -421,18 +424,22 @@ public final class ResultsReport {
                     GrowthLatency g = worstGrowth(growth, impl, size);
                     double worst = (double) fastutil.maxNs() / g.maxNs();
                     double hundred = fastutilWorst100 / meanWorst100(growth, impl, size);
-                    double tail = (double) worstP9999(growth, impl, size)
-                            / worstP9999(growth, LayoutReport.BASELINE.name(), size);
+                    // the growth table's statistic (median over the growths), the worst growths beside it
+                    double tail = (double) medianP9999(growth, impl, size)
+                            / medianP9999(growth, LayoutReport.BASELINE.name(), size);
                     out.append(String.format(Locale.ROOT, "- growth 0 -> %s, %s: worst put %.3f ms vs FASTUTIL %.3f ms"
                                     + " = 1/%.1f (target 1/100: %s); 100 worst puts %.2f vs %.2f ms = 1/%.1f (target"
-                                    + " 1/20: %s); p99.99 %.1f vs %.1f us = %.2fx (target <= 2x: %s)%n",
+                                    + " 1/20: %s); p99.99 (median of the growths) %.1f vs %.1f us = %.2fx (target"
+                                    + " <= 2x: %s; worst growths %.1f vs %.1f us)%n",
                             ReportTable.compactSize(size), impl, g.maxNs() / 1e6,
                             fastutil.maxNs() / 1e6, worst, worst >= 100 ? "met"
                                     : String.format(Locale.ROOT, "MISSED, %.0fx short", 100 / worst),
                             meanWorst100(growth, impl, size) / 1e6, fastutilWorst100 / 1e6, hundred,
                             hundred >= 20 ? "met" : String.format(Locale.ROOT, "MISSED, %.1fx short", 20 / hundred),
+                            medianP9999(growth, impl, size) / 1e3,
+                            medianP9999(growth, LayoutReport.BASELINE.name(), size) / 1e3, tail, verdict(tail, 2.0),
                             worstP9999(growth, impl, size) / 1e3,
-                            worstP9999(growth, LayoutReport.BASELINE.name(), size) / 1e3, tail, verdict(tail, 2.0)));
+                            worstP9999(growth, LayoutReport.BASELINE.name(), size) / 1e3));
                 }
             }
         }
@@ -477,6 +484,12 @@ public final class ResultsReport {
     private static long worstP9999(List<GrowthLatency> growth, String impl, long size) {
         return growth.stream().filter(g -> g.impl().equals(impl) && g.size() == size)
                 .mapToLong(GrowthLatency::p9999Ns).max().orElseThrow();
+    }
+
+    /** The p99.99 of {@code impl}'s median growth, as the growth table shows it. */
+    private static long medianP9999(List<GrowthLatency> growth, String impl, long size) {
+        return HugePageReport.median(growth.stream().filter(g -> g.impl().equals(impl) && g.size() == size).toList(),
+                GrowthLatency::p9999Ns);
     }
 
     private static double meanWorst100(List<GrowthLatency> growth, String impl, long size) {
