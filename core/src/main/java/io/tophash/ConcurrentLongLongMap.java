@@ -847,6 +847,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return g == null ? 0 : g.old.bucketCount;
     }
 
+    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. Only while no thread writes. */
+    String auditChains() {
+        Tables now = tables;
+        String fault = Chain.auditEmptyRest(now.table);
+        return fault != null || now.growth == null ? fault : Chain.auditEmptyRest(now.growth.old);
+    }
+
     /** The padding this map was built with. */
     public BucketPadding padding() {
         return padding;

@@ -354,6 +354,12 @@ public final class LongLongMap implements AutoCloseable {
         return growth == null ? 0 : growth.old.bucketCount;
     }
 
+    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. Owner thread, no writer. */
+    String auditChains() {
+        String fault = Chain.auditEmptyRest(table);
+        return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
+    }
+
     /** The padding this map was built with. */
     public BucketPadding padding() {
         return padding;

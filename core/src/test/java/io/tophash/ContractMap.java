@@ -38,6 +38,9 @@ interface ContractMap extends AutoCloseable {
 
     long oldBucketCount();
 
+    /** Null when every chain keeps the empty-rest rule that removal promises lookups, else the fault. */
+    String auditChains();
+
     /** Completes a growth in progress; whether there was one. */
     boolean finishGrowth();
 
@@ -134,6 +137,7 @@ interface ContractMap extends AutoCloseable {
         public long missingValue() { return map.missingValue(); }
         public boolean growing() { return map.growing(); }
         public long oldBucketCount() { return map.oldBucketCount(); }
+        public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }
@@ -154,6 +158,7 @@ interface ContractMap extends AutoCloseable {
         public long missingValue() { return map.missingValue(); }
         public boolean growing() { return map.growing(); }
         public long oldBucketCount() { return map.oldBucketCount(); }
+        public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }

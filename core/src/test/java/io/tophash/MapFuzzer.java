@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -179,6 +180,7 @@ final class MapFuzzer {
                 phases++;
                 checkContents();
                 checkMemory();
+                assertNull(map.auditChains(), "empty-rest upkeep");
             }
         } catch (AssertionError e) {
             AssertionError described = new AssertionError(describe() + ": " + e.getMessage(), e);

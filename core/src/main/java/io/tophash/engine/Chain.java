@@ -242,4 +242,44 @@ public final class Chain {
             slot = 0;
         }
     }
+    /**
+     * Checks the chains of {@code t} against what removal promises lookups: in each chain (slots in
+     * probe order, primary bucket first), a slot before the last live one is never
+     * {@code EMPTY_REST}, and every slot after it is. Chains of an old table already evacuated are
+     * skipped. A health check for tests (a map whose empty-rest upkeep is broken still answers
+     * correctly, only more slowly); O(table), call it on a quiescent map.
+     *
+     * @return null when every chain is sound, else the first fault found, described
+     */
+    public static String auditEmptyRest(Table t) {
+        MemorySegment seg = t.segment;
+        for (long b = 0; b < t.bucketCount; b++) {
+            long primary = b * t.stride;
+            if (RawMemory.getLong(seg, primary + t.tophashOffset) == Tophash.EVACUATED_WORD) {
+                continue;
+            }
+            long lastLive = -1;
+            long position = 0;
+            for (long off = primary; off >= 0; off = nextBucket(t, off)) {
+                for (int i = 0; i < t.slots; i++, position++) {
+                    if (RawMemory.getByte(seg, off + t.tophashOffset + i) >= Tophash.MIN_TOPHASH) {
+                        lastLive = position;
+                    }
+                }
+            }
+            position = 0;
+            for (long off = primary; off >= 0; off = nextBucket(t, off)) {
+                for (int i = 0; i < t.slots; i++, position++) {
+                    int top = RawMemory.getByte(seg, off + t.tophashOffset + i) & 0xFF;
+                    boolean rest = top == Tophash.EMPTY_REST;
+                    if (position < lastLive ? rest : position > lastLive && !rest) {
+                        return "bucket " + b + ", slot " + position + " of its chain: tophash " + top
+                                + (rest ? " (EMPTY_REST) before the live slot " + lastLive
+                                : " after the last live slot " + lastLive + ", where only EMPTY_REST belongs");
+                    }
+                }
+            }
+        }
+        return null;
+    }
 }
