@@ -153,6 +153,7 @@ interface ContractMap extends AutoCloseable {
         public long remove(long key) { return map.remove(key); }
         public long addAndGet(long key, long delta) { return map.addAndGet(key, delta); }
         public long size() { return map.size(); }
+        public boolean isEmpty() { return map.isEmpty(); }
         public void forEach(LongLongConsumer action) { map.forEach(action); }
         public MapStats stats() { return map.stats(); }
         public long missingValue() { return map.missingValue(); }
