@@ -536,7 +536,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         if (((h >>> 48) & sampleMask) != 0 || t.log2Buckets >= Table.MAX_LOG2_BUCKETS) {
             return false;
         }
-        return format.overloadedBy(size.sum() + 1, t.bucketCount);
+        return t.overloadedByOneMore(size.sum());
     }
 
     // ----------------------------------------------------------------------------- growth
@@ -651,8 +651,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * Completes a growth in progress now: evacuates every old bucket not yet evacuated and retires
-     * the old table (released in the background after a grace period for readers still inside it). Growth is otherwise driven by writes only (as in Go),
-     * so a map whose last writes started a growth keeps both tables, and reads keep checking both,
+     * the old table (released in the background after a grace period for readers still inside
+     * it). Growth is otherwise driven by writes only (as in Go), so a map whose last writes started a growth keeps both tables, and reads keep checking both,
      * until later writes finish it; a service that bulk-loads and then only reads calls this after
      * loading. Any thread; concurrent writes and reads go on meanwhile (each old bucket is locked
      * only while it is moved). Allocates nothing; does nothing when no growth is in progress.

@@ -640,7 +640,7 @@ public final class LongLongMap implements AutoCloseable {
             completeGrowth();
         }
         Table t = table;
-        boolean overloaded = format.overloadedBy(size + 1, t.bucketCount) && t.log2Buckets < MAX_LOG2_BUCKETS;
+        boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < MAX_LOG2_BUCKETS;
         growth = Growth.start(t, overloaded, memory);
         table = growth.next;
         long ref = Chain.freeSlot(writeTable(h), h);

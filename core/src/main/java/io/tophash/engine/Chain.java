@@ -242,6 +242,7 @@ public final class Chain {
             slot = 0;
         }
     }
+
     /**
      * Checks the chains of {@code t} against what removal promises lookups: in each chain (slots in
      * probe order, primary bucket first), a slot before the last live one is never
@@ -270,7 +271,7 @@ public final class Chain {
             position = 0;
             for (long off = primary; off >= 0; off = nextBucket(t, off)) {
                 for (int i = 0; i < t.slots; i++, position++) {
-                    int top = RawMemory.getByte(seg, off + t.tophashOffset + i) & 0xFF;
+                    int top = RawMemory.getByte(seg, off + t.tophashOffset + i);
                     boolean rest = top == Tophash.EMPTY_REST;
                     if (position < lastLive ? rest : position > lastLive && !rest) {
                         return "bucket " + b + ", slot " + position + " of its chain: tophash " + top

@@ -188,10 +188,15 @@ public final class MapMemory {
      */
     public void releaseLater(MemorySegment chunk) {
         synchronized (this) {
-            claim(chunk);
-            pendingReleases++;
+            claimForBackground(chunk);
         }
         queueClaimed(chunk);
+    }
+
+    /** Claims a held chunk for a release on the background thread, which {@link #awaitReleased} waits for. Holding this monitor. */
+    private void claimForBackground(MemorySegment chunk) {
+        claim(chunk);
+        pendingReleases++;
     }
 
     /** Runs the release of a claimed chunk, counted in {@link #pendingReleases}, on the background thread. */
@@ -228,8 +233,7 @@ public final class MapMemory {
             if (retiring.remove(chunk) == null) {
                 return; // released already, by releaseAll() or releaseRetiredNow()
             }
-            claim(chunk);
-            pendingReleases++;
+            claimForBackground(chunk);
         }
         releaseInBackground(chunk);
     }
@@ -257,8 +261,7 @@ public final class MapMemory {
             chunks = new ArrayList<>(retiring.keySet());
             retiring.clear();
             for (MemorySegment chunk : chunks) {
-                claim(chunk);
-                pendingReleases++;
+                claimForBackground(chunk);
             }
         }
         for (MemorySegment chunk : chunks) {

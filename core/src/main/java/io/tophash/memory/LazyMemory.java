@@ -73,7 +73,8 @@ final class LazyMemory {
 
     /**
      * {@code byteSize} bytes of zeroed memory of the given kind, aligned to {@code alignment} (a
-     * power of two) and at least to a page, owned by {@code arena}; falls back from anonymous to file to eager, saying why once per reason.
+     * power of two) and at least to a page, owned by {@code arena}; falls back from anonymous to
+     * file to eager, saying why once per reason.
      */
     static MemorySegment map(Kind kind, long byteSize, long alignment, Arena arena) {
         // A mapping starts on a page of the OS, 4 KiB at least. A larger alignment (an allocator

@@ -151,11 +151,7 @@ class MapMemoryTest {
     /** A retired chunk outlives its grace period (readers may be inside), then goes back on the background thread. */
     @Test
     void aRetiredChunkIsReleasedOnlyAfterItsGracePeriod() throws Exception {
-        long previous = MapMemory.retireGraceMillis(300);
-        try {
-            GatedAllocator allocator = new GatedAllocator();
-            allocator.gate.countDown();
-            MapMemory memory = new MapMemory(allocator);
+        withRetireGrace(300, (allocator, memory) -> {
             MemorySegment chunk = memory.allocate(4096, 64);
             long retiredAt = System.nanoTime();
             memory.retire(chunk);
@@ -170,19 +166,13 @@ class MapMemoryTest {
             assertTrue(System.nanoTime() - retiredAt >= Duration.ofMillis(300).toNanos());
             assertEquals(List.of("tophash-chunk-release"), allocator.releasingThreads);
             assertEquals(0, allocator.bytesInUse());
-        } finally {
-            MapMemory.retireGraceMillis(previous);
-        }
+        });
     }
 
     /** close() does not wait out grace periods: it releases retired chunks at once, and only once. */
     @Test
     void closeReleasesRetiredChunksWithoutWaiting() throws Exception {
-        long previous = MapMemory.retireGraceMillis(200);
-        try {
-            GatedAllocator allocator = new GatedAllocator();
-            allocator.gate.countDown();
-            MapMemory memory = new MapMemory(allocator);
+        withRetireGrace(200, (allocator, memory) -> {
             memory.retire(memory.allocate(4096, 64));
             memory.allocate(8192, 64);
             assertTimeoutPreemptively(Duration.ofMillis(150), memory::close);
@@ -190,6 +180,20 @@ class MapMemoryTest {
             assertEquals(0, allocator.bytesInUse());
             Thread.sleep(300); // the grace period ends: its task must find nothing left to release
             assertEquals(2, allocator.releasingThreads.size(), allocator.releasingThreads::toString);
+        });
+    }
+
+    private interface GraceBody {
+        void run(GatedAllocator allocator, MapMemory memory) throws Exception;
+    }
+
+    /** Runs {@code body} with retired chunks kept {@code millis}, over a ledger whose allocator releases at once. */
+    private static void withRetireGrace(long millis, GraceBody body) throws Exception {
+        long previous = MapMemory.retireGraceMillis(millis);
+        try {
+            GatedAllocator allocator = new GatedAllocator();
+            allocator.gate.countDown();
+            body.run(allocator, new MapMemory(allocator));
         } finally {
             MapMemory.retireGraceMillis(previous);
         }
