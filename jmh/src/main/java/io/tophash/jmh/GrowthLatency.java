@@ -1,7 +1,9 @@
 package io.tophash.jmh;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,5 +83,11 @@ record GrowthLatency(String impl, long size, String jvmArgs, long totalNs, long 
             throw new IllegalArgumentException("no " + key + " in " + json);
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /** The median of {@code field} over {@code runs} (the upper one of an even count), as the growth tables show it. */
+    static long median(List<GrowthLatency> runs, ToLongFunction<GrowthLatency> field) {
+        long[] values = runs.stream().mapToLong(field).sorted().toArray();
+        return values[values.length / 2];
     }
 }

@@ -245,17 +245,12 @@ public final class HugePageReport {
         for (Map.Entry<String, List<GrowthLatency>> row : byRow.entrySet()) {
             List<GrowthLatency> runs = row.getValue();
             table.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.3f | %.3f |%n", row.getKey(),
-                    runs.size(), median(runs, GrowthLatency::p50Ns), median(runs, GrowthLatency::p99Ns),
-                    median(runs, GrowthLatency::p999Ns), median(runs, GrowthLatency::p9999Ns),
+                    runs.size(), GrowthLatency.median(runs, GrowthLatency::p50Ns), GrowthLatency.median(runs, GrowthLatency::p99Ns),
+                    GrowthLatency.median(runs, GrowthLatency::p999Ns), GrowthLatency.median(runs, GrowthLatency::p9999Ns),
                     runs.stream().mapToLong(GrowthLatency::maxNs).max().orElseThrow() / 1e6,
                     runs.stream().mapToLong(GrowthLatency::worst100Ns).average().orElseThrow() / 1e6));
         }
         return table + "\np50..p99.99: median over the measured growths; max: the worst put of any of them.\n";
-    }
-
-    static long median(List<GrowthLatency> runs, java.util.function.ToLongFunction<GrowthLatency> field) {
-        long[] values = runs.stream().mapToLong(field).sorted().toArray();
-        return values[values.length / 2];
     }
 
     static String growthTimes(List<RunResult> growth) {

@@ -488,7 +488,7 @@ public final class ResultsReport {
 
     /** The p99.99 of {@code impl}'s median growth, as the growth table shows it. */
     private static long medianP9999(List<GrowthLatency> growth, String impl, long size) {
-        return HugePageReport.median(growth.stream().filter(g -> g.impl().equals(impl) && g.size() == size).toList(),
+        return GrowthLatency.median(growth.stream().filter(g -> g.impl().equals(impl) && g.size() == size).toList(),
                 GrowthLatency::p9999Ns);
     }
 
