@@ -32,7 +32,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
  *   {@code PRIVATE} (copy-on-write) mode of a sparse temporary file, deleted as soon as it is
  *   mapped. No flag needed. Written pages are private anonymous memory, never written back to the
  *   file; a page read before it is written is a page-cache page of the file's hole. First touch
- *   costs more than with {@code ANONYMOUS} (measured on the development VM: 14 us a page in
+ *   costs more than with {@code ANONYMOUS} (hand-timed on the development VM: 14 us a page in
  *   {@code /tmp} against 3 us a page for anonymous memory). The directory is the system property
  *   {@value #DIRECTORY_PROPERTY}, else {@code java.io.tmpdir}. On tmpfs a read of an unwritten page
  *   takes tmpfs space, so a tmpfs directory with less free space than the request is not used.</li>
