@@ -119,13 +119,14 @@ public final class MapMemory {
             // nobody to report to: what could not be released stays with the allocator
         }
         if (!closeRequested && LEAKS_REPORTED.add(ownerName)) {
-            // Logged on the background thread: the first log call of a JVM can take seconds
-            // (java.util.logging starting up; 20 s on the emulated aarch64 lane), and the Cleaner's
-            // one thread must not leave other abandoned maps' memory waiting behind it.
-            BACKGROUND.execute(() -> log.log(System.Logger.Level.WARNING, "tophash: a " + ownerName + " holding "
-                    + bytes + " bytes of native memory became unreachable without close(); the Cleaner freed it "
-                    + "after GC. Close maps (try-with-resources) to free memory when you choose; this is reported "
-                    + "once per map class"));
+            // Logged on a thread of its own (once per map class): the first log call of a JVM can
+            // take seconds (java.util.logging starting up; 20 s on the emulated aarch64 lane), and
+            // neither the Cleaner's thread nor the release thread may keep memory waiting behind it.
+            String warning = "tophash: a " + ownerName + " holding " + bytes + " bytes of native memory became"
+                    + " unreachable without close(); the Cleaner freed it after GC. Close maps (try-with-resources)"
+                    + " to free memory when you choose; this is reported once per map class";
+            Thread.ofPlatform().daemon().name("tophash-leak-warning")
+                    .start(() -> log.log(System.Logger.Level.WARNING, warning));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -264,6 +265,76 @@ class MapMemoryTest {
             memory = new MapMemory(allocator);
             memory.allocate(65536, 64);
             memory.freeWhenUnreachable(this);
+        }
+    }
+
+    /**
+     * A slow leak warning (the JVM's first log call took 20 s on the emulated aarch64 lane) holds
+     * back no release: it is logged on a thread of its own, not the Cleaner's or the release thread.
+     */
+    @Test
+    void aSlowLeakWarningHoldsBackNoRelease() throws Exception {
+        CountDownLatch logging = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        System.Logger previous = MapMemory.log;
+        MapMemory.log = new BlockingLogger(logging, unblock);
+        try {
+            Allocator allocator = Allocators.cacheLineAligned();
+            new SlowlyReportedOwner(allocator);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!logging.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                System.gc();
+            }
+            assertEquals(0, logging.getCount(), "the owner's leak was never reported");
+            MapMemory other = new MapMemory(allocator);
+            other.releaseLater(other.allocate(4096, 64));
+            assertTimeoutPreemptively(Duration.ofSeconds(5), other::awaitReleased, "a release waited for the log");
+            assertEquals(0, allocator.bytesInUse());
+        } finally {
+            unblock.countDown();
+            MapMemory.log = previous;
+        }
+    }
+
+    static final class SlowlyReportedOwner {
+        final MapMemory memory;
+
+        SlowlyReportedOwner(Allocator allocator) {
+            memory = new MapMemory(allocator);
+            memory.allocate(65536, 64);
+            memory.freeWhenUnreachable(this);
+        }
+    }
+
+    /** A logger whose every call blocks until {@code unblock} opens, after opening {@code logging}. */
+    record BlockingLogger(CountDownLatch logging, CountDownLatch unblock) implements System.Logger {
+        @Override
+        public String getName() {
+            return "blocking";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+            block();
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            block();
+        }
+
+        private void block() {
+            logging.countDown();
+            try {
+                unblock.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
