@@ -26,22 +26,33 @@ class ReliabilityTest {
     void droppedMapsGiveTheirMemoryBackAfterGc() throws InterruptedException {
         Allocator allocator = Allocators.cacheLineAligned();
         for (int m = 0; m < 10; m++) {
-            LongLongMap single = LongLongMap.builder().allocator(allocator).build();
-            ConcurrentLongLongMap concurrent = ConcurrentLongLongMap.builder().allocator(allocator).build();
-            for (long k = 0; k < 40_000; k++) {
-                single.put(k, k);
-                concurrent.put(k, k);
-            }
+            buildAndDrop(allocator);
         }
         assertTrue(allocator.bytesInUse() > 0);
         awaitFreed(allocator);
     }
 
+    /** In a frame of its own, so that no local of the waiting frame can keep a map reachable (a JIT's choice). */
+    private static void buildAndDrop(Allocator allocator) {
+        LongLongMap single = LongLongMap.builder().allocator(allocator).build();
+        ConcurrentLongLongMap concurrent = ConcurrentLongLongMap.builder().allocator(allocator).build();
+        for (long k = 0; k < 40_000; k++) {
+            single.put(k, k);
+            concurrent.put(k, k);
+        }
+    }
+
+    /**
+     * Waits for the safety net, which needs a GC to find the maps and its thread to release them. The
+     * deadline is generous because it only bounds a failure: on the emulated aarch64 lane one full GC
+     * takes about 300 ms and every first use of a JDK path costs seconds. GCs are spaced so that the
+     * releases (each a handshake with every thread) are not starved by back-to-back safepoints.
+     */
     static void awaitFreed(Allocator allocator) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (allocator.bytesInUse() != 0 && System.nanoTime() < deadline) {
             System.gc();
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
         assertEquals(0, allocator.bytesInUse(), "memory of unreachable maps still held");
     }

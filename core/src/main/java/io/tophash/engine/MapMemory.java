@@ -119,14 +119,33 @@ public final class MapMemory {
             // nobody to report to: what could not be released stays with the allocator
         }
         if (!closeRequested && LEAKS_REPORTED.add(ownerName)) {
-            // Logged on a thread of its own (once per map class): the first log call of a JVM can
-            // take seconds (java.util.logging starting up; 20 s on the emulated aarch64 lane), and
-            // neither the Cleaner's thread nor the release thread may keep memory waiting behind it.
-            String warning = "tophash: a " + ownerName + " holding " + bytes + " bytes of native memory became"
-                    + " unreachable without close(); the Cleaner freed it after GC. Close maps (try-with-resources)"
-                    + " to free memory when you choose; this is reported once per map class";
-            Thread.ofPlatform().daemon().name("tophash-leak-warning")
-                    .start(() -> log.log(System.Logger.Level.WARNING, warning));
+            // Everything but the release runs on a thread of its own (once per map class), and this
+            // method links no lambda or string concatenation: on a cold JVM those cost seconds (a
+            // thread dump of the emulated aarch64 lane caught this thread 7 s inside the linkage of
+            // one lambda) and the first log call more (java.util.logging starting up: 20 s there),
+            // and every other dropped map's memory would wait behind them.
+            Thread warner = new Thread(new LeakWarning(ownerName, bytes), "tophash-leak-warning");
+            warner.setDaemon(true);
+            warner.start();
+        }
+    }
+
+    /** Logs the one warning of a map class whose maps are dropped without {@code close()}. */
+    private static final class LeakWarning implements Runnable {
+        private final String ownerName;
+        private final long bytes;
+
+        LeakWarning(String ownerName, long bytes) {
+            this.ownerName = ownerName;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void run() {
+            log.log(System.Logger.Level.WARNING, "tophash: a " + ownerName + " holding " + bytes
+                    + " bytes of native memory became unreachable without close(); the Cleaner freed it after GC."
+                    + " Close maps (try-with-resources) to free memory when you choose; this is reported once per"
+                    + " map class");
         }
     }
 
