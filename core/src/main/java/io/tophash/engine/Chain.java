@@ -86,6 +86,29 @@ public final class Chain {
         return findInChain(t, off, top, keyWord);
     }
 
+    /**
+     * The next slot after {@code ref} in the chain of hash {@code h} whose tophash byte and key word
+     * match, or {@link Table#NONE}: for maps whose key word is a hash, which compare the key itself
+     * after {@link #find} and go on here when two keys share a 64-bit hash.
+     */
+    public static long findAfter(Table t, long ref, long h, long keyWord) {
+        long off = Table.bucketOf(ref);
+        int top = Tophash.tophash(h);
+        long tags = RawMemory.getLong(t.segment, off + t.tophashOffset);
+        int next = Table.slotOf(ref) + 1;
+        long later = next >= Long.BYTES ? 0 : -1L << (8 * next);
+        for (long m = Tophash.match(tags, top) & t.slotMask & later; m != 0; m &= m - 1) {
+            int i = Tophash.firstSlot(m);
+            if (RawMemory.getLong(t.segment, t.keyOffset(off, i)) == keyWord) {
+                return Table.ref(off, i);
+            }
+        }
+        if ((Tophash.matchEmptyRest(tags) & t.slotMask) != 0 || (off = nextBucket(t, off)) < 0) {
+            return Table.NONE;
+        }
+        return findInChain(t, off, top, keyWord);
+    }
+
     /** The general probe: the chain from the bucket at {@code off} on, the format's numbers from the table. */
     private static long findInChain(Table t, long off, int top, long keyWord) {
         do {

@@ -32,8 +32,23 @@ public final class Evacuation {
         }
     }
 
+    /**
+     * What a map does once an entry has been copied into the next table, for the parts of an entry
+     * that live outside its slot: a byte-keyed map moves a stored key into the next table's key
+     * store and points the copied slot at it. Must not allocate or fail.
+     */
+    public interface Relocation {
+        /** Slot {@code fromRef} of {@code from} has been copied to slot {@code toRef} of {@code to}. */
+        void moved(Table from, long fromRef, Table to, long toRef);
+    }
+
     /** Evacuates old bucket {@code ob} of {@code g} (see the class comment). */
     public static void evacuate(Growth g, long ob, KeyWords keys) {
+        evacuate(g, ob, keys, null);
+    }
+
+    /** Evacuates old bucket {@code ob} of {@code g}, telling {@code relocation} (if not null) of every entry moved. */
+    public static void evacuate(Growth g, long ob, KeyWords keys, Relocation relocation) {
         Table old = g.old;
         Table next = g.next;
         long oldCount = old.bucketCount;
@@ -42,10 +57,14 @@ public final class Evacuation {
         long head = old.offsetOf(ob);
         for (long ref = Chain.firstLive(old, head); ref != Table.NONE; ref = Chain.nextLive(old, ref)) {
             long h = keys.hash(old.keyWordAt(ref));
+            long dest;
             if (g.doubling && (h & oldCount) != 0) {
-                y = append(old, ref, next, y);
+                dest = y = append(old, ref, next, y);
             } else {
-                x = append(old, ref, next, x);
+                dest = x = append(old, ref, next, x);
+            }
+            if (relocation != null) {
+                relocation.moved(old, ref, next, dest - 1);
             }
         }
         RawMemory.putLong(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);

@@ -1,0 +1,921 @@
+package io.tophash;
+
+import io.tophash.engine.ByteKeys;
+import io.tophash.engine.Chain;
+import io.tophash.engine.Evacuation;
+import io.tophash.engine.Growth;
+import io.tophash.engine.Hashing;
+import io.tophash.engine.KeyBuffer;
+import io.tophash.engine.KeyStore;
+import io.tophash.engine.MapMemory;
+import io.tophash.engine.RawMemory;
+import io.tophash.engine.Table;
+import io.tophash.layout.BucketFormat;
+import io.tophash.layout.BytesBucketLayout;
+import io.tophash.memory.Allocator;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.util.ConcurrentModificationException;
+import java.util.Objects;
+
+/**
+ * An off-heap hash map from byte keys ({@link MemorySegment}, {@code byte[]} or the UTF-8 bytes of a
+ * {@link CharSequence}) to fixed-size values read and written in place, laid out as Go's runtime
+ * lays out a {@code map[string]T}: buckets of a tophash word, key regions, values and an overflow
+ * link, grown incrementally so that no single write pays for a rehash.
+ *
+ * <p>Every value is exactly {@link #valueSize()} bytes, 8-byte aligned (with an allocator that
+ * aligns: every stock one but {@code Allocators.naive} with an offset that is not a multiple of 8),
+ * so a caller can lay a {@link java.lang.foreign.MemoryLayout} struct over a value view and use its
+ * {@code VarHandle}s. The empty key is a key like any other.
+ *
+ * <p><b>Views.</b> {@link #get(MemorySegment)} and {@link #acquire(MemorySegment)} return views of
+ * the value where it lies, valid until the next write to this map: a write may move the entry (a
+ * growth step) or reuse its slot. A stale view never crashes the JVM: it reads or writes some
+ * value of this map, or throws {@link IllegalStateException} once its table has been given back.
+ * {@link #getInto} copies instead and allocates nothing.
+ *
+ * <p><b>Threading.</b> As {@link LongLongMap}: one writer at a time and no reader while it
+ * writes; any number of threads may read a map no thread is writing. Writes set a flag that
+ * readers and other writers check (best effort, no atomic instruction), throwing
+ * {@link ConcurrentModificationException}. For a map shared by writers, use
+ * {@code ConcurrentBytesMap}.
+ *
+ * <p><b>Memory.</b> Freed by {@link #close()}; a map that becomes unreachable unclosed is freed
+ * after GC, with one warning per map class.
+ */
+public final class BytesMap implements AutoCloseable {
+
+    /*
+     * Implementation notes.
+     *
+     * The single-writer policy over the engine, as LongLongMap is, for a bucket format made at build
+     * time (BytesBucketLayout) from the value size. The key word the engine compares is the key's
+     * seeded 64-bit hash (Hashing.hashBytes); a slot whose tophash byte and whole hash match is then
+     * checked against the key itself: two words for a key of up to 15 bytes kept in the slot, the
+     * bytes in the key store for longer ones. Two keys with the same 64-bit hash are both found:
+     * the probe goes on after a slot whose hash matched and whose key did not (Chain.findAfter).
+     *
+     * Keys of other callers' memory are read where they are (a MemorySegment key); byte[] and
+     * CharSequence keys are first copied or encoded into the calling thread's KeyBuffer, so that the
+     * hash and the comparisons read native memory and nothing allocates.
+     *
+     * Each table generation has its own KeyStore. A growth reserves, before anything changes, the
+     * next table and a region of the next store as large as the live stored keys; evacuation copies
+     * each stored key into that region (Evacuation.Relocation), which is how the store is compacted.
+     * When freed blocks that no key of their size has reused outweigh the live keys (and 1 MiB), an
+     * insert starts a same-size growth for that compaction alone.
+     *
+     * Failure atomicity: the allocations (growth reservations, a key store chunk) all happen before
+     * the entry is written; a failed insert leaves at most an empty overflow bucket linked.
+     *
+     * The file: reads, writes, growth, whole-map operations, key plumbing, builder.
+     */
+
+    /** {@link Builder#maxKeyLength} when not set. */
+    public static final int DEFAULT_MAX_KEY_LENGTH = 256;
+    /** The largest {@link Builder#maxKeyLength}. */
+    public static final int MAX_KEY_LENGTH = 1 << 16;
+
+    private static final int WRITING = 1;
+    private static final int CLOSED = 2;
+    /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
+    private static final long COMPACTION_THRESHOLD = 1 << 20;
+    private static final long INLINE = BytesBucketLayout.INLINE_KEY_LIMIT;
+
+    private final Allocator allocator;
+    private final MapMemory memory;
+    private final BucketPadding padding;
+    private final BucketFormat format;
+    private final long seed;
+    private final Evacuation.KeyWords keyWords;
+    private final Evacuation.Relocation relocation = this::relocate;
+    private final int valueSize;
+    private final int maxKeyLength;
+    /** -1; tests keep few hash bits so that distinct keys share whole hashes (see {@link Builder#hashMaskForTests}). */
+    private final long hashMask;
+
+    /** The table writes go to: while a growth is in progress, the table it evacuates into. */
+    private Table table;
+    /** The stored keys of {@link #table}'s entries. */
+    private KeyStore keys;
+    /** The growth in progress, or null; {@link #oldKeys} holds its old table's stored keys. */
+    private Growth growth;
+    private KeyStore oldKeys;
+    private long size;
+    private int state;
+    private int modCount;
+
+    private BytesMap(Builder b) {
+        MapOptions o = b.options;
+        if (b.valueSize == 0) {
+            throw new IllegalStateException("valueSize is required: call valueSize(bytes) before build()");
+        }
+        this.allocator = o.allocator;
+        this.padding = o.padding;
+        this.valueSize = b.valueSize;
+        this.maxKeyLength = b.maxKeyLength;
+        this.hashMask = b.hashMask;
+        this.format = formatFor(o.padding, valueSize);
+        this.seed = o.seedForNewMap();
+        this.keyWords = new Evacuation.KeyWords(seed, true);
+        this.memory = new MapMemory(o.allocator);
+        memory.freeWhenUnreachable(this);
+        this.keys = new KeyStore(memory, maxKeyLength);
+        this.table = Table.reserveFirst(format, memory, o.initialLog2Buckets(format), false);
+    }
+
+    /** The bucket format of a padding for values of {@code valueSize} bytes (see {@link BytesBucketLayout}). */
+    static BucketFormat formatFor(BucketPadding padding, int valueSize) {
+        return switch (padding) {
+            case NONE -> BytesBucketLayout.format(valueSize, false, false);
+            case CACHE_LINE -> BytesBucketLayout.format(valueSize, true, true);
+            case CACHE_LINE_PADDED -> BytesBucketLayout.format(valueSize, true, false);
+        };
+    }
+
+    /** A builder; {@link Builder#valueSize} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------------------------- reads
+
+    /**
+     * A read-only view of the value of {@code key} (its whole {@code byteSize()}), or null when
+     * absent; valid until the next write to this map. Reader thread rules as the class says.
+     *
+     * @throws IllegalArgumentException        if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public MemorySegment get(MemorySegment key) {
+        return getAt(key, 0, segmentKeyLength(key));
+    }
+
+    /**
+     * {@link #get(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}:
+     * a key inside a larger buffer (a request being parsed), read where it lies.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
+     */
+    public MemorySegment get(MemorySegment buffer, long offset, long length) {
+        return getAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+    }
+
+    /** {@link #get(MemorySegment)} for the bytes of {@code key}. */
+    public MemorySegment get(byte[] key) {
+        return getAt(copyToBuffer(key), 0, key.length);
+    }
+
+    /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
+    public MemorySegment get(CharSequence key) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return getAt(buffer, 0, encode(key, buffer));
+    }
+
+    private MemorySegment getAt(MemorySegment k, long off, int len) {
+        try {
+            Table t = readTable();
+            long h = hash(k, off, len);
+            if (growth != null) {
+                t = growth.homeTable(h);
+            }
+            long ref = find(t, h, k, off, len);
+            return ref == Table.NONE ? null : valueView(t, ref).asReadOnly();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
+     * allocates nothing. Reader thread rules as the class says.
+     *
+     * @return false (target untouched) when the key is absent
+     * @throws IllegalArgumentException        if the key is too long, or {@code target} is read-only or
+     *                                         smaller than {@link #valueSize()}
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public boolean getInto(MemorySegment key, MemorySegment target) {
+        return getIntoAt(key, 0, segmentKeyLength(key), target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean getInto(byte[] key, MemorySegment target) {
+        return getIntoAt(copyToBuffer(key), 0, key.length, target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean getInto(CharSequence key, MemorySegment target) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return getIntoAt(buffer, 0, encode(key, buffer), target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
+        return getIntoAt(buffer, offset, rangeKeyLength(buffer, offset, length), target);
+    }
+
+    private boolean getIntoAt(MemorySegment k, long off, int len, MemorySegment target) {
+        checkTarget(target);
+        try {
+            Table t = readTable();
+            long h = hash(k, off, len);
+            if (growth != null) {
+                t = growth.homeTable(h);
+            }
+            long ref = find(t, h, k, off, len);
+            if (ref == Table.NONE) {
+                return false;
+            }
+            MemorySegment.copy(t.segment, t.valueOffset(ref), target, 0, valueSize);
+            return true;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Whether {@code key} is present. Reader thread rules as the class says; allocates nothing. */
+    public boolean containsKey(MemorySegment key) {
+        return containsAt(key, 0, segmentKeyLength(key));
+    }
+
+    /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
+    public boolean containsKey(byte[] key) {
+        return containsAt(copyToBuffer(key), 0, key.length);
+    }
+
+    /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean containsKey(CharSequence key) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return containsAt(buffer, 0, encode(key, buffer));
+    }
+
+    private boolean containsAt(MemorySegment k, long off, int len) {
+        try {
+            Table t = readTable();
+            long h = hash(k, off, len);
+            if (growth != null) {
+                t = growth.homeTable(h);
+            }
+            return find(t, h, k, off, len) != Table.NONE;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private long hash(MemorySegment k, long off, int len) {
+        return Hashing.hashBytes(k, off, len, seed) & hashMask;
+    }
+
+    /**
+     * The slot of the key in {@code t}'s chain of hash {@code h}, or {@link Table#NONE}: the engine
+     * finds slots whose hash matches, this checks the key.
+     */
+    private long find(Table t, long h, MemorySegment k, long off, int len) {
+        long ref = Chain.find(t, h, h);
+        if (ref == Table.NONE) {
+            return ref;
+        }
+        boolean inline = len <= INLINE;
+        long head = inline ? ByteKeys.inlineHead(k, off, len) : ByteKeys.storedDescriptor(len);
+        long tail = inline ? ByteKeys.inlineTail(k, off, len) : 0;
+        do {
+            long at = t.keyOffset(ref);
+            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == head) {
+                long second = RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
+                if (inline ? second == tail : storeOf(t).matches(second, k, off, len)) {
+                    return ref;
+                }
+            }
+            ref = Chain.findAfter(t, ref, h, h);
+        } while (ref != Table.NONE);
+        return Table.NONE;
+    }
+
+    /** The key store of {@code t}'s entries. */
+    private KeyStore storeOf(Table t) {
+        return t == table ? keys : oldKeys;
+    }
+
+    private MemorySegment valueView(Table t, long ref) {
+        return t.segment.asSlice(t.valueOffset(ref), valueSize);
+    }
+
+    private MemorySegment keyView(Table t, long ref) {
+        long at = t.keyOffset(ref);
+        long descriptor = RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET);
+        int len = ByteKeys.lengthOf(descriptor);
+        if (ByteKeys.isStored(descriptor)) {
+            return storeOf(t).view(RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET), len)
+                    .asReadOnly();
+        }
+        return t.segment.asSlice(at + BytesBucketLayout.INLINE_BYTES_OFFSET, len).asReadOnly();
+    }
+
+    /** The current table, once the state allows a read. */
+    private Table readTable() {
+        if (state != 0) {
+            checkReadable();
+        }
+        return table;
+    }
+
+    /** Entries in the map. @throws IllegalStateException after {@link #close()} */
+    public long size() {
+        checkOpen();
+        return size;
+    }
+
+    /** Whether the map holds no entry. @throws IllegalStateException after {@link #close()} */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /** Bytes of every value. */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    /** The longest key accepted, in bytes. */
+    public int maxKeyLength() {
+        return maxKeyLength;
+    }
+
+    /** The padding this map was built with. */
+    public BucketPadding padding() {
+        return padding;
+    }
+
+    /** The allocator this map was built with. */
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Calls {@code action} once for every entry, in no particular order, with a read-only view of the
+     * key and a writable view of the value, both valid during the call. The action may read the map
+     * and write the value it is given, but not otherwise change the map. Single-threaded.
+     *
+     * @throws ConcurrentModificationException if the action changes the map
+     * @throws IllegalStateException           after {@link #close()}, also when the action closes it
+     */
+    public void forEach(BytesEntryConsumer action) {
+        Objects.requireNonNull(action, "action");
+        if (state != 0) {
+            checkReadable();
+        }
+        try {
+            Growth g = growth;
+            int expected = modCount;
+            if (g != null) {
+                forEachIn(g.old, g, true, action, expected);
+            }
+            forEachIn(table, g, false, action, expected);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The entries of {@code t}: of its unevacuated buckets when it is {@code g}'s old table, else of its buckets whose old bucket is evacuated. */
+    private void forEachIn(Table t, Growth g, boolean old, BytesEntryConsumer action, int expected) {
+        for (long b = 0; b < t.bucketCount; b++) {
+            if (g != null && old == g.isEvacuated(old ? b : b & g.old.bucketMask)) {
+                continue;
+            }
+            for (long ref = Chain.firstLive(t, t.offsetOf(b)); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
+                action.accept(keyView(t, ref), valueView(t, ref));
+                if (modCount != expected || (state & CLOSED) != 0) {
+                    checkOpen();
+                    throw new ConcurrentModificationException("the map was changed during forEach");
+                }
+            }
+        }
+    }
+
+    /**
+     * A snapshot of the map's shape and memory ({@code bytesReserved} includes the key stores).
+     * O(buckets). @throws IllegalStateException after {@link #close()}
+     */
+    public MapStats stats() {
+        checkOpen();
+        return MapStats.of(size, table, growth, memory);
+    }
+
+    /** Bytes of the current key store's live keys, freed blocks and chunks: fragmentation, for tests and reports. */
+    long[] keyStoreBytes() {
+        return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};
+    }
+
+    /** Whether a growth is in progress. For tests. */
+    boolean growing() {
+        return growth != null;
+    }
+
+    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
+    String auditChains() {
+        String fault = Chain.auditEmptyRest(table);
+        return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
+    }
+
+    // --------------------------------------------------------------------------------- writes
+
+    /**
+     * Associates a copy of {@code value} with {@code key}. Single-threaded. May start a growth; if
+     * memory cannot be had the map is unchanged.
+     *
+     * @return true if the key was new
+     * @throws IllegalArgumentException        if the key is too long or {@code value.byteSize()} is not
+     *                                         {@link #valueSize()}
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public boolean put(MemorySegment key, MemorySegment value) {
+        return putAt(key, 0, segmentKeyLength(key), value);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean put(byte[] key, MemorySegment value) {
+        return putAt(copyToBuffer(key), 0, key.length, value);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean put(CharSequence key, MemorySegment value) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return putAt(buffer, 0, encode(key, buffer), value);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
+        return putAt(buffer, offset, rangeKeyLength(buffer, offset, length), value);
+    }
+
+    private boolean putAt(MemorySegment k, long off, int len, MemorySegment value) {
+        checkValue(value);
+        beginWrite();
+        try {
+            long h = hash(k, off, len);
+            Table t = writeTable(h);
+            long ref = find(t, h, k, off, len);
+            if (ref != Table.NONE) {
+                MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+                return false;
+            }
+            insert(k, off, len, h, value);
+            return true;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * A writable view of the value of {@code key}, inserted zero-filled if absent; valid until the
+     * next write to this map. Single-threaded, a write.
+     *
+     * @throws IllegalArgumentException        if the key is too long
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public MemorySegment acquire(MemorySegment key) {
+        return acquireAt(key, 0, segmentKeyLength(key));
+    }
+
+    /** {@link #acquire(MemorySegment)} for the bytes of {@code key}. */
+    public MemorySegment acquire(byte[] key) {
+        return acquireAt(copyToBuffer(key), 0, key.length);
+    }
+
+    /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public MemorySegment acquire(CharSequence key) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return acquireAt(buffer, 0, encode(key, buffer));
+    }
+
+    /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
+        return acquireAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+    }
+
+    private MemorySegment acquireAt(MemorySegment k, long off, int len) {
+        beginWrite();
+        try {
+            long h = hash(k, off, len);
+            Table t = writeTable(h);
+            long ref = find(t, h, k, off, len);
+            if (ref != Table.NONE) {
+                return valueView(t, ref);
+            }
+            ref = insert(k, off, len, h, null);
+            return valueView(tableOf(h), ref);
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Removes {@code key}. Never allocates. Single-threaded.
+     *
+     * @return whether the key was present
+     * @throws IllegalArgumentException        if the key is too long
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     */
+    public boolean remove(MemorySegment key) {
+        return removeAt(key, 0, segmentKeyLength(key));
+    }
+
+    /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
+    public boolean remove(byte[] key) {
+        return removeAt(copyToBuffer(key), 0, key.length);
+    }
+
+    /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean remove(CharSequence key) {
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        return removeAt(buffer, 0, encode(key, buffer));
+    }
+
+    /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    public boolean remove(MemorySegment buffer, long offset, long length) {
+        return removeAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+    }
+
+    private boolean removeAt(MemorySegment k, long off, int len) {
+        beginWrite();
+        try {
+            long h = hash(k, off, len);
+            Table t = writeTable(h);
+            long ref = find(t, h, k, off, len);
+            if (ref == Table.NONE) {
+                return false;
+            }
+            if (len > INLINE) {
+                keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), len);
+            }
+            Chain.clearSlot(t, t.homeOffset(h), ref);
+            size--;
+            modCount++;
+            return true;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Removes every entry, keeping the capacity: fresh table and key store, the old ones given back
+     * in the background. Single-threaded.
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the allocator cannot supply the new table (map unchanged)
+     */
+    public void clear() {
+        beginWrite();
+        try {
+            Table current = table;
+            Table fresh = Table.reserve(format, memory, current.log2Buckets,
+                    Table.initialOverflowCapacity(current.log2Buckets), false);
+            Growth g = growth;
+            table = fresh;
+            growth = null;
+            memory.releaseLater(current.segment);
+            keys.releaseLater();
+            keys = new KeyStore(memory, maxKeyLength);
+            if (g != null) {
+                memory.releaseLater(g.old.segment);
+                oldKeys.releaseLater();
+                oldKeys = null;
+            }
+            size = 0;
+            modCount++;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Frees all off-heap memory and returns once it is back with the allocator; afterwards every
+     * other method throws {@link IllegalStateException}, views included. Single-threaded.
+     * Idempotent, except that a release the allocator failed is retried by the next call.
+     */
+    @Override
+    public void close() {
+        if ((state & CLOSED) == 0) {
+            state = CLOSED;
+            modCount++;
+        } else if (memory.bytesHeld() == 0) {
+            return;
+        }
+        try {
+            memory.close();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Completes a growth in progress now (see {@link LongLongMap#finishGrowth()}). Single-threaded, a write.
+     *
+     * @return whether a growth was in progress
+     */
+    public boolean finishGrowth() {
+        beginWrite();
+        try {
+            if (growth == null) {
+                return false;
+            }
+            completeGrowth();
+            return true;
+        } finally {
+            endWrite();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- growth
+
+    /** Does the growth work a write owes; returns the table holding {@code h}'s bucket now. */
+    private Table writeTable(long h) {
+        Growth g = growth;
+        if (g == null) {
+            return table;
+        }
+        evacuateIfNeeded(g, h & g.old.bucketMask);
+        if (growth == g) {
+            long claimed = g.claim();
+            if (claimed >= 0) {
+                evacuateIfNeeded(g, claimed);
+            }
+        }
+        return table;
+    }
+
+    private void evacuateIfNeeded(Growth g, long ob) {
+        if (!g.isEvacuated(ob)) {
+            Evacuation.evacuate(g, ob, keyWords, relocation);
+            if (g.evacuatedOne()) {
+                growth = null;
+                memory.releaseLater(g.old.segment);
+                oldKeys.releaseLater();
+                oldKeys = null;
+            }
+        }
+    }
+
+    /** Evacuation's hook: a stored key follows its entry into the next table's key store. */
+    private void relocate(Table from, long fromRef, Table to, long toRef) {
+        long at = to.keyOffset(toRef);
+        long descriptor = RawMemory.getLong(to.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET);
+        if (ByteKeys.isStored(descriptor)) {
+            long locator = RawMemory.getLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
+            long moved = keys.moveFrom(oldKeys, locator, ByteKeys.lengthOf(descriptor));
+            RawMemory.putLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, moved);
+        }
+    }
+
+    private void completeGrowth() {
+        Growth g = growth;
+        for (long ob = 0; ob < g.old.bucketCount && growth == g; ob++) {
+            evacuateIfNeeded(g, ob);
+        }
+    }
+
+    /**
+     * Reserves the next table and the next key store's evacuation region, then switches writes to
+     * them; if either reservation fails nothing has changed.
+     */
+    private void startGrowth(boolean doubling) {
+        KeyStore nextKeys = new KeyStore(memory, maxKeyLength);
+        nextKeys.reserveForEvacuation(keys.liveBytes());
+        Growth g;
+        try {
+            g = Growth.start(table, doubling, memory);
+        } catch (RuntimeException | Error e) {
+            nextKeys.releaseLater();
+            throw e;
+        }
+        growth = g;
+        table = g.next;
+        oldKeys = keys;
+        keys = nextKeys;
+    }
+
+    /**
+     * Inserts a key found absent, after {@link #writeTable} did the growth work for {@code h}; the
+     * value is a copy of {@code value}, or zeros when null. Returns the slot, in {@link #tableOf}.
+     */
+    private long insert(MemorySegment k, long off, int len, long h, MemorySegment value) {
+        if (growth == null) {
+            Table t = table;
+            boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS;
+            boolean fragmented = keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
+            if (overloaded || fragmented || t.overflowInUse() >= Math.max(16, t.bucketCount)) {
+                try {
+                    startGrowth(overloaded);
+                    writeTable(h);
+                } catch (RuntimeException | OutOfMemoryError noMemory) {
+                    // keep going in the current table while it has room
+                }
+            }
+        }
+        long ref = Chain.freeSlot(tableOf(h), h);
+        if (ref == Table.NONE) {
+            ref = growForRoom(h);
+        }
+        Table t = tableOf(h);
+        long at = t.keyOffset(ref);
+        // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
+        // while the slot is still free, so nothing is lost or leaked.
+        if (value == null) {
+            RawMemory.zero(t.segment, t.valueOffset(ref), valueSize);
+        } else {
+            MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+        }
+        long head;
+        long second;
+        if (len <= INLINE) {
+            head = ByteKeys.inlineHead(k, off, len);
+            second = ByteKeys.inlineTail(k, off, len);
+        } else {
+            head = ByteKeys.storedDescriptor(len);
+            second = keys.allocate(len);
+            keys.write(second, k, off, len);
+        }
+        RawMemory.putLong(t.segment, at, h);
+        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, head);
+        RawMemory.putLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, second);
+        Chain.occupy(t, ref, h);
+        size++;
+        modCount++;
+        return ref;
+    }
+
+    /** As {@code LongLongMap.growForRoom}: the chain is full and the overflow area used up. */
+    private long growForRoom(long h) {
+        if (growth != null) {
+            completeGrowth();
+        }
+        Table t = table;
+        startGrowth(t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS);
+        long ref = Chain.freeSlot(writeTable(h), h);
+        if (ref == Table.NONE) {
+            throw new IllegalStateException("no free slot in a fresh table's overflow area");
+        }
+        return ref;
+    }
+
+    private Table tableOf(long h) {
+        return growth == null ? table : growth.homeTable(h);
+    }
+
+    // ------------------------------------------------------------------------- key plumbing
+
+    private int segmentKeyLength(MemorySegment key) {
+        return checkKeyLength(key.byteSize());
+    }
+
+    private int rangeKeyLength(MemorySegment buffer, long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return checkKeyLength(length);
+    }
+
+    private int checkKeyLength(long length) {
+        if (length > maxKeyLength) {
+            throw new IllegalArgumentException("key of " + length + " bytes is longer than maxKeyLength "
+                    + maxKeyLength);
+        }
+        return (int) length;
+    }
+
+    private MemorySegment copyToBuffer(byte[] key) {
+        checkKeyLength(key.length);
+        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
+        MemorySegment.copy(key, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, key.length);
+        return buffer;
+    }
+
+    private int encode(CharSequence key, MemorySegment buffer) {
+        int len = ByteKeys.encodeUtf8(key, buffer, maxKeyLength);
+        if (len < 0) {
+            throw new IllegalArgumentException("key of " + key.length() + " chars is longer than maxKeyLength "
+                    + maxKeyLength + " bytes in UTF-8");
+        }
+        return len;
+    }
+
+    private void checkValue(MemorySegment value) {
+        if (value.byteSize() != valueSize) {
+            throw new IllegalArgumentException("value of " + value.byteSize() + " bytes; this map's valueSize is "
+                    + valueSize);
+        }
+    }
+
+    private void checkTarget(MemorySegment target) {
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("target is read-only");
+        }
+        if (target.byteSize() < valueSize) {
+            throw new IllegalArgumentException("target of " + target.byteSize() + " bytes is smaller than valueSize "
+                    + valueSize);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- state
+
+    private void beginWrite() {
+        if (state != 0) {
+            checkOpen();
+            throw new ConcurrentModificationException("concurrent map writes: another thread is writing this BytesMap");
+        }
+        state = WRITING;
+    }
+
+    private void endWrite() {
+        state &= ~WRITING;
+    }
+
+    private void checkReadable() {
+        int s = state;
+        checkOpen();
+        if ((s & WRITING) != 0) {
+            throw new ConcurrentModificationException("concurrent map read and map write on a BytesMap");
+        }
+    }
+
+    private void checkOpen() {
+        if ((state & CLOSED) != 0) {
+            throw new IllegalStateException("BytesMap is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        if ((state & CLOSED) != 0) {
+            return "BytesMap[closed]";
+        }
+        return "BytesMap[size=" + size + ", valueSize=" + valueSize + ", buckets=" + table.bucketCount
+                + ", format=" + format.name() + ", allocator=" + allocator.name() + (growth != null ? ", growing" : "")
+                + "]";
+    }
+
+    /**
+     * Builds a {@link BytesMap}: every map's options, the value size (required) and the longest key.
+     * Not thread-safe; a builder may build several maps.
+     */
+    public static final class Builder extends MapBuilder<Builder> {
+        private int valueSize;
+        private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
+        private long hashMask = -1;
+
+        private Builder() {
+        }
+
+        /** For tests: keeps only the hash bits of {@code mask}, so that many keys share a whole hash. */
+        Builder hashMaskForTests(long mask) {
+            this.hashMask = mask;
+            return this;
+        }
+
+        /**
+         * Bytes of every value; required.
+         *
+         * @throws IllegalArgumentException if not in 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
+         */
+        public Builder valueSize(int bytes) {
+            if (bytes < 1 || bytes > BytesBucketLayout.MAX_VALUE_SIZE) {
+                throw new IllegalArgumentException("valueSize must be 1.." + BytesBucketLayout.MAX_VALUE_SIZE
+                        + " bytes, got " + bytes);
+            }
+            this.valueSize = bytes;
+            return this;
+        }
+
+        /**
+         * The longest key accepted, in bytes ({@value #DEFAULT_MAX_KEY_LENGTH} by default); longer keys
+         * get {@link IllegalArgumentException}.
+         *
+         * @throws IllegalArgumentException if not in 1..{@value BytesMap#MAX_KEY_LENGTH}
+         */
+        public Builder maxKeyLength(int bytes) {
+            if (bytes < 1 || bytes > MAX_KEY_LENGTH) {
+                throw new IllegalArgumentException("maxKeyLength must be 1.." + MAX_KEY_LENGTH + " bytes, got " + bytes);
+            }
+            this.maxKeyLength = bytes;
+            return this;
+        }
+
+        /**
+         * Reserves the map's first table.
+         *
+         * @throws IllegalStateException if {@link #valueSize} was not set
+         * @throws OutOfMemoryError      if the allocator cannot supply the table (nothing is leaked)
+         */
+        public BytesMap build() {
+            return new BytesMap(this);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.tophash.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Off-heap storage for the keys too long to sit in their slot, one store per table generation.
+ *
+ * <p>Implementation notes. Keys live in blocks of their length rounded up to 8 bytes, cut from
+ * chunks taken from the map's {@link MapMemory} (the first 16 KiB, each next one as large as the
+ * store so far, up to 1 MiB, or one key's block if larger). A removed key's block goes on a free
+ * list of its size class and is reused by the next key of that size; the list is threaded through
+ * the free blocks' first words, so it costs no memory of its own. Space that only another size
+ * class could use is given back by compaction: a growth (the map starts a same-size one when
+ * fragmentation is high) gives the next table a fresh store and evacuation copies each stored key
+ * into one region of that store reserved, exactly as large as the live keys, when the growth
+ * starts ({@link #reserveForEvacuation}), so evacuation still allocates nothing. The old store is
+ * given back with the old table.
+ *
+ * <p>A locator names a block: chunk index in the high 24 bits, byte offset in the chunk in the
+ * low 40.
+ *
+ * <p>Threading: the owner's; the single-writer map's writer, or the concurrent map's lock holder
+ * for the allocation calls. Reads ({@link #matches}, {@link #view}) only read.
+ */
+public final class KeyStore {
+
+    static final long FIRST_CHUNK = 16 * 1024;
+    static final long MAX_CHUNK = 1024 * 1024;
+    private static final int OFFSET_BITS = 40;
+    private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
+    private static final long NO_BLOCK = -1;
+
+    private final MapMemory memory;
+    private MemorySegment[] chunks = new MemorySegment[4];
+    private int chunkCount;
+    /** The chunk blocks are cut from, and where its free space starts; -1 when none yet. */
+    private int bumpChunk = -1;
+    private long bumpTop;
+    /** The chunk evacuation copies into, and where its free space starts; -1 when none. */
+    private int evacuationChunk = -1;
+    private long evacuationTop;
+    /** Free list heads by size class (block length / 8). */
+    private long[] freeHeads;
+    private long liveBytes;
+    private long freeBytes;
+    private long reservedBytes;
+
+    /** A store for keys of up to {@code maxKeyLength} bytes. Allocates nothing until the first key. */
+    public KeyStore(MapMemory memory, int maxKeyLength) {
+        this.memory = memory;
+        this.freeHeads = new long[(int) (blockLength(maxKeyLength) >>> 3) + 1];
+        Arrays.fill(freeHeads, NO_BLOCK);
+    }
+
+    /** Bytes a key of {@code length} bytes occupies. */
+    static long blockLength(int length) {
+        return (length + 7L) & -8L;
+    }
+
+    /**
+     * A block for a key of {@code length} bytes (at least 9: shorter keys are inline); returns its
+     * locator. The caller writes the key with {@link #write}.
+     *
+     * @throws OutOfMemoryError if a new chunk is needed and the allocator refuses (nothing changed)
+     */
+    public long allocate(int length) {
+        long block = blockLength(length);
+        int sizeClass = (int) (block >>> 3);
+        long head = freeHeads[sizeClass];
+        if (head != NO_BLOCK) {
+            freeHeads[sizeClass] = RawMemory.getLong(chunkOf(head), offsetOf(head));
+            freeBytes -= block;
+            liveBytes += block;
+            return head;
+        }
+        if (bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize()) {
+            long size = Math.max(block, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, reservedBytes)));
+            bumpChunk = addChunk(size);
+            bumpTop = 0;
+        }
+        long locator = locator(bumpChunk, bumpTop);
+        bumpTop += block;
+        liveBytes += block;
+        return locator;
+    }
+
+    /** Reserves a chunk and records it; returns its index. @throws OutOfMemoryError (nothing changed) */
+    private int addChunk(long size) {
+        if (chunkCount == chunks.length) {
+            chunks = Arrays.copyOf(chunks, chunkCount * 2);
+        }
+        MemorySegment chunk = memory.allocate(size, Long.BYTES);
+        chunks[chunkCount] = chunk;
+        reservedBytes += chunk.byteSize();
+        return chunkCount++;
+    }
+
+    /** Puts the block of a removed key of {@code length} bytes on its size class's free list. */
+    public void free(long locator, int length) {
+        long block = blockLength(length);
+        int sizeClass = (int) (block >>> 3);
+        RawMemory.putLong(chunkOf(locator), offsetOf(locator), freeHeads[sizeClass]);
+        freeHeads[sizeClass] = locator;
+        liveBytes -= block;
+        freeBytes += block;
+    }
+
+    /** Copies {@code length} bytes of {@code key} at {@code offset} into the block at {@code locator}. */
+    public void write(long locator, MemorySegment key, long offset, int length) {
+        MemorySegment.copy(key, offset, chunkOf(locator), offsetOf(locator), length);
+    }
+
+    /** Whether the block at {@code locator} holds the {@code length} bytes of {@code key} at {@code offset}. */
+    public boolean matches(long locator, MemorySegment key, long offset, int length) {
+        long at = offsetOf(locator);
+        return MemorySegment.mismatch(chunkOf(locator), at, at + length, key, offset, offset + length) < 0;
+    }
+
+    /** A view of the {@code length} key bytes at {@code locator}, valid while the block is. */
+    public MemorySegment view(long locator, int length) {
+        return chunkOf(locator).asSlice(offsetOf(locator), length);
+    }
+
+    /**
+     * Reserves the region evacuation copies the keys of the previous store into: {@code bytes}, the
+     * previous store's {@link #liveBytes()} when its growth starts. Call on a fresh store.
+     *
+     * @throws OutOfMemoryError if the allocator refuses (nothing changed)
+     */
+    public void reserveForEvacuation(long bytes) {
+        if (bytes > 0) {
+            evacuationChunk = addChunk(bytes);
+            evacuationTop = 0;
+        }
+    }
+
+    /**
+     * Copies the {@code length}-byte key at {@code locator} of {@code from} into this store's
+     * evacuation region; returns its new locator. Never allocates.
+     *
+     * @throws IllegalStateException if the region is used up (the growth's sizing is wrong: a bug)
+     */
+    public long moveFrom(KeyStore from, long locator, int length) {
+        long block = blockLength(length);
+        if (evacuationChunk < 0 || evacuationTop + block > chunks[evacuationChunk].byteSize()) {
+            throw new IllegalStateException("key store evacuation region used up");
+        }
+        long moved = locator(evacuationChunk, evacuationTop);
+        MemorySegment.copy(from.chunkOf(locator), offsetOf(locator), chunks[evacuationChunk], evacuationTop, length);
+        evacuationTop += block;
+        liveBytes += block;
+        return moved;
+    }
+
+    /** Hands every chunk to the background thread for release: the store is dropped with its table. */
+    public void releaseLater() {
+        for (int i = 0; i < chunkCount; i++) {
+            memory.releaseLater(chunks[i]);
+            chunks[i] = null;
+        }
+        chunkCount = 0;
+        bumpChunk = -1;
+        evacuationChunk = -1;
+    }
+
+    /** Bytes of the blocks holding keys. */
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Bytes of freed blocks waiting for a key of their size. */
+    public long freeBytes() {
+        return freeBytes;
+    }
+
+    /** Bytes of the store's chunks: live, free, and not yet cut. */
+    public long reservedBytes() {
+        return reservedBytes;
+    }
+
+    private static long locator(int chunk, long offset) {
+        return ((long) chunk << OFFSET_BITS) | offset;
+    }
+
+    private MemorySegment chunkOf(long locator) {
+        return chunks[(int) (locator >>> OFFSET_BITS)];
+    }
+
+    private static long offsetOf(long locator) {
+        return locator & OFFSET_MASK;
+    }
+}
