@@ -58,8 +58,8 @@ public final class BytesMap implements AutoCloseable {
      * the probe goes on after a slot whose hash matched and whose key did not (Chain.findAfter).
      *
      * Keys of other callers' memory are read where they are (a MemorySegment key); byte[] and
-     * CharSequence keys are first copied or encoded into the calling thread's KeyBuffer, so that the
-     * hash and the comparisons read native memory and nothing allocates.
+     * CharSequence keys are first copied or encoded into the calling thread's KeyBuffer (a heap
+     * array with a segment view made once), so that nothing allocates.
      *
      * Each table generation has its own KeyStore. A growth reserves, before anything changes, the
      * next table and a region of the next store as large as the live stored keys; evacuation copies
@@ -171,8 +171,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
     public MemorySegment get(CharSequence key) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return getAt(buffer, 0, encode(key, buffer));
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return getAt(buffer.segment, 0, len);
     }
 
     private MemorySegment getAt(MemorySegment k, long off, int len) {
@@ -210,8 +211,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean getInto(CharSequence key, MemorySegment target) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return getIntoAt(buffer, 0, encode(key, buffer), target);
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return getIntoAt(buffer.segment, 0, len, target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -250,8 +252,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean containsKey(CharSequence key) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return containsAt(buffer, 0, encode(key, buffer));
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return containsAt(buffer.segment, 0, len);
     }
 
     private boolean containsAt(MemorySegment k, long off, int len) {
@@ -445,8 +448,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean put(CharSequence key, MemorySegment value) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return putAt(buffer, 0, encode(key, buffer), value);
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return putAt(buffer.segment, 0, len, value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -492,8 +496,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public MemorySegment acquire(CharSequence key) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return acquireAt(buffer, 0, encode(key, buffer));
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return acquireAt(buffer.segment, 0, len);
     }
 
     /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -536,8 +541,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean remove(CharSequence key) {
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        return removeAt(buffer, 0, encode(key, buffer));
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        int len = encode(key, buffer.bytes);
+        return removeAt(buffer.segment, 0, len);
     }
 
     /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -793,12 +799,12 @@ public final class BytesMap implements AutoCloseable {
 
     private MemorySegment copyToBuffer(byte[] key) {
         checkKeyLength(key.length);
-        MemorySegment buffer = KeyBuffer.forThread(maxKeyLength);
-        MemorySegment.copy(key, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, key.length);
-        return buffer;
+        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
+        System.arraycopy(key, 0, buffer.bytes, 0, key.length);
+        return buffer.segment;
     }
 
-    private int encode(CharSequence key, MemorySegment buffer) {
+    private int encode(CharSequence key, byte[] buffer) {
         int len = ByteKeys.encodeUtf8(key, buffer, maxKeyLength);
         if (len < 0) {
             throw new IllegalArgumentException("key of " + key.length() + " chars is longer than maxKeyLength "

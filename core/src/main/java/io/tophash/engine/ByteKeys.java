@@ -63,29 +63,42 @@ public final class ByteKeys {
     }
 
     /**
-     * Encodes {@code chars} as UTF-8 into {@code buffer} from offset 0, as
+     * Encodes {@code chars} as UTF-8 into {@code out} from index 0, as
      * {@code String.getBytes(UTF_8)} does (an unpaired surrogate becomes {@code '?'}), without
-     * allocating.
+     * allocating. ASCII text takes one loop of plain array stores.
      *
      * @return the number of bytes written, or -1 if they would exceed {@code limit} (at most
-     *         {@code buffer.byteSize()}; the buffer is then partly written)
+     *         {@code out.length}; {@code out} is then partly written)
      */
-    public static int encodeUtf8(CharSequence chars, MemorySegment buffer, long limit) {
+    public static int encodeUtf8(CharSequence chars, byte[] out, int limit) {
         int n = chars.length();
-        long at = 0;
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (n <= limit) {
+            for (; i < n; i++) {
+                char c = chars.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                out[i] = (byte) c;
+            }
+            if (i == n) {
+                return n;
+            }
+        }
+        int at = i;
+        for (; i < n; i++) {
             char c = chars.charAt(i);
             if (c < 0x80) {
                 if (at >= limit) {
                     return -1;
                 }
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) c);
+                out[at++] = (byte) c;
             } else if (c < 0x800) {
                 if (at + 2 > limit) {
                     return -1;
                 }
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0xC0 | (c >> 6)));
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | (c & 0x3F)));
+                out[at++] = (byte) (0xC0 | (c >> 6));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
                 char low = i + 1 < n ? chars.charAt(i + 1) : 0;
                 if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
@@ -93,26 +106,26 @@ public final class ByteKeys {
                         return -1;
                     }
                     int cp = Character.toCodePoint(c, low);
-                    buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0xF0 | (cp >> 18)));
-                    buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
-                    buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                    buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | (cp & 0x3F)));
+                    out[at++] = (byte) (0xF0 | (cp >> 18));
+                    out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    out[at++] = (byte) (0x80 | (cp & 0x3F));
                     i++;
                 } else {
                     if (at >= limit) {
                         return -1;
                     }
-                    buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) '?');
+                    out[at++] = (byte) '?';
                 }
             } else {
                 if (at + 3 > limit) {
                     return -1;
                 }
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0xE0 | (c >> 12)));
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | ((c >> 6) & 0x3F)));
-                buffer.set(ValueLayout.JAVA_BYTE, at++, (byte) (0x80 | (c & 0x3F)));
+                out[at++] = (byte) (0xE0 | (c >> 12));
+                out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        return (int) at;
+        return at;
     }
 }

@@ -126,11 +126,11 @@ class ByteHashingTest {
 
     @Property
     void utf8EncodingMatchesTheJdk(@ForAll @StringLength(max = 40) String text) {
-        MemorySegment buffer = MemorySegment.ofArray(new byte[200]);
+        byte[] buffer = new byte[200];
         int n = ByteKeys.encodeUtf8(text, buffer, 200);
         byte[] jdk = text.getBytes(StandardCharsets.UTF_8);
         assertEquals(jdk.length, n, text);
-        assertEquals(MemorySegment.ofArray(jdk).mismatch(buffer.asSlice(0, n)), -1L, text);
+        assertEquals(-1L, MemorySegment.ofArray(jdk).mismatch(MemorySegment.ofArray(buffer).asSlice(0, n)), text);
         if (jdk.length > 0) {
             assertEquals(-1, ByteKeys.encodeUtf8(text, buffer, jdk.length - 1), "over the limit");
         }
