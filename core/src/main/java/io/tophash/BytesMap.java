@@ -5,7 +5,7 @@ import io.tophash.engine.Chain;
 import io.tophash.engine.Evacuation;
 import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
-import io.tophash.engine.KeyBuffer;
+import io.tophash.engine.KeyProbe;
 import io.tophash.engine.KeyStore;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.RawMemory;
@@ -57,9 +57,11 @@ public final class BytesMap implements AutoCloseable {
      * bytes in the key store for longer ones. Two keys with the same 64-bit hash are both found:
      * the probe goes on after a slot whose hash matched and whose key did not (Chain.findAfter).
      *
-     * Keys of other callers' memory are read where they are (a MemorySegment key); byte[] and
-     * CharSequence keys are first copied or encoded into the calling thread's KeyBuffer (a heap
-     * array with a segment view made once), so that nothing allocates.
+     * Every key is normalized once per operation into the calling thread's KeyProbe: a short key
+     * (15 bytes or fewer) to the two inline words it is compared and hashed by, computed where the
+     * key lies (chars of an ASCII String packed in registers); a longer one to the segment range of
+     * its bytes (a MemorySegment key in place; byte[] and other text copied into the probe's array).
+     * Nothing allocates.
      *
      * Each table generation has its own KeyStore. A growth reserves, before anything changes, the
      * next table and a region of the next store as large as the live stored keys; evacuation copies
@@ -82,7 +84,6 @@ public final class BytesMap implements AutoCloseable {
     private static final int CLOSED = 2;
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
-    private static final long INLINE = BytesBucketLayout.INLINE_KEY_LIMIT;
 
     private final Allocator allocator;
     private final MapMemory memory;
@@ -151,7 +152,7 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public MemorySegment get(MemorySegment key) {
-        return getAt(key, 0, segmentKeyLength(key));
+        return getAt(probe(key));
     }
 
     /**
@@ -161,29 +162,27 @@ public final class BytesMap implements AutoCloseable {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      */
     public MemorySegment get(MemorySegment buffer, long offset, long length) {
-        return getAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+        return getAt(probe(buffer, offset, length));
     }
 
     /** {@link #get(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment get(byte[] key) {
-        return getAt(copyToBuffer(key), 0, key.length);
+        return getAt(probe(key));
     }
 
     /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
     public MemorySegment get(CharSequence key) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return getAt(buffer.segment, 0, len);
+        return getAt(probe(key));
     }
 
-    private MemorySegment getAt(MemorySegment k, long off, int len) {
+    private MemorySegment getAt(KeyProbe p) {
         try {
             Table t = readTable();
-            long h = hash(k, off, len);
+            long h = hash(p);
             if (growth != null) {
                 t = growth.homeTable(h);
             }
-            long ref = find(t, h, k, off, len);
+            long ref = find(t, h, p);
             return ref == Table.NONE ? null : valueView(t, ref).asReadOnly();
         } finally {
             Reference.reachabilityFence(this);
@@ -201,35 +200,33 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public boolean getInto(MemorySegment key, MemorySegment target) {
-        return getIntoAt(key, 0, segmentKeyLength(key), target);
+        return getIntoAt(probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
     public boolean getInto(byte[] key, MemorySegment target) {
-        return getIntoAt(copyToBuffer(key), 0, key.length, target);
+        return getIntoAt(probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean getInto(CharSequence key, MemorySegment target) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return getIntoAt(buffer.segment, 0, len, target);
+        return getIntoAt(probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
-        return getIntoAt(buffer, offset, rangeKeyLength(buffer, offset, length), target);
+        return getIntoAt(probe(buffer, offset, length), target);
     }
 
-    private boolean getIntoAt(MemorySegment k, long off, int len, MemorySegment target) {
+    private boolean getIntoAt(KeyProbe p, MemorySegment target) {
         checkTarget(target);
         try {
             Table t = readTable();
-            long h = hash(k, off, len);
+            long h = hash(p);
             if (growth != null) {
                 t = growth.homeTable(h);
             }
-            long ref = find(t, h, k, off, len);
+            long ref = find(t, h, p);
             if (ref == Table.NONE) {
                 return false;
             }
@@ -242,60 +239,53 @@ public final class BytesMap implements AutoCloseable {
 
     /** Whether {@code key} is present. Reader thread rules as the class says; allocates nothing. */
     public boolean containsKey(MemorySegment key) {
-        return containsAt(key, 0, segmentKeyLength(key));
+        return containsAt(probe(key));
     }
 
     /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
     public boolean containsKey(byte[] key) {
-        return containsAt(copyToBuffer(key), 0, key.length);
+        return containsAt(probe(key));
     }
 
     /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean containsKey(CharSequence key) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return containsAt(buffer.segment, 0, len);
+        return containsAt(probe(key));
     }
 
-    private boolean containsAt(MemorySegment k, long off, int len) {
+    private boolean containsAt(KeyProbe p) {
         try {
             Table t = readTable();
-            long h = hash(k, off, len);
+            long h = hash(p);
             if (growth != null) {
                 t = growth.homeTable(h);
             }
-            return find(t, h, k, off, len) != Table.NONE;
+            return find(t, h, p) != Table.NONE;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    private long hash(MemorySegment k, long off, int len) {
-        return Hashing.hashBytes(k, off, len, seed) & hashMask;
+    private long hash(KeyProbe p) {
+        long h = p.inline() ? Hashing.hashInline(p.head, p.tail, seed) : Hashing.hashBytes(p.segment, p.offset, p.length, seed);
+        return h & hashMask;
     }
 
     /**
      * The slot of the key in {@code t}'s chain of hash {@code h}, or {@link Table#NONE}: the engine
      * finds slots whose hash matches, this checks the key.
      */
-    private long find(Table t, long h, MemorySegment k, long off, int len) {
+    private long find(Table t, long h, KeyProbe p) {
         long ref = Chain.find(t, h, h);
-        if (ref == Table.NONE) {
-            return ref;
-        }
-        boolean inline = len <= INLINE;
-        long head = inline ? ByteKeys.inlineHead(k, off, len) : ByteKeys.storedDescriptor(len);
-        long tail = inline ? ByteKeys.inlineTail(k, off, len) : 0;
-        do {
+        while (ref != Table.NONE) {
             long at = t.keyOffset(ref);
-            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == head) {
+            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == p.head) {
                 long second = RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
-                if (inline ? second == tail : storeOf(t).matches(second, k, off, len)) {
+                if (p.inline() ? second == p.tail : storeOf(t).matches(second, p.segment, p.offset, p.length)) {
                     return ref;
                 }
             }
             ref = Chain.findAfter(t, ref, h, h);
-        } while (ref != Table.NONE);
+        }
         return Table.NONE;
     }
 
@@ -438,38 +428,36 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public boolean put(MemorySegment key, MemorySegment value) {
-        return putAt(key, 0, segmentKeyLength(key), value);
+        return putAt(probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
     public boolean put(byte[] key, MemorySegment value) {
-        return putAt(copyToBuffer(key), 0, key.length, value);
+        return putAt(probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean put(CharSequence key, MemorySegment value) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return putAt(buffer.segment, 0, len, value);
+        return putAt(probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
-        return putAt(buffer, offset, rangeKeyLength(buffer, offset, length), value);
+        return putAt(probe(buffer, offset, length), value);
     }
 
-    private boolean putAt(MemorySegment k, long off, int len, MemorySegment value) {
+    private boolean putAt(KeyProbe p, MemorySegment value) {
         checkValue(value);
         beginWrite();
         try {
-            long h = hash(k, off, len);
+            long h = hash(p);
             Table t = writeTable(h);
-            long ref = find(t, h, k, off, len);
+            long ref = find(t, h, p);
             if (ref != Table.NONE) {
                 MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
                 return false;
             }
-            insert(k, off, len, h, value);
+            insert(p, h, value);
             return true;
         } finally {
             endWrite();
@@ -486,36 +474,34 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public MemorySegment acquire(MemorySegment key) {
-        return acquireAt(key, 0, segmentKeyLength(key));
+        return acquireAt(probe(key));
     }
 
     /** {@link #acquire(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment acquire(byte[] key) {
-        return acquireAt(copyToBuffer(key), 0, key.length);
+        return acquireAt(probe(key));
     }
 
     /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public MemorySegment acquire(CharSequence key) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return acquireAt(buffer.segment, 0, len);
+        return acquireAt(probe(key));
     }
 
     /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
-        return acquireAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+        return acquireAt(probe(buffer, offset, length));
     }
 
-    private MemorySegment acquireAt(MemorySegment k, long off, int len) {
+    private MemorySegment acquireAt(KeyProbe p) {
         beginWrite();
         try {
-            long h = hash(k, off, len);
+            long h = hash(p);
             Table t = writeTable(h);
-            long ref = find(t, h, k, off, len);
+            long ref = find(t, h, p);
             if (ref != Table.NONE) {
                 return valueView(t, ref);
             }
-            ref = insert(k, off, len, h, null);
+            ref = insert(p, h, null);
             return valueView(tableOf(h), ref);
         } finally {
             endWrite();
@@ -531,37 +517,35 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if another write is seen in progress
      */
     public boolean remove(MemorySegment key) {
-        return removeAt(key, 0, segmentKeyLength(key));
+        return removeAt(probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
     public boolean remove(byte[] key) {
-        return removeAt(copyToBuffer(key), 0, key.length);
+        return removeAt(probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean remove(CharSequence key) {
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        int len = encode(key, buffer.bytes);
-        return removeAt(buffer.segment, 0, len);
+        return removeAt(probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean remove(MemorySegment buffer, long offset, long length) {
-        return removeAt(buffer, offset, rangeKeyLength(buffer, offset, length));
+        return removeAt(probe(buffer, offset, length));
     }
 
-    private boolean removeAt(MemorySegment k, long off, int len) {
+    private boolean removeAt(KeyProbe p) {
         beginWrite();
         try {
-            long h = hash(k, off, len);
+            long h = hash(p);
             Table t = writeTable(h);
-            long ref = find(t, h, k, off, len);
+            long ref = find(t, h, p);
             if (ref == Table.NONE) {
                 return false;
             }
-            if (len > INLINE) {
-                keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), len);
+            if (!p.inline()) {
+                keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), p.length);
             }
             Chain.clearSlot(t, t.homeOffset(h), ref);
             size--;
@@ -714,7 +698,7 @@ public final class BytesMap implements AutoCloseable {
      * Inserts a key found absent, after {@link #writeTable} did the growth work for {@code h}; the
      * value is a copy of {@code value}, or zeros when null. Returns the slot, in {@link #tableOf}.
      */
-    private long insert(MemorySegment k, long off, int len, long h, MemorySegment value) {
+    private long insert(KeyProbe p, long h, MemorySegment value) {
         if (growth == null) {
             Table t = table;
             boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS;
@@ -741,18 +725,13 @@ public final class BytesMap implements AutoCloseable {
         } else {
             MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
         }
-        long head;
-        long second;
-        if (len <= INLINE) {
-            head = ByteKeys.inlineHead(k, off, len);
-            second = ByteKeys.inlineTail(k, off, len);
-        } else {
-            head = ByteKeys.storedDescriptor(len);
-            second = keys.allocate(len);
-            keys.write(second, k, off, len);
+        long second = p.tail;
+        if (!p.inline()) {
+            second = keys.allocate(p.length);
+            keys.write(second, p.segment, p.offset, p.length);
         }
         RawMemory.putLong(t.segment, at, h);
-        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, head);
+        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, p.head);
         RawMemory.putLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, second);
         Chain.occupy(t, ref, h);
         size++;
@@ -780,13 +759,27 @@ public final class BytesMap implements AutoCloseable {
 
     // ------------------------------------------------------------------------- key plumbing
 
-    private int segmentKeyLength(MemorySegment key) {
-        return checkKeyLength(key.byteSize());
+    private KeyProbe probe(MemorySegment key) {
+        return KeyProbe.forThread().of(key, 0, checkKeyLength(key.byteSize()));
     }
 
-    private int rangeKeyLength(MemorySegment buffer, long offset, long length) {
+    private KeyProbe probe(MemorySegment buffer, long offset, long length) {
         Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        return checkKeyLength(length);
+        return KeyProbe.forThread().of(buffer, offset, checkKeyLength(length));
+    }
+
+    private KeyProbe probe(byte[] key) {
+        checkKeyLength(key.length);
+        return KeyProbe.forThread().of(key);
+    }
+
+    private KeyProbe probe(CharSequence key) {
+        KeyProbe p = KeyProbe.forThread().of(key, maxKeyLength);
+        if (p == null) {
+            throw new IllegalArgumentException("key of " + key.length() + " chars is longer than maxKeyLength "
+                    + maxKeyLength + " bytes in UTF-8");
+        }
+        return p;
     }
 
     private int checkKeyLength(long length) {
@@ -795,22 +788,6 @@ public final class BytesMap implements AutoCloseable {
                     + maxKeyLength);
         }
         return (int) length;
-    }
-
-    private MemorySegment copyToBuffer(byte[] key) {
-        checkKeyLength(key.length);
-        KeyBuffer buffer = KeyBuffer.forThread(maxKeyLength);
-        System.arraycopy(key, 0, buffer.bytes, 0, key.length);
-        return buffer.segment;
-    }
-
-    private int encode(CharSequence key, byte[] buffer) {
-        int len = ByteKeys.encodeUtf8(key, buffer, maxKeyLength);
-        if (len < 0) {
-            throw new IllegalArgumentException("key of " + key.length() + " chars is longer than maxKeyLength "
-                    + maxKeyLength + " bytes in UTF-8");
-        }
-        return len;
     }
 
     private void checkValue(MemorySegment value) {

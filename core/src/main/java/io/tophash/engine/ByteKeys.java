@@ -18,6 +18,9 @@ import java.nio.ByteOrder;
  */
 public final class ByteKeys {
 
+    /** Keys of at most this many bytes are inline: {@link BytesBucketLayout#INLINE_KEY_LIMIT}. */
+    static final int INLINE_LIMIT = BytesBucketLayout.INLINE_KEY_LIMIT;
+
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ByteKeys() {

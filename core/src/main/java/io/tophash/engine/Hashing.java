@@ -26,8 +26,9 @@ import java.security.SecureRandom;
  *
  * <p>Byte keys ({@link #hashBytes}) use the construction of wyhash (Wang Yi's public-domain hash,
  * final version 4): the seed is mixed once, then every 16 bytes cost one 64x64->128-bit multiply
- * folded to 64 bits, three independent lanes above 48 bytes, and keys of 16 bytes or fewer are
- * read as at most four overlapping loads. For byte keys that multiply is not the whole cost as it
+ * folded to 64 bits, three independent lanes above 48 bytes. Keys of up to 15 bytes are hashed
+ * from the two words a byte-keyed map keeps them in ({@link #hashInline}): one multiply, and a
+ * {@code String} key is hashed from its chars packed in registers, never stored and reloaded. For byte keys that multiply is not the whole cost as it
  * is for {@code long} keys, and {@code HashingTest} checks its spread on the structured keys
  * services use ({@code dev-<n>}, counters, keys differing in one byte).
  */
@@ -49,7 +50,6 @@ public final class Hashing {
     }
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt HALF = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long S0 = 0xa0761d6478bd642fL;
     private static final long S1 = 0xe7037ed1a0b428dbL;
     private static final long S2 = 0x8ebc6af09c88c6e3L;
@@ -57,58 +57,52 @@ public final class Hashing {
 
     /**
      * The seeded 64-bit hash of the {@code length} bytes of {@code key} at {@code offset}: the same
-     * bytes give the same hash whatever segment holds them. Reads only those bytes.
+     * bytes give the same hash whatever segment holds them. Reads only those bytes. Keys of up to
+     * 15 bytes are hashed from their two inline words ({@link #hashInline}), which a map has
+     * computed anyway to compare them.
      */
     public static long hashBytes(MemorySegment key, long offset, long length, long seed) {
-        seed ^= mix(seed ^ S0, S1);
-        long a;
-        long b;
-        if (length <= 16) {
-            if (length >= 4) {
-                long step = (length >>> 3) << 2;
-                a = (half(key, offset) << 32) | half(key, offset + step);
-                b = (half(key, offset + length - 4) << 32) | half(key, offset + length - 4 - step);
-            } else if (length > 0) {
-                a = ((long) (key.get(ValueLayout.JAVA_BYTE, offset) & 0xFF) << 16)
-                        | ((long) (key.get(ValueLayout.JAVA_BYTE, offset + (length >>> 1)) & 0xFF) << 8)
-                        | (key.get(ValueLayout.JAVA_BYTE, offset + length - 1) & 0xFF);
-                b = 0;
-            } else {
-                a = 0;
-                b = 0;
-            }
-        } else {
-            long p = offset;
-            long i = length;
-            if (i > 48) {
-                long lane1 = seed;
-                long lane2 = seed;
-                do {
-                    seed = mix(key.get(WORD, p) ^ S1, key.get(WORD, p + 8) ^ seed);
-                    lane1 = mix(key.get(WORD, p + 16) ^ S2, key.get(WORD, p + 24) ^ lane1);
-                    lane2 = mix(key.get(WORD, p + 32) ^ S3, key.get(WORD, p + 40) ^ lane2);
-                    p += 48;
-                    i -= 48;
-                } while (i > 48);
-                seed ^= lane1 ^ lane2;
-            }
-            while (i > 16) {
-                seed = mix(key.get(WORD, p) ^ S1, key.get(WORD, p + 8) ^ seed);
-                p += 16;
-                i -= 16;
-            }
-            a = key.get(WORD, p + i - 16);
-            b = key.get(WORD, p + i - 8);
+        if (length <= ByteKeys.INLINE_LIMIT) {
+            int n = (int) length;
+            return hashInline(ByteKeys.inlineHead(key, offset, n), ByteKeys.inlineTail(key, offset, n), seed);
         }
+        seed ^= mix(seed ^ S0, S1);
+        long p = offset;
+        long i = length;
+        if (i > 48) {
+            long lane1 = seed;
+            long lane2 = seed;
+            do {
+                seed = mix(key.get(WORD, p) ^ S1, key.get(WORD, p + 8) ^ seed);
+                lane1 = mix(key.get(WORD, p + 16) ^ S2, key.get(WORD, p + 24) ^ lane1);
+                lane2 = mix(key.get(WORD, p + 32) ^ S3, key.get(WORD, p + 40) ^ lane2);
+                p += 48;
+                i -= 48;
+            } while (i > 48);
+            seed ^= lane1 ^ lane2;
+        }
+        while (i > 16) {
+            seed = mix(key.get(WORD, p) ^ S1, key.get(WORD, p + 8) ^ seed);
+            p += 16;
+            i -= 16;
+        }
+        return finish(key.get(WORD, p + i - 16), key.get(WORD, p + i - 8), seed, length);
+    }
+
+    /**
+     * The seeded hash of a key of up to 15 bytes given as its inline words ({@code head} carries the
+     * length and bytes 0 to 6, {@code tail} bytes 7 to 14): wyhash's last step over the two words.
+     */
+    public static long hashInline(long head, long tail, long seed) {
+        return finish(head, tail, seed ^ mix(seed ^ S0, S1), head & 0xFF);
+    }
+
+    private static long finish(long a, long b, long seed, long length) {
         a ^= S1;
         b ^= seed;
         long lo = a * b;
         long hi = Math.unsignedMultiplyHigh(a, b);
         return mix(lo ^ S0 ^ length, hi ^ S1);
-    }
-
-    private static long half(MemorySegment key, long offset) {
-        return key.get(HALF, offset) & 0xFFFF_FFFFL;
     }
 
     /** The 128-bit product of {@code a} and {@code b}, its halves xored. */
