@@ -193,6 +193,8 @@ public final class LayoutReport {
                     minutes(Duration.between(passStarted, Instant.now())));
         }
 
+        DeviceReport.run(profile, forks, out);
+
         step++;
         Path footprint = out.resolve(ResultsReport.FOOTPRINT_FILE);
         if (Files.exists(footprint)) {
@@ -217,8 +219,16 @@ public final class LayoutReport {
         System.out.printf(Locale.ROOT, "[report] %d/%d writing tables and charts to %s%n", step, steps,
                 out.toAbsolutePath());
         String summary = ResultsReport.write(out);
+        String devices = DeviceReport.markdown(out.resolve(DeviceReport.DIRECTORY));
+        if (!devices.isEmpty()) {
+            devices = "## Device registry: byte keys, 64-byte records (ratio to " + DeviceReport.BASELINE + ")\n\n"
+                    + devices;
+            Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "\n" + devices,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         System.out.println();
         System.out.println(summary);
+        System.out.println(devices);
         System.out.printf(Locale.ROOT, "[report] done in %s: %s%n",
                 minutes(Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC))),
                 out.resolve(ResultsReport.REPORT_FILE).toAbsolutePath());
@@ -299,7 +309,7 @@ public final class LayoutReport {
      * ({@code target/benchmarks.jar} or {@code target/classes}), so that results land there
      * whatever directory the report is started from.
      */
-    private static Path defaultResultsDirectory() throws URISyntaxException {
+    static Path defaultResultsDirectory() throws URISyntaxException {
         Path loadedFrom = Path.of(LayoutReport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return loadedFrom.getParent().resolve("results");
     }

@@ -1,0 +1,220 @@
+package io.tophash.jmh;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The device-registry part of the report: the byte-keyed benchmarks ({@link DeviceGetBenchmark},
+ * {@link DeviceUpdateBenchmark}, {@link DeviceChurnBenchmark}) for every {@link DeviceImpl}, one JMH
+ * pass per key set and size into {@value #DIRECTORY}/ of the run's directory, and their table with
+ * ratios to {@code HashMap<String, Device>} and issue #13's targets.
+ */
+final class DeviceReport {
+
+    static final String DIRECTORY = "devices";
+    static final DeviceImpl BASELINE = DeviceImpl.HASHMAP_DEVICE;
+    private static final String GC_ALLOC_PER_OP = "gc.alloc.rate.norm";
+    private static final List<String> COLUMNS = List.of("get STRING", "get BUFFER", "update", "removeAndPut");
+
+    /** One pass: a key set at a size. */
+    record Scenario(DeviceKeys keys, int size) {
+        String file() {
+            return keys.name().toLowerCase(Locale.ROOT) + "-" + size + ".json";
+        }
+    }
+
+    private DeviceReport() {
+    }
+
+    /**
+     * The device passes alone: {@code java -cp jmh/target/benchmarks.jar io.tophash.jmh.DeviceReport
+     * [-full] [-forks n] [-out dir]} (2 forks by default; the quick profile's iterations; the seed
+     * scenario, and with {@code -full} the million tokens too). Writes {@code report.md} with the
+     * machine's facts and the tables.
+     */
+    public static void main(String[] args) throws IOException, RunnerException, java.net.URISyntaxException {
+        LayoutReport.Profile profile = LayoutReport.Profile.QUICK;
+        int forks = 2;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-full" -> profile = LayoutReport.Profile.FULL;
+                case "-forks" -> forks = Integer.parseInt(args[++i]);
+                case "-out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("usage: DeviceReport [-full] [-forks n] [-out dir]");
+            }
+        }
+        java.time.ZonedDateTime started = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        if (out == null) {
+            out = LayoutReport.defaultResultsDirectory().resolve("devices-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started));
+        }
+        Files.createDirectories(out);
+        ResultsReport.writeRunFacts(out, "devices (" + profile.label() + " iterations, " + forks + " forks)",
+                started.toInstant());
+        String tables = run(profile, forks, out);
+        String facts = Files.readString(out.resolve(ResultsReport.FACTS_FILE));
+        Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "# Device registry: byte keys, 64-byte records\n\n"
+                + facts + "\nCells: ns/op (ratio to " + BASELINE + "). JMH average time, -prof gc.\n\n" + tables);
+        System.out.println(tables);
+    }
+
+    /** The seed scenario in every profile; the full one adds a million random tokens. */
+    static List<Scenario> scenarios(LayoutReport.Profile profile) {
+        Scenario seed = new Scenario(DeviceKeys.DEVICES, Integer.parseInt(DeviceKeys.SEED_SCENARIO));
+        return profile == LayoutReport.Profile.FULL
+                ? List.of(seed, new Scenario(DeviceKeys.TOKENS, 1_000_000)) : List.of(seed);
+    }
+
+    /** Runs the passes not already in {@code out}; returns the markdown of all of them. */
+    static String run(LayoutReport.Profile profile, int forks, Path out) throws IOException, RunnerException {
+        Path dir = out.resolve(DIRECTORY);
+        Files.createDirectories(dir);
+        for (Scenario s : scenarios(profile)) {
+            Path json = dir.resolve(s.file());
+            if (Files.exists(json)) {
+                System.out.printf(Locale.ROOT, "[report] devices %s: already there%n", s.file());
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "[report] devices: %s keys, %d entries, %d maps x 3 benchmarks%n",
+                    s.keys(), s.size(), DeviceImpl.values().length);
+            Path partial = dir.resolve(s.file() + ".partial");
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include("\\.Device(Get|Update|Churn)Benchmark\\.")
+                    .param("impl", Arrays.stream(DeviceImpl.values()).map(Enum::name).toArray(String[]::new))
+                    .param("keys", s.keys().name())
+                    .param("size", String.valueOf(s.size()))
+                    .forks(forks)
+                    .jvmArgsAppend(flags())
+                    .shouldFailOnError(false)
+                    .warmupIterations(profile.warmupIterations)
+                    .warmupTime(profile.iterationTime)
+                    .measurementIterations(profile.measurementIterations)
+                    .measurementTime(profile.iterationTime)
+                    .addProfiler(GCProfiler.class)
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(partial.toString());
+            new Runner(options.build()).run();
+            Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return markdown(dir);
+    }
+
+    private static String[] flags() {
+        List<String> flags = new ArrayList<>(List.of(Workload.PRE_TOUCH, "-Xms2g", "-Xmx2g"));
+        flags.addAll(List.of(Workload.CHRONICLE_FLAGS));
+        return flags.toArray(String[]::new);
+    }
+
+    /** ns/op (ratio to the baseline) per implementation and operation, one table per pass file, and the targets. */
+    static String markdown(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        StringBuilder md = new StringBuilder();
+        for (Path file : files) {
+            Map<String, Map<String, double[]>> rows = new LinkedHashMap<>();
+            for (DeviceImpl impl : DeviceImpl.values()) {
+                rows.put(impl.name(), new LinkedHashMap<>());
+            }
+            JsonArray runs = JsonParser.parseString(Files.readString(file)).getAsJsonArray();
+            for (JsonElement element : runs) {
+                JsonObject run = element.getAsJsonObject();
+                String benchmark = run.get("benchmark").getAsString();
+                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                JsonObject params = run.getAsJsonObject("params");
+                String column = method.equals("get") ? "get " + params.get("form").getAsString() : method;
+                double score = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
+                JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
+                double alloc = secondary != null && secondary.has(GC_ALLOC_PER_OP)
+                        ? secondary.getAsJsonObject(GC_ALLOC_PER_OP).get("score").getAsDouble() : Double.NaN;
+                rows.computeIfAbsent(params.get("impl").getAsString(), k -> new LinkedHashMap<>())
+                        .put(column, new double[] {score, alloc});
+            }
+            md.append("### ").append(file.getFileName().toString().replace(".json", "")).append("\n\n");
+            md.append("| map | ").append(String.join(" | ", COLUMNS)).append(" | alloc B/op (max) |\n");
+            md.append("|---|").append("---:|".repeat(COLUMNS.size())).append("---:|\n");
+            Map<String, double[]> base = rows.get(BASELINE.name());
+            for (Map.Entry<String, Map<String, double[]>> row : rows.entrySet()) {
+                if (row.getValue().isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(row.getKey());
+                double maxAlloc = 0;
+                for (String column : COLUMNS) {
+                    double[] cell = row.getValue().get(column);
+                    double[] b = base == null ? null : base.get(column);
+                    if (cell == null) {
+                        md.append(" | -");
+                        continue;
+                    }
+                    maxAlloc = Math.max(maxAlloc, Double.isNaN(cell[1]) ? 0 : cell[1]);
+                    md.append(String.format(Locale.ROOT, " | %.1f", cell[0]));
+                    if (b != null) {
+                        md.append(String.format(Locale.ROOT, " (%.2fx)", cell[0] / b[0]));
+                    }
+                }
+                md.append(String.format(Locale.ROOT, " | %.1f |%n", maxAlloc));
+            }
+            md.append('\n').append(targets(rows)).append('\n');
+        }
+        return md.toString();
+    }
+
+    /** Issue #13's targets that these passes measure, each met or missed with its ratio. */
+    static String targets(Map<String, Map<String, double[]>> rows) {
+        Map<String, double[]> tophash = rows.get(DeviceImpl.TOPHASH_BYTES_LINE.name());
+        Map<String, double[]> device = rows.get(BASELINE.name());
+        Map<String, double[]> chronicle = rows.get(DeviceImpl.CHRONICLE_MAP.name());
+        if (tophash == null || tophash.isEmpty() || device == null || device.isEmpty()) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder();
+        ratio(t, "get from bytes in a buffer <= 0.5x HashMap<String, Device>", tophash, device, "get BUFFER", 0.5, true);
+        ratio(t, "get with a String in hand <= 1.0x HashMap<String, Device>", tophash, device, "get STRING", 1.0, true);
+        if (chronicle != null && !chronicle.isEmpty()) {
+            ratio(t, ">= 10x Chronicle Map on get (String)", chronicle, tophash, "get STRING", 10, false);
+            ratio(t, ">= 10x Chronicle Map on update", chronicle, tophash, "update", 10, false);
+        }
+        double maxAlloc = tophash.values().stream().mapToDouble(c -> Double.isNaN(c[1]) ? 0 : c[1]).max().orElse(0);
+        t.append(String.format(Locale.ROOT, "- 0 B/op for every operation: %s (max %.2f B/op)%n",
+                maxAlloc < 0.5 ? "met" : "missed", maxAlloc));
+        return t.toString();
+    }
+
+    private static void ratio(StringBuilder t, String target, Map<String, double[]> a, Map<String, double[]> b,
+                              String column, double bound, boolean atMost) {
+        double[] x = a.get(column);
+        double[] y = b.get(column);
+        if (x == null || y == null) {
+            return;
+        }
+        double r = x[0] / y[0];
+        boolean met = atMost ? r <= bound : r >= bound;
+        t.append(String.format(Locale.ROOT, "- %s: %s (%.2fx)%n", target, met ? "met" : "missed", r));
+    }
+}
