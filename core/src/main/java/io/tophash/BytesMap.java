@@ -84,6 +84,8 @@ public final class BytesMap implements AutoCloseable {
     private static final int CLOSED = 2;
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
+    /** Marks a located slot of the old table of a growth in progress; slot refs never use this bit. */
+    private static final long IN_OLD_TABLE = 1L << 62;
 
     private final Allocator allocator;
     private final MapMemory memory;
@@ -152,7 +154,7 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public MemorySegment get(MemorySegment key) {
-        return getAt(probe(key));
+        return readOnlyView(locate(probe(key)));
     }
 
     /**
@@ -162,31 +164,52 @@ public final class BytesMap implements AutoCloseable {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      */
     public MemorySegment get(MemorySegment buffer, long offset, long length) {
-        return getAt(probe(buffer, offset, length));
+        return readOnlyView(locate(probe(buffer, offset, length)));
     }
 
     /** {@link #get(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment get(byte[] key) {
-        return getAt(probe(key));
+        return readOnlyView(locate(probe(key)));
     }
 
     /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
     public MemorySegment get(CharSequence key) {
-        return getAt(probe(key));
+        return readOnlyView(locate(probe(key)));
     }
 
-    private MemorySegment getAt(KeyProbe p) {
+    /**
+     * The slot holding the key, or {@link Table#NONE}; during a growth, a slot of the old table is
+     * marked {@link #IN_OLD_TABLE}. The public methods make the view of it themselves (see
+     * {@link #valueAt}).
+     */
+    private long locate(KeyProbe p) {
         try {
             Table t = readTable();
             long h = hash(p);
-            if (growth != null) {
-                t = growth.homeTable(h);
+            Growth g = growth;
+            if (g != null) {
+                t = g.homeTable(h);
             }
             long ref = find(t, h, p);
-            return ref == Table.NONE ? null : valueView(t, ref).asReadOnly();
+            return ref == Table.NONE || t == table ? ref : ref | IN_OLD_TABLE;
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    private MemorySegment readOnlyView(long located) {
+        return located == Table.NONE ? null : valueAt(located).asReadOnly();
+    }
+
+    /**
+     * The view of a located slot's value. Small, so that it is inlined into the caller and the view
+     * is made there: a view made inside a large, separately compiled method escapes it and costs an
+     * allocation; made in the caller, escape analysis removes it (0 B/op measured).
+     */
+    private MemorySegment valueAt(long located) {
+        Growth g = growth;
+        Table t = (located & IN_OLD_TABLE) != 0 && g != null ? g.old : table;
+        return t.segment.asSlice(t.valueOffset(located & ~IN_OLD_TABLE), valueSize);
     }
 
     /**
@@ -398,14 +421,34 @@ public final class BytesMap implements AutoCloseable {
         return MapStats.of(size, table, growth, memory);
     }
 
+    /**
+     * Off-heap bytes of the key store: the chunks holding keys longer than 15 bytes (and, during a
+     * growth, the old table's). Not in {@link MapStats#bucketBytes()}; in {@link MapStats#bytesReserved()}.
+     * Single-threaded. @throws IllegalStateException after {@link #close()}
+     */
+    public long keyStoreBytes() {
+        checkOpen();
+        return keys.reservedBytes() + (oldKeys == null ? 0 : oldKeys.reservedBytes());
+    }
+
     /** Bytes of the current key store's live keys, freed blocks and chunks: fragmentation, for tests and reports. */
-    long[] keyStoreBytes() {
+    long[] keyStoreFigures() {
         return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};
     }
 
     /** Whether a growth is in progress. For tests. */
     boolean growing() {
         return growth != null;
+    }
+
+    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
+    long oldBucketCount() {
+        return growth == null ? 0 : growth.old.bucketCount;
+    }
+
+    /** Waits for every chunk queued for background release to be back with the allocator. For tests. */
+    void awaitRetiredReleased() {
+        memory.awaitReleased();
     }
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
@@ -465,6 +508,47 @@ public final class BytesMap implements AutoCloseable {
     }
 
     /**
+     * Associates a copy of {@code value} with {@code key} only if the key is absent. Single-threaded,
+     * a write (it does the growth work a write owes, inserted or not).
+     *
+     * @return true if this call inserted
+     * @throws IllegalArgumentException        if the key is too long or {@code value.byteSize()} is not
+     *                                         {@link #valueSize()}
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
+        return putIfAbsentAt(probe(key), value);
+    }
+
+    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean putIfAbsent(byte[] key, MemorySegment value) {
+        return putIfAbsentAt(probe(key), value);
+    }
+
+    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean putIfAbsent(CharSequence key, MemorySegment value) {
+        return putIfAbsentAt(probe(key), value);
+    }
+
+    private boolean putIfAbsentAt(KeyProbe p, MemorySegment value) {
+        checkValue(value);
+        beginWrite();
+        try {
+            long h = hash(p);
+            Table t = writeTable(h);
+            if (find(t, h, p) != Table.NONE) {
+                return false;
+            }
+            insert(p, h, value);
+            return true;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
      * A writable view of the value of {@code key}, inserted zero-filled if absent; valid until the
      * next write to this map. Single-threaded, a write.
      *
@@ -474,35 +558,32 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public MemorySegment acquire(MemorySegment key) {
-        return acquireAt(probe(key));
+        return valueAt(acquireSlot(probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment acquire(byte[] key) {
-        return acquireAt(probe(key));
+        return valueAt(acquireSlot(probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public MemorySegment acquire(CharSequence key) {
-        return acquireAt(probe(key));
+        return valueAt(acquireSlot(probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
-        return acquireAt(probe(buffer, offset, length));
+        return valueAt(acquireSlot(probe(buffer, offset, length)));
     }
 
-    private MemorySegment acquireAt(KeyProbe p) {
+    /** The slot of the key's value in {@link #table}, inserted zero-filled if absent. */
+    private long acquireSlot(KeyProbe p) {
         beginWrite();
         try {
             long h = hash(p);
             Table t = writeTable(h);
             long ref = find(t, h, p);
-            if (ref != Table.NONE) {
-                return valueView(t, ref);
-            }
-            ref = insert(p, h, null);
-            return valueView(tableOf(h), ref);
+            return ref != Table.NONE ? ref : insert(p, h, null); // writes go to the current table
         } finally {
             endWrite();
         }

@@ -152,7 +152,7 @@ class BytesMapTest {
             for (int i = 0; i < 10_000; i++) {
                 map.put("a-long-device-identifier-" + i, value(i, 8));
             }
-            long[] loaded = map.keyStoreBytes();
+            long[] loaded = map.keyStoreFigures();
             for (int round = 0; round < 20; round++) { // remove+put churn of same-length keys
                 for (int j = 0; j < 10_000; j++) {
                     int victim = random.nextInt(10_000);
@@ -160,7 +160,7 @@ class BytesMapTest {
                     map.put("a-long-device-identifier-" + victim, value(round, 8));
                 }
             }
-            long[] churned = map.keyStoreBytes();
+            long[] churned = map.keyStoreFigures();
             assertEquals(loaded[0], churned[0], "live key bytes");
             assertTrue(churned[2] <= loaded[2], "no chunk added: freed blocks were reused");
             assertEquals(10_000, map.size());
@@ -173,18 +173,18 @@ class BytesMapTest {
             for (int i = 0; i < 60_000; i++) {
                 map.put("a-key-of-forty-bytes-for-size-class-" + String.format("%04d", i % 10_000) + i / 10_000, value(i, 8));
             }
-            long[] before = map.keyStoreBytes();
+            long[] before = map.keyStoreFigures();
             for (int i = 0; i < 60_000; i++) {
                 map.remove("a-key-of-forty-bytes-for-size-class-" + String.format("%04d", i % 10_000) + i / 10_000);
             }
-            assertEquals(0, map.keyStoreBytes()[0]);
-            assertEquals(before[0], map.keyStoreBytes()[1], "every block freed");
+            assertEquals(0, map.keyStoreFigures()[0]);
+            assertEquals(before[0], map.keyStoreFigures()[1], "every block freed");
             // keys of another size class cannot reuse those blocks: the store compacts instead
             for (int i = 0; i < 1000; i++) {
                 map.put("short-key-of-20-b" + String.format("%03d", i), value(i, 8));
             }
             map.finishGrowth();
-            long[] after = map.keyStoreBytes();
+            long[] after = map.keyStoreFigures();
             assertEquals(0, after[1], "no freed block left after compaction");
             assertTrue(after[2] < before[2] / 4, "store shrank: " + after[2] + " of " + before[2]);
             for (int i = 0; i < 1000; i++) {

@@ -50,6 +50,11 @@ interface ContractMap extends AutoCloseable {
     @Override
     void close();
 
+    /** Bytes this map holds besides its tables (a byte-keyed map's key store); 0 for the long maps. */
+    default long auxiliaryBytes() {
+        return 0;
+    }
+
     /** The single-threaded map behind this one, or null. */
     default LongLongMap single() {
         return null;
@@ -162,6 +167,98 @@ interface ContractMap extends AutoCloseable {
         public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
+        public void close() { map.close(); }
+    }
+
+    /**
+     * A {@link BytesMap} seen as a {@code long -> long} map, so that the fuzzer's phases and checks
+     * run on it: an even key is its 8 little-endian bytes (kept inline in the slot), an odd key those
+     * 8 bytes and 16 more derived from it (24 bytes: in the key store); a value is the first 8 bytes
+     * of a 16-byte record whose other 8 repeat it negated, so a torn or misplaced record shows.
+     */
+    final class Bytes implements ContractMap {
+        static final int VALUE_SIZE = 16;
+        private final BytesMap map;
+        private final java.lang.foreign.MemorySegment record = java.lang.foreign.Arena.ofAuto().allocate(VALUE_SIZE, 8);
+
+        Bytes(BytesMap map) {
+            this.map = map;
+        }
+
+        BytesMap map() {
+            return map;
+        }
+
+        static byte[] key(long key) {
+            byte[] k = new byte[(key & 1) == 0 ? 8 : 24];
+            for (int i = 0; i < k.length; i++) {
+                long word = i < 8 ? key : key * 0x9E3779B97F4A7C15L + i;
+                k[i] = (byte) (word >>> (8 * (i & 7)));
+            }
+            return k;
+        }
+
+        static long keyOf(java.lang.foreign.MemorySegment k) {
+            return k.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        }
+
+        private java.lang.foreign.MemorySegment value(long v) {
+            record.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, v);
+            record.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, -v);
+            return record;
+        }
+
+        /** Unaligned reads: with naive(3) the map's value views are not 8-byte aligned (as documented). */
+        private static long valueOf(java.lang.foreign.MemorySegment r) {
+            long v = r.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            long check = r.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8);
+            if (check != -v) {
+                throw new AssertionError("torn record: " + v + " / " + check);
+            }
+            return v;
+        }
+
+        public long get(long key) { return getOrDefault(key, -1); }
+        public long getOrDefault(long key, long d) {
+            return map.getInto(key(key), record) ? valueOf(record) : d;
+        }
+        public boolean containsKey(long key) { return map.containsKey(key(key)); }
+        public long put(long key, long value) {
+            byte[] k = key(key);
+            long previous = map.getInto(k, record) ? valueOf(record) : -1;
+            map.put(k, value(value));
+            return previous;
+        }
+        public long putIfAbsent(long key, long value) {
+            byte[] k = key(key);
+            long present = map.getInto(k, record) ? valueOf(record) : -1;
+            return map.putIfAbsent(k, value(value)) ? -1 : present;
+        }
+        public long remove(long key) {
+            byte[] k = key(key);
+            long previous = map.getInto(k, record) ? valueOf(record) : -1;
+            map.remove(k);
+            return previous;
+        }
+        public long addAndGet(long key, long delta) {
+            java.lang.foreign.MemorySegment v = map.acquire(key(key));
+            long sum = v.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0) + delta;
+            v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, sum);
+            v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8, -sum);
+            return sum;
+        }
+        public long size() { return map.size(); }
+        public void forEach(LongLongConsumer action) {
+            map.forEach((k, v) -> action.accept(keyOf(k), valueOf(v)));
+        }
+        public MapStats stats() { return map.stats(); }
+        public long missingValue() { return -1; }
+        public boolean growing() { return map.growing(); }
+        public long oldBucketCount() { return map.oldBucketCount(); }
+        public String auditChains() { return map.auditChains(); }
+        public boolean finishGrowth() { return map.finishGrowth(); }
+        public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
+        public long auxiliaryBytes() { return map.keyStoreFigures()[2]; }
         public void close() { map.close(); }
     }
 }

@@ -61,7 +61,7 @@ final class MapFuzzer {
     /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
     static final int MAX_ENTRIES = 120_000;
 
-    enum MapKind { SINGLE, CONCURRENT }
+    enum MapKind { SINGLE, CONCURRENT, BYTES }
 
     enum Phase {
         GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
@@ -161,6 +161,10 @@ final class MapFuzzer {
         long expected = random.nextInt(4) == 0 ? random.nextInt(20_000) : 0;
         long chunkBytes = random.nextBoolean() ? 4096 : 256 * 1024;
         peakSize = expected; // a pre-sized map holds that much memory from the start
+        if (config.kind() == MapKind.BYTES) {
+            return new ContractMap.Bytes(BytesMap.builder().allocator(allocator).padding(config.padding())
+                    .expectedSize(expected).valueSize(ContractMap.Bytes.VALUE_SIZE).seed(random.nextLong()).build());
+        }
         if (config.kind() == MapKind.SINGLE) {
             return new ContractMap.Single(LongLongMap.builder().allocator(allocator).padding(config.padding())
                     .expectedSize(expected).chunkBytes(chunkBytes).missingValue(-1).seed(random.nextLong()).build());
@@ -608,8 +612,14 @@ final class MapFuzzer {
                 // twice as many buckets (Growth sizes it) plus slack.
                 MapStats settled = map.stats();
                 long table = (3 * settled.bucketCount() + 512) * settled.bucketStride();
-                assertTrue(settled.bytesReserved() <= table + floorBytes(), "after the growth: "
-                        + settled.bytesReserved() + " bytes held for one table of at most " + table);
+                long keys = map.auxiliaryBytes();
+                assertTrue(settled.bytesReserved() <= table + keys + floorBytes(), "after the growth: "
+                        + settled.bytesReserved() + " bytes held for one table of at most " + table
+                        + " and a key store of " + keys);
+                // stored keys are 24 bytes: freed blocks are reused or compacted, so the store stays
+                // within a small multiple of what the largest map needed
+                assertTrue(keys <= 64 * Math.max(peakSize, 1) + 4 * 1024 * 1024, keys
+                        + " bytes of key store for a peak of " + peakSize + " entries");
             }
         }
     }

@@ -4,6 +4,12 @@ import io.tophash.memory.Allocators;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
@@ -11,7 +17,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README's usage example, compiled and run here so that it cannot rot. */
+/** The README's usage examples, compiled and run here so that they cannot rot. */
 class ReadmeExampleTest {
 
     // README-EXAMPLE-BEGIN
@@ -33,6 +39,35 @@ class ReadmeExampleTest {
     }
     // README-EXAMPLE-END
 
+    // README-BYTES-EXAMPLE-BEGIN
+    static final StructLayout DEVICE = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("lastSeen"),
+            ValueLayout.JAVA_INT.withName("status"),
+            ValueLayout.JAVA_INT.withName("reconnects"),
+            MemoryLayout.sequenceLayout(6, ValueLayout.JAVA_LONG).withName("counters"));  // 64 bytes
+    static final VarHandle LAST_SEEN = DEVICE.varHandle(PathElement.groupElement("lastSeen"));
+    static final VarHandle RECONNECTS = DEVICE.varHandle(PathElement.groupElement("reconnects"));
+
+    static long deviceRegistry(String requestedId) {
+        try (BytesMap devices = BytesMap.builder()
+                .valueSize((int) DEVICE.byteSize())       // every record is exactly 64 bytes
+                .expectedSize(131_072)
+                .build()) {
+            MemorySegment device = devices.acquire("dev-42"); // zero-filled record, in place
+            LAST_SEEN.set(device, 0L, 1_700_000_000_000L);     // values are 8-byte aligned
+            RECONNECTS.set(device, 0L, (int) RECONNECTS.get(device, 0L) + 1);
+            MemorySegment found = devices.get(requestedId);    // read-only view, null when absent
+            return found == null ? -1 : (long) LAST_SEEN.get(found, 0L);
+        }
+    }
+    // README-BYTES-EXAMPLE-END
+
+    @Test
+    void deviceRegistryExampleRuns() {
+        assertEquals(1_700_000_000_000L, deviceRegistry("dev-42"));
+        assertEquals(-1, deviceRegistry("dev-7"));
+    }
+
     @Test
     void exampleRuns() {
         assertEquals(1_700_000_060L, lastSeenOf(42));
@@ -41,9 +76,19 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsThisExampleVerbatim() throws IOException {
+        assertReadmeShows("README-EXAMPLE");
+    }
+
+    @Test
+    void readmeShowsTheDeviceRegistryVerbatim() throws IOException {
+        assertReadmeShows("README-BYTES-EXAMPLE");
+    }
+
+    private static void assertReadmeShows(String marker) throws IOException {
         String source = Files.readString(Path.of("src/test/java/io/tophash/ReadmeExampleTest.java"));
-        String example = source.substring(source.indexOf("// README-EXAMPLE-BEGIN\n") + 24,
-                        source.indexOf("    // README-EXAMPLE-END"))
+        String begin = "// " + marker + "-BEGIN\n";
+        String example = source.substring(source.indexOf(begin) + begin.length(),
+                        source.indexOf("    // " + marker + "-END"))
                 .lines().map(line -> line.startsWith("    ") ? line.substring(4) : line)
                 .collect(Collectors.joining("\n", "", "\n"));
         String readme = Files.readString(Path.of("..", "README.md"));

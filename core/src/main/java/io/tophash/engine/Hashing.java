@@ -26,11 +26,13 @@ import java.security.SecureRandom;
  *
  * <p>Byte keys ({@link #hashBytes}) use the construction of wyhash (Wang Yi's public-domain hash,
  * final version 4): the seed is mixed once, then every 16 bytes cost one 64x64->128-bit multiply
- * folded to 64 bits, three independent lanes above 48 bytes. Keys of up to 15 bytes are hashed
- * from the two words a byte-keyed map keeps them in ({@link #hashInline}): one multiply, and a
- * {@code String} key is hashed from its chars packed in registers, never stored and reloaded. For byte keys that multiply is not the whole cost as it
- * is for {@code long} keys, and {@code HashingTest} checks its spread on the structured keys
- * services use ({@code dev-<n>}, counters, keys differing in one byte).
+ * folded to 64 bits, three independent lanes from 48 bytes, and the last 0 to 15 bytes are one
+ * more multiply, with the length. Unlike wyhash, the last bytes are read as aligned words and a
+ * zero-padded partial word rather than as the overlapping last 16 bytes (see {@link #hashBytes}
+ * for why). Keys of up to 15 bytes are hashed from the two words a byte-keyed map keeps them in
+ * ({@link #hashInline}): one multiply; a {@code String} key's words are its chars packed in
+ * registers. {@code ByteHashingTest} checks the spread on the keys services use ({@code dev-<n>},
+ * keys differing in one byte at any position, every length).
  */
 public final class Hashing {
 
@@ -50,6 +52,8 @@ public final class Hashing {
     }
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt HALF = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort QUARTER = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long S0 = 0xa0761d6478bd642fL;
     private static final long S1 = 0xe7037ed1a0b428dbL;
     private static final long S2 = 0x8ebc6af09c88c6e3L;
@@ -59,7 +63,10 @@ public final class Hashing {
      * The seeded 64-bit hash of the {@code length} bytes of {@code key} at {@code offset}: the same
      * bytes give the same hash whatever segment holds them. Reads only those bytes. Keys of up to
      * 15 bytes are hashed from their two inline words ({@link #hashInline}), which a map has
-     * computed anyway to compare them.
+     * computed anyway to compare them. Longer keys are read as 8-byte words at offsets 0, 8, 16...
+     * from the key's start and a last word of the 1 to 7 bytes left, read with loads that each lie
+     * inside one of those words: a key just written into a buffer with 8-byte stores (as
+     * {@code KeyProbe} writes text) is read back through store-to-load forwarding.
      */
     public static long hashBytes(MemorySegment key, long offset, long length, long seed) {
         if (length <= ByteKeys.INLINE_LIMIT) {
@@ -69,7 +76,7 @@ public final class Hashing {
         seed ^= mix(seed ^ S0, S1);
         long p = offset;
         long i = length;
-        if (i > 48) {
+        if (i >= 48) {
             long lane1 = seed;
             long lane2 = seed;
             do {
@@ -78,15 +85,35 @@ public final class Hashing {
                 lane2 = mix(key.get(WORD, p + 32) ^ S3, key.get(WORD, p + 40) ^ lane2);
                 p += 48;
                 i -= 48;
-            } while (i > 48);
+            } while (i >= 48);
             seed ^= lane1 ^ lane2;
         }
-        while (i > 16) {
+        while (i >= 16) {
             seed = mix(key.get(WORD, p) ^ S1, key.get(WORD, p + 8) ^ seed);
             p += 16;
             i -= 16;
         }
-        return finish(key.get(WORD, p + i - 16), key.get(WORD, p + i - 8), seed, length);
+        long a = i >= 8 ? key.get(WORD, p) : partialWord(key, p, (int) i);
+        long b = i > 8 ? partialWord(key, p + 8, (int) i - 8) : 0;
+        return finish(a, b, seed, length);
+    }
+
+    /** The {@code n} (0..7) bytes at {@code at}, little-endian, read as 4-, 2- and 1-byte loads inside one word. */
+    static long partialWord(MemorySegment key, long at, int n) {
+        long v = 0;
+        int k = 0;
+        if ((n & 4) != 0) {
+            v = key.get(HALF, at) & 0xFFFF_FFFFL;
+            k = 4;
+        }
+        if ((n & 2) != 0) {
+            v |= (key.get(QUARTER, at + k) & 0xFFFFL) << (8 * k);
+            k += 2;
+        }
+        if ((n & 1) != 0) {
+            v |= (key.get(ValueLayout.JAVA_BYTE, at + k) & 0xFFL) << (8 * k);
+        }
+        return v;
     }
 
     /**

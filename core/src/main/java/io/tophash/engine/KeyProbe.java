@@ -3,6 +3,9 @@ package io.tophash.engine;
 import io.tophash.layout.BytesBucketLayout;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A key as the byte-keyed maps probe for it, normalized once per operation from whichever form
@@ -16,8 +19,10 @@ import java.lang.foreign.MemorySegment;
  * reading back 4 and 8 bytes at offsets the copy's stores did not write whole defeats the CPU's
  * store-to-load forwarding, and the loads then wait for the stores to retire, behind the previous
  * lookup's cache misses; a JMH run measured a 131,072-device lookup at 195 ns that way against
- * 59 ns from the bytes in place. Longer keys and non-ASCII text are encoded into this object's
- * array, whose segment view is made once.
+ * 59 ns from the bytes in place. Longer keys given as text or {@code byte[]} are written into this
+ * object's array (whose segment view is made once) as whole 8-byte words packed in registers,
+ * which is how the long-key hash reads them back ({@code Hashing.hashBytes}); only text that is
+ * not ASCII is encoded byte by byte.
  *
  * <p>Threading: confined to its thread; a map operation fills it, uses it and is done with it
  * before it runs any caller code.
@@ -26,6 +31,7 @@ public final class KeyProbe {
 
     private static final ThreadLocal<KeyProbe> PROBES = ThreadLocal.withInitial(KeyProbe::new);
     private static final int INLINE = BytesBucketLayout.INLINE_KEY_LIMIT;
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Where the key's bytes are when it is not inline (and for inline keys not given as text). */
     public MemorySegment segment;
@@ -82,8 +88,16 @@ public final class KeyProbe {
             }
             return inlineWords(h, t, n);
         }
-        byte[] buffer = scratch(n);
-        System.arraycopy(key, 0, buffer, 0, n);
+        byte[] buffer = scratch(n + 8);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) { // whole 8-byte stores: the hash reads them back forwarded
+            WORDS.set(buffer, i, (long) WORDS.get(key, i));
+        }
+        long last = 0;
+        for (int j = i; j < n; j++) {
+            last |= (key[j] & 0xFFL) << (8 * (j - i));
+        }
+        WORDS.set(buffer, i, last);
         return of(scratchSegment, 0, n);
     }
 
@@ -112,9 +126,34 @@ public final class KeyProbe {
                 return n <= maxLength ? inlineWords(h, t, n) : null;
             }
         }
+        if (n <= maxLength && packAscii(key, n)) {
+            return of(scratchSegment, 0, n);
+        }
         byte[] buffer = scratch(Math.max(maxLength, 1));
         int len = ByteKeys.encodeUtf8(key, buffer, maxLength);
         return len < 0 ? null : of(scratchSegment, 0, len);
+    }
+
+    /**
+     * Writes ASCII text into the scratch array as whole 8-byte words (the last one zero-padded),
+     * packed in registers; false (scratch partly written) at the first char that is not ASCII.
+     */
+    private boolean packAscii(CharSequence key, int n) {
+        byte[] buffer = scratch(n + 8);
+        int i = 0;
+        for (; i < n; i += 8) {
+            long word = 0;
+            int end = Math.min(n, i + 8);
+            for (int j = i; j < end; j++) {
+                long c = key.charAt(j);
+                if (c >= 0x80) {
+                    return false;
+                }
+                word |= c << (8 * (j - i));
+            }
+            WORDS.set(buffer, i, word);
+        }
+        return true;
     }
 
     private KeyProbe inlineWords(long h, long t, int n) {

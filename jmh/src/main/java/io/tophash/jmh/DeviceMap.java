@@ -38,6 +38,12 @@ interface DeviceMap extends AutoCloseable {
 
     void remove(String id);
 
+    /**
+     * Bytes the map occupies: tophash's buckets in use and key store, Chronicle Map's off-heap
+     * memory, the heap maps' object graph (JOL: table, nodes, keys, records).
+     */
+    long footprintBytes();
+
     @Override
     void close();
 
@@ -93,6 +99,12 @@ interface DeviceMap extends AutoCloseable {
         }
 
         @Override
+        public long footprintBytes() {
+            map.finishGrowth();
+            return map.stats().bucketBytes() + map.keyStoreBytes();
+        }
+
+        @Override
         public void close() {
             map.close();
         }
@@ -132,6 +144,11 @@ interface DeviceMap extends AutoCloseable {
         @Override
         public void remove(String id) {
             map.remove(id);
+        }
+
+        @Override
+        public long footprintBytes() {
+            return org.openjdk.jol.info.GraphStats.parseInstance(map).totalSize();
         }
 
         @Override
@@ -197,6 +214,11 @@ interface DeviceMap extends AutoCloseable {
         }
 
         @Override
+        public long footprintBytes() {
+            return org.openjdk.jol.info.GraphStats.parseInstance(map).totalSize();
+        }
+
+        @Override
         public void close() {
             map.clear();
         }
@@ -252,6 +274,11 @@ interface DeviceMap extends AutoCloseable {
         @Override
         public void remove(String id) {
             map.remove(id);
+        }
+
+        @Override
+        public long footprintBytes() {
+            return map.offHeapMemoryUsed();
         }
 
         @Override

@@ -53,6 +53,10 @@ final class DeviceReport {
      * machine's facts and the tables.
      */
     public static void main(String[] args) throws IOException, RunnerException, java.net.URISyntaxException {
+        if (args.length == 4 && args[0].equals("--footprint")) {
+            footprintHere(DeviceImpl.valueOf(args[1]), DeviceKeys.valueOf(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         LayoutReport.Profile profile = LayoutReport.Profile.QUICK;
         int forks = 2;
         Path out = null;
@@ -117,7 +121,53 @@ final class DeviceReport {
             new Runner(options.build()).run();
             Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING);
         }
+        for (Scenario s : scenarios(profile)) {
+            Path tsv = dir.resolve(s.file().replace(".json", "-" + FOOTPRINT_FILE));
+            if (!Files.exists(tsv)) {
+                System.out.printf(Locale.ROOT, "[report] devices: bytes per entry, %s keys, %d entries%n", s.keys(), s.size());
+                try {
+                    Files.writeString(tsv, footprint(s));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+        }
         return markdown(dir);
+    }
+
+    static final String FOOTPRINT_FILE = "footprint.tsv";
+
+    /** Child-JVM entry point of the footprint step: {@code DeviceReport --footprint <impl> <keys> <size>}. */
+    static void footprintHere(DeviceImpl impl, DeviceKeys keys, int size) {
+        String[] ids = keys.draw(size);
+        try (DeviceMap map = impl.create(size, DeviceKeys.averageLength(ids))) {
+            for (int i = 0; i < ids.length; i++) {
+                map.put(ids[i], DeviceKeys.record(i));
+            }
+            System.out.println("bytesPerEntry=" + (double) map.footprintBytes() / size);
+        }
+    }
+
+    /** Bytes per entry of every implementation at one scenario, each in a child JVM of its own. */
+    static String footprint(Scenario s) throws IOException, InterruptedException {
+        StringBuilder tsv = new StringBuilder();
+        for (DeviceImpl impl : DeviceImpl.values()) {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g"));
+            command.addAll(List.of(Workload.CHRONICLE_FLAGS));
+            command.addAll(List.of(Workload.NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"),
+                    DeviceReport.class.getName(), "--footprint", impl.name(), s.keys().name(), String.valueOf(s.size())));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor();
+            String value = output.lines().filter(l -> l.startsWith("bytesPerEntry=")).findFirst()
+                    .map(l -> l.substring("bytesPerEntry=".length())).orElse("NaN");
+            System.out.printf(Locale.ROOT, "[report]   %-20s %s B/entry%n", impl, value);
+            tsv.append(impl.name()).append('\t').append(value).append('\n');
+        }
+        return tsv.toString();
     }
 
     private static String[] flags() {
@@ -156,8 +206,18 @@ final class DeviceReport {
                         .put(column, new double[] {score, alloc});
             }
             md.append("### ").append(file.getFileName().toString().replace(".json", "")).append("\n\n");
-            md.append("| map | ").append(String.join(" | ", COLUMNS)).append(" | alloc B/op (max) |\n");
-            md.append("|---|").append("---:|".repeat(COLUMNS.size())).append("---:|\n");
+            Map<String, Double> bytes = new LinkedHashMap<>();
+            Path tsv = dir.resolve(file.getFileName().toString().replace(".json", "-" + FOOTPRINT_FILE));
+            if (Files.exists(tsv)) {
+                for (String line : Files.readAllLines(tsv)) {
+                    String[] f = line.split("\t");
+                    if (f.length == 2) {
+                        bytes.put(f[0], Double.parseDouble(f[1]));
+                    }
+                }
+            }
+            md.append("| map | ").append(String.join(" | ", COLUMNS)).append(" | alloc B/op (max) | B/entry |\n");
+            md.append("|---|").append("---:|".repeat(COLUMNS.size())).append("---:|---:|\n");
             Map<String, double[]> base = rows.get(BASELINE.name());
             for (Map.Entry<String, Map<String, double[]>> row : rows.entrySet()) {
                 if (row.getValue().isEmpty()) {
@@ -178,9 +238,13 @@ final class DeviceReport {
                         md.append(String.format(Locale.ROOT, " (%.2fx)", cell[0] / b[0]));
                     }
                 }
-                md.append(String.format(Locale.ROOT, " | %.1f |%n", maxAlloc));
+                Double b = bytes.get(row.getKey());
+                Double bb = bytes.get(BASELINE.name());
+                md.append(String.format(Locale.ROOT, " | %.1f | %s |%n", maxAlloc, b == null || b.isNaN() ? "-"
+                        : bb == null || bb.isNaN() ? String.format(Locale.ROOT, "%.1f", b)
+                        : String.format(Locale.ROOT, "%.1f (%.2fx)", b, b / bb)));
             }
-            md.append('\n').append(targets(rows)).append('\n');
+            md.append('\n').append(targets(rows)).append(footprintTargets(bytes)).append('\n');
         }
         return md.toString();
     }
@@ -203,6 +267,26 @@ final class DeviceReport {
         double maxAlloc = tophash.values().stream().mapToDouble(c -> Double.isNaN(c[1]) ? 0 : c[1]).max().orElse(0);
         t.append(String.format(Locale.ROOT, "- 0 B/op for every operation: %s (max %.2f B/op)%n",
                 maxAlloc < 0.5 ? "met" : "missed", maxAlloc));
+        return t.toString();
+    }
+
+    /** Issue #13's footprint targets: <= 0.5x HashMap<String, Device>'s bytes per entry and <= Chronicle Map's. */
+    static String footprintTargets(Map<String, Double> bytes) {
+        Double tophash = bytes.get(DeviceImpl.TOPHASH_BYTES_LINE.name());
+        Double device = bytes.get(BASELINE.name());
+        Double chronicle = bytes.get(DeviceImpl.CHRONICLE_MAP.name());
+        if (tophash == null || tophash.isNaN()) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder();
+        if (device != null && !device.isNaN()) {
+            t.append(String.format(Locale.ROOT, "- bytes per entry <= 0.5x HashMap<String, Device>: %s (%.2fx)%n",
+                    tophash / device <= 0.5 ? "met" : "missed", tophash / device));
+        }
+        if (chronicle != null && !chronicle.isNaN()) {
+            t.append(String.format(Locale.ROOT, "- bytes per entry <= Chronicle Map's: %s (%.2fx)%n",
+                    tophash <= chronicle ? "met" : "missed", tophash / chronicle));
+        }
         return t.toString();
     }
 
