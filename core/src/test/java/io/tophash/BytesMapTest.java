@@ -230,7 +230,8 @@ class BytesMapTest {
             BytesMapProperties.assertModel(model, m, "after 60,000 writes with faults");
             assertNull(m.auditChains());
         }
-        assertTrue(failures > 0, "no fault was injected");
+        // some refusals surface as failed writes, others are absorbed (a growth that cannot start waits)
+        assertTrue(faulty.refusedAllocations() > 0, "no fault was injected (" + failures + " failed writes)");
         assertEquals(0, faulty.bytesInUse(), "memory left after close");
     }
 
