@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The device-registry part of the report: the byte-keyed benchmarks ({@link DeviceGetBenchmark},
- * {@link DeviceUpdateBenchmark}, {@link DeviceChurnBenchmark}) for every {@link DeviceImpl}, one JMH
+ * The device-registry part of the report: the byte-keyed benchmarks ({@link DeviceLatencyBenchmark},
+ * {@link DeviceGetBenchmark}, {@link DeviceUpdateBenchmark}, {@link DeviceChurnBenchmark}) for every {@link DeviceImpl}, one JMH
  * pass per key set and size into {@value #DIRECTORY}/ of the run's directory, and their table with
  * ratios to {@code HashMap<String, Device>} and issue #13's targets.
  */
@@ -34,7 +34,8 @@ final class DeviceReport {
     static final String DIRECTORY = "devices";
     static final DeviceImpl BASELINE = DeviceImpl.HASHMAP_DEVICE;
     private static final String GC_ALLOC_PER_OP = "gc.alloc.rate.norm";
-    private static final List<String> COLUMNS = List.of("get STRING", "get BUFFER", "update", "removeAndPut");
+    private static final List<String> COLUMNS = List.of("getLatency STRING", "getLatency BUFFER", "get STRING",
+            "get BUFFER", "update", "removeAndPut");
 
     /** One pass: a key set at a size. */
     record Scenario(DeviceKeys keys, int size) {
@@ -104,7 +105,7 @@ final class DeviceReport {
                     s.keys(), s.size(), DeviceImpl.values().length);
             Path partial = dir.resolve(s.file() + ".partial");
             ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include("\\.Device(Get|Update|Churn)Benchmark\\.")
+                    .include("\\.Device(Get|Latency|Update|Churn)Benchmark\\.")
                     .param("impl", Arrays.stream(DeviceImpl.values()).map(Enum::name).toArray(String[]::new))
                     .param("keys", s.keys().name())
                     .param("size", String.valueOf(s.size()))
@@ -197,7 +198,7 @@ final class DeviceReport {
                 String benchmark = run.get("benchmark").getAsString();
                 String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                 JsonObject params = run.getAsJsonObject("params");
-                String column = method.equals("get") ? "get " + params.get("form").getAsString() : method;
+                String column = params.has("form") ? method + " " + params.get("form").getAsString() : method;
                 double score = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
                 JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
                 double alloc = secondary != null && secondary.has(GC_ALLOC_PER_OP)
@@ -260,6 +261,7 @@ final class DeviceReport {
         StringBuilder t = new StringBuilder();
         ratio(t, "get from bytes in a buffer <= 0.5x HashMap<String, Device>", tophash, device, "get BUFFER", 0.5, true);
         ratio(t, "get with a String in hand <= 1.0x HashMap<String, Device>", tophash, device, "get STRING", 1.0, true);
+        ratio(t, "(latency, not a target) dependent-chain get, String", tophash, device, "getLatency STRING", 1.0, true);
         if (chronicle != null && !chronicle.isEmpty()) {
             ratio(t, ">= 10x Chronicle Map on get (String)", chronicle, tophash, "get STRING", 10, false);
             ratio(t, ">= 10x Chronicle Map on update", chronicle, tophash, "update", 10, false);
