@@ -174,7 +174,8 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
     public MemorySegment get(CharSequence key) {
-        return readOnlyView(locate(probe(key)));
+        long head = inlineHead(key);
+        return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(probe(key)));
     }
 
     /**
@@ -183,14 +184,18 @@ public final class BytesMap implements AutoCloseable {
      * {@link #valueAt}).
      */
     private long locate(KeyProbe p) {
+        return locate(p.head, p.tail, p);
+    }
+
+    private long locate(long head, long tail, KeyProbe p) {
         try {
             Table t = readTable();
-            long h = hash(p);
+            long h = hash(head, tail, p);
             Growth g = growth;
             if (g != null) {
                 t = g.homeTable(h);
             }
-            long ref = find(t, h, p);
+            long ref = find(t, h, head, tail, p);
             return ref == Table.NONE || t == table ? ref : ref | IN_OLD_TABLE;
         } finally {
             Reference.reachabilityFence(this);
@@ -233,7 +238,9 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean getInto(CharSequence key, MemorySegment target) {
-        return getIntoAt(probe(key), target);
+        long head = inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? getIntoAt(head, ByteKeys.asciiTail(key), null, target)
+                : getIntoAt(probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -242,14 +249,18 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean getIntoAt(KeyProbe p, MemorySegment target) {
+        return getIntoAt(p.head, p.tail, p, target);
+    }
+
+    private boolean getIntoAt(long head, long tail, KeyProbe p, MemorySegment target) {
         checkTarget(target);
         try {
             Table t = readTable();
-            long h = hash(p);
+            long h = hash(head, tail, p);
             if (growth != null) {
                 t = growth.homeTable(h);
             }
-            long ref = find(t, h, p);
+            long ref = find(t, h, head, tail, p);
             if (ref == Table.NONE) {
                 return false;
             }
@@ -272,24 +283,31 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean containsKey(CharSequence key) {
-        return containsAt(probe(key));
+        long head = inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(probe(key));
     }
 
     private boolean containsAt(KeyProbe p) {
+        return containsAt(p.head, p.tail, p);
+    }
+
+    private boolean containsAt(long head, long tail, KeyProbe p) {
         try {
             Table t = readTable();
-            long h = hash(p);
+            long h = hash(head, tail, p);
             if (growth != null) {
                 t = growth.homeTable(h);
             }
-            return find(t, h, p) != Table.NONE;
+            return find(t, h, head, tail, p) != Table.NONE;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    private long hash(KeyProbe p) {
-        long h = p.inline() ? Hashing.hashInline(p.head, p.tail, seed) : Hashing.hashBytes(p.segment, p.offset, p.length, seed);
+    /** The hash of a key: an inline one's ({@code p} null, or an inline probe) from its words, else from its bytes. */
+    private long hash(long head, long tail, KeyProbe p) {
+        long h = p == null || p.inline() ? Hashing.hashInline(head, tail, seed)
+                : Hashing.hashBytes(p.segment, p.offset, p.length, seed);
         return h & hashMask;
     }
 
@@ -297,13 +315,14 @@ public final class BytesMap implements AutoCloseable {
      * The slot of the key in {@code t}'s chain of hash {@code h}, or {@link Table#NONE}: the engine
      * finds slots whose hash matches, this checks the key.
      */
-    private long find(Table t, long h, KeyProbe p) {
+    private long find(Table t, long h, long head, long tail, KeyProbe p) {
+        boolean inline = p == null || p.inline();
         long ref = Chain.find(t, h, h);
         while (ref != Table.NONE) {
             long at = t.keyOffset(ref);
-            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == p.head) {
+            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == head) {
                 long second = RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
-                if (p.inline() ? second == p.tail : storeOf(t).matches(second, p.segment, p.offset, p.length)) {
+                if (inline ? second == tail : storeOf(t).matches(second, p.segment, p.offset, p.length)) {
                     return ref;
                 }
             }
@@ -481,7 +500,8 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean put(CharSequence key, MemorySegment value) {
-        return putAt(probe(key), value);
+        long head = inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -490,17 +510,21 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean putAt(KeyProbe p, MemorySegment value) {
+        return putAt(p.head, p.tail, p, value);
+    }
+
+    private boolean putAt(long head, long tail, KeyProbe p, MemorySegment value) {
         checkValue(value);
         beginWrite();
         try {
-            long h = hash(p);
+            long h = hash(head, tail, p);
             Table t = writeTable(h);
-            long ref = find(t, h, p);
+            long ref = find(t, h, head, tail, p);
             if (ref != Table.NONE) {
                 MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
                 return false;
             }
-            insert(p, h, value);
+            insert(head, tail, p, h, value);
             return true;
         } finally {
             endWrite();
@@ -529,19 +553,25 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean putIfAbsent(CharSequence key, MemorySegment value) {
-        return putIfAbsentAt(probe(key), value);
+        long head = inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? putIfAbsentAt(head, ByteKeys.asciiTail(key), null, value)
+                : putIfAbsentAt(probe(key), value);
     }
 
     private boolean putIfAbsentAt(KeyProbe p, MemorySegment value) {
+        return putIfAbsentAt(p.head, p.tail, p, value);
+    }
+
+    private boolean putIfAbsentAt(long head, long tail, KeyProbe p, MemorySegment value) {
         checkValue(value);
         beginWrite();
         try {
-            long h = hash(p);
+            long h = hash(head, tail, p);
             Table t = writeTable(h);
-            if (find(t, h, p) != Table.NONE) {
+            if (find(t, h, head, tail, p) != Table.NONE) {
                 return false;
             }
-            insert(p, h, value);
+            insert(head, tail, p, h, value);
             return true;
         } finally {
             endWrite();
@@ -568,7 +598,8 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public MemorySegment acquire(CharSequence key) {
-        return valueAt(acquireSlot(probe(key)));
+        long head = inlineHead(key);
+        return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null) : acquireSlot(probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -578,12 +609,16 @@ public final class BytesMap implements AutoCloseable {
 
     /** The slot of the key's value in {@link #table}, inserted zero-filled if absent. */
     private long acquireSlot(KeyProbe p) {
+        return acquireSlot(p.head, p.tail, p);
+    }
+
+    private long acquireSlot(long head, long tail, KeyProbe p) {
         beginWrite();
         try {
-            long h = hash(p);
+            long h = hash(head, tail, p);
             Table t = writeTable(h);
-            long ref = find(t, h, p);
-            return ref != Table.NONE ? ref : insert(p, h, null); // writes go to the current table
+            long ref = find(t, h, head, tail, p);
+            return ref != Table.NONE ? ref : insert(head, tail, p, h, null); // writes go to the current table
         } finally {
             endWrite();
         }
@@ -608,7 +643,8 @@ public final class BytesMap implements AutoCloseable {
 
     /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean remove(CharSequence key) {
-        return removeAt(probe(key));
+        long head = inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.asciiTail(key), null) : removeAt(probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
@@ -617,15 +653,19 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean removeAt(KeyProbe p) {
+        return removeAt(p.head, p.tail, p);
+    }
+
+    private boolean removeAt(long head, long tail, KeyProbe p) {
         beginWrite();
         try {
-            long h = hash(p);
+            long h = hash(head, tail, p);
             Table t = writeTable(h);
-            long ref = find(t, h, p);
+            long ref = find(t, h, head, tail, p);
             if (ref == Table.NONE) {
                 return false;
             }
-            if (!p.inline()) {
+            if (p != null && !p.inline()) {
                 keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), p.length);
             }
             Chain.clearSlot(t, t.homeOffset(h), ref);
@@ -779,7 +819,7 @@ public final class BytesMap implements AutoCloseable {
      * Inserts a key found absent, after {@link #writeTable} did the growth work for {@code h}; the
      * value is a copy of {@code value}, or zeros when null. Returns the slot, in {@link #tableOf}.
      */
-    private long insert(KeyProbe p, long h, MemorySegment value) {
+    private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
         if (growth == null) {
             Table t = table;
             boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS;
@@ -806,13 +846,13 @@ public final class BytesMap implements AutoCloseable {
         } else {
             MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
         }
-        long second = p.tail;
-        if (!p.inline()) {
+        long second = tail;
+        if (p != null && !p.inline()) {
             second = keys.allocate(p.length);
             keys.write(second, p.segment, p.offset, p.length);
         }
         RawMemory.putLong(t.segment, at, h);
-        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, p.head);
+        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, head);
         RawMemory.putLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, second);
         Chain.occupy(t, ref, h);
         size++;
@@ -839,6 +879,16 @@ public final class BytesMap implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------- key plumbing
+
+    /**
+     * The head word of text that is an inline key within {@link #maxKeyLength()}, made in registers
+     * with no {@link KeyProbe} (no thread-local lookup); else {@link ByteKeys#NOT_INLINE}, and the
+     * caller takes the probe, which also reports a key that is too long.
+     */
+    private long inlineHead(CharSequence key) {
+        long head = ByteKeys.asciiHead(key);
+        return head != ByteKeys.NOT_INLINE && (head & 0xFF) <= maxKeyLength ? head : ByteKeys.NOT_INLINE;
+    }
 
     private KeyProbe probe(MemorySegment key) {
         return KeyProbe.forThread().of(key, 0, checkKeyLength(key.byteSize()));

@@ -26,6 +26,40 @@ public final class ByteKeys {
     private ByteKeys() {
     }
 
+    /** What {@link #asciiHead} returns for text that is not an ASCII key of at most 15 chars (no head word is -1). */
+    public static final long NOT_INLINE = -1;
+
+    /**
+     * The head word of text that is an inline key (ASCII, at most 15 chars), its chars packed in a
+     * register; else {@link #NOT_INLINE}. Reads each char once; no memory written.
+     */
+    public static long asciiHead(CharSequence key) {
+        int n = key.length();
+        if (n > INLINE_LIMIT) {
+            return NOT_INLINE;
+        }
+        long head = n;
+        long high = 0;
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            high |= c;
+            if (i < 7) {
+                head |= (long) c << (8 * (i + 1));
+            }
+        }
+        return high < 0x80 ? head : NOT_INLINE;
+    }
+
+    /** The tail word of text {@link #asciiHead} accepted: chars 7 to 14 packed, 0 for fewer than 8. */
+    public static long asciiTail(CharSequence key) {
+        int n = key.length();
+        long tail = 0;
+        for (int i = 7; i < n; i++) {
+            tail |= (long) key.charAt(i) << (8 * (i - 7));
+        }
+        return tail;
+    }
+
     /** The descriptor word of a key of {@code length} bytes kept in the key store. */
     public static long storedDescriptor(int length) {
         return BytesBucketLayout.STORED | ((long) length << 8);

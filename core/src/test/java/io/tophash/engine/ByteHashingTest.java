@@ -135,4 +135,20 @@ class ByteHashingTest {
             assertEquals(-1, ByteKeys.encodeUtf8(text, buffer, jdk.length - 1), "over the limit");
         }
     }
+
+    /** A String key's words made from its chars are the words of its UTF-8 bytes, so every key form hashes alike. */
+    @Property
+    void asciiWordsAreTheBytesWords(@ForAll @StringLength(max = 20) String text, @ForAll long seed) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        long head = ByteKeys.asciiHead(text);
+        boolean inlineAscii = utf8.length == text.length() && text.chars().allMatch(c -> c < 0x80) && text.length() <= 15;
+        if (!inlineAscii) {
+            assertEquals(ByteKeys.NOT_INLINE, head, text);
+            return;
+        }
+        MemorySegment bytes = MemorySegment.ofArray(utf8);
+        assertEquals(ByteKeys.inlineHead(bytes, 0, utf8.length), head);
+        assertEquals(ByteKeys.inlineTail(bytes, 0, utf8.length), ByteKeys.asciiTail(text));
+        assertEquals(Hashing.hashBytes(bytes, 0, utf8.length, seed), Hashing.hashInline(head, ByteKeys.asciiTail(text), seed));
+    }
 }
