@@ -1,16 +1,17 @@
 package io.tophash.layout;
 
 /**
- * The bucket of the byte-keyed maps: Go's order (tophash word, keys, values, link) with a 24-byte
- * key region per slot and a value region of the map's value size, fixed when the map is built.
+ * The bucket of the byte-keyed maps: Go's tophash word, keys and values, with the link word moved
+ * up beside the tophash word, a 24-byte key region per slot and a value region of the map's value
+ * size, fixed when the map is built.
  *
  * <pre>
- *   0       8                      8 + 24 s                                 8 + 24 s + V s   +8    BUCKET_LENGTH
- *   +-------+-----------------------+-----------------------------------------+--------+--------+
- *   |tophash| key 0 | ... | key s-1 | value 0 | value 1 | ...     | value s-1 |  link  |  pad   |
- *   | 8 x u8| s x 24 bytes          | s x V bytes (V = value size, rounded up |  i64   | to 16  |
- *   |       |                       | to 8, so every value is 8-aligned)      |        | or 64  |
- *   +-------+-----------------------+-----------------------------------------+--------+--------+
+ *   0       8       16                     16 + 24 s                                 16 + 24 s + V s   BUCKET_LENGTH
+ *   +-------+-------+-----------------------+-----------------------------------------+--------+
+ *   |tophash| link  | key 0 | ... | key s-1 | value 0 | value 1 | ...     | value s-1 |  pad   |
+ *   | 8 x u8|  i64  | s x 24 bytes          | s x V bytes (V = value size, rounded up | to 16  |
+ *   |       |       |                       | to 8, so every value is 8-aligned)      | or 64  |
+ *   +-------+-------+-----------------------+-----------------------------------------+--------+
  *
  *   key region of one slot (24 bytes):
  *   0          8                   16                  24
@@ -27,7 +28,11 @@ package io.tophash.layout;
  * only for a slot whose tophash byte and whole hash match. Keys of up to {@value #INLINE_KEY_LIMIT}
  * bytes (device ids like {@code dev-131071}, MAC addresses and short names fit; UUIDs as text do
  * not) are compared as two words with no second memory access; longer ones through
- * the key store.
+ * the key store. The link sits in the first line with the tophash word (with 64-byte values the
+ * end of the bucket is nine lines further): a probe for an absent key in a full bucket, and so
+ * every insert and every remove of a chain's last slot, reads the link without touching another
+ * line, and the concurrent map's lock word (the link word of a primary bucket) shares the line
+ * the tophash match reads.
  *
  * <p>Slots per bucket: {@link io.tophash.BucketPadding#NONE} and {@code CACHE_LINE_PADDED} keep
  * Go's 8 (rounded to 16 bytes, or padded to whole 64-byte lines); {@code CACHE_LINE} takes the slot
@@ -38,7 +43,9 @@ public final class BytesBucketLayout {
 
     public static final long TOPHASH_OFFSET = 0;
     public static final long TOPHASH_LENGTH = Long.BYTES;
-    public static final long KEYS_OFFSET = TOPHASH_OFFSET + TOPHASH_LENGTH;
+    public static final long LINK_OFFSET = TOPHASH_OFFSET + TOPHASH_LENGTH;
+    public static final long LINK_LENGTH = Long.BYTES;
+    public static final long KEYS_OFFSET = LINK_OFFSET + LINK_LENGTH;
     /** One slot's key region: hash word, descriptor word, second inline word. */
     public static final long KEY_REGION_LENGTH = 3L * Long.BYTES;
     /** Offset of the descriptor word in a key region. */
@@ -51,7 +58,6 @@ public final class BytesBucketLayout {
     public static final int INLINE_KEY_LIMIT = 15;
     /** Descriptor byte 0 of a key kept in the key store. */
     public static final int STORED = 0xFF;
-    public static final long LINK_LENGTH = Long.BYTES;
     /** Largest value size a bucket holds (8 slots of it, and a table of 2^30 buckets stays addressable). */
     public static final int MAX_VALUE_SIZE = 1 << 20;
 
@@ -70,14 +76,9 @@ public final class BytesBucketLayout {
         return (valueSize + 7L) & -8L;
     }
 
-    /** Offset of the link word in a bucket of {@code slots} slots of {@code valueSize}-byte values. */
-    public static long linkOffset(int slots, int valueSize) {
-        return valuesOffset(slots) + slots * valueStride(valueSize);
-    }
-
-    /** Bytes the tophash word, the slots and the link take, before rounding. */
+    /** Bytes the tophash word, the link and the slots take, before rounding. */
     static long usedLength(int slots, int valueSize) {
-        return linkOffset(slots, valueSize) + LINK_LENGTH;
+        return valuesOffset(slots) + slots * valueStride(valueSize);
     }
 
     /**
@@ -98,7 +99,7 @@ public final class BytesBucketLayout {
         long length = (usedLength(slots, valueSize) + round - 1) & -round;
         String name = "bytes" + slots + "x" + valueSize + (lineAligned ? "-lines" : "");
         return new BucketFormat(name, slots, TOPHASH_OFFSET, KEYS_OFFSET, KEY_REGION_LENGTH, KEY_REGION_LENGTH,
-                valuesOffset(slots), valueStride(valueSize), valueStride(valueSize), linkOffset(slots, valueSize),
+                valuesOffset(slots), valueStride(valueSize), valueStride(valueSize), LINK_OFFSET,
                 length, lineAligned, BucketFormat.Shape.OTHER);
     }
 

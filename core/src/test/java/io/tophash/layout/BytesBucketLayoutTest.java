@@ -32,10 +32,10 @@ class BytesBucketLayoutTest {
         }
         MemoryLayout[] fields = {
                 MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE).withName("tophash"),
+                ValueLayout.JAVA_LONG.withName("link"),
                 MemoryLayout.sequenceLayout(slots, keyRegion()).withName("keys"),
-                MemoryLayout.sequenceLayout(slots, value.withByteAlignment(1)).withName("values"),
-                ValueLayout.JAVA_LONG.withName("link")};
-        long used = 8 + slots * 24L + slots * stride + 8;
+                MemoryLayout.sequenceLayout(slots, value.withByteAlignment(1)).withName("values")};
+        long used = 16 + slots * 24L + slots * stride;
         return used == length ? MemoryLayout.structLayout(fields)
                 : MemoryLayout.structLayout(fields[0], fields[1], fields[2], fields[3],
                 MemoryLayout.paddingLayout(length - used));
@@ -60,6 +60,7 @@ class BytesBucketLayoutTest {
             assertEquals(0, f.valuesOffset() % 8, "values 8-aligned in the bucket");
             assertEquals(0, f.valueStride() % 8, "every value 8-aligned");
             assertEquals(0, f.bucketLength() % (f.lineAligned() ? 64 : 16), f.name());
+            assertTrue(f.linkOffset() + 8 <= 64, "the link word is in the first line, with the tophash word");
         }
     }
 
