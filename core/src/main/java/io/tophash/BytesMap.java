@@ -92,6 +92,8 @@ public final class BytesMap implements AutoCloseable {
     private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
+    /** {@code Hashing.byteSeed(seed)}: the seed's mix, done once. */
+    private final long byteSeed;
     private final Evacuation.KeyWords keyWords;
     private final Evacuation.Relocation relocation = this::relocate;
     private final int valueSize;
@@ -122,6 +124,7 @@ public final class BytesMap implements AutoCloseable {
         this.hashMask = b.hashMask;
         this.format = formatFor(o.padding, valueSize);
         this.seed = o.seedForNewMap();
+        this.byteSeed = Hashing.byteSeed(seed);
         this.keyWords = new Evacuation.KeyWords(seed, true);
         this.memory = new MapMemory(o.allocator);
         memory.freeWhenUnreachable(this);
@@ -306,8 +309,8 @@ public final class BytesMap implements AutoCloseable {
 
     /** The hash of a key: an inline one's ({@code p} null, or an inline probe) from its words, else from its bytes. */
     private long hash(long head, long tail, KeyProbe p) {
-        long h = p == null || p.inline() ? Hashing.hashInline(head, tail, seed)
-                : Hashing.hashBytes(p.segment, p.offset, p.length, seed);
+        long h = p == null || p.inline() ? Hashing.hashInline(head, tail, byteSeed)
+                : Hashing.hashBytes(p.segment, p.offset, p.length, byteSeed);
         return h & hashMask;
     }
 

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ByteHashingTest {
 
     static long hash(byte[] key, long seed) {
-        return Hashing.hashBytes(MemorySegment.ofArray(key), 0, key.length, seed);
+        return Hashing.hashBytes(MemorySegment.ofArray(key), 0, key.length, Hashing.byteSeed(seed));
     }
 
     /** 131,072 device ids into 16,384 buckets (8 per bucket): the fullest holds at most 24 (Poisson(8) expects about 20). */
@@ -85,7 +85,7 @@ class ByteHashingTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment shifted = arena.allocate(key.length + 3L).asSlice(3);
             MemorySegment.copy(key, 0, shifted, ValueLayout.JAVA_BYTE, 0, key.length);
-            assertEquals(hash(key, seed), Hashing.hashBytes(shifted, 0, key.length, seed));
+            assertEquals(hash(key, seed), Hashing.hashBytes(shifted, 0, key.length, Hashing.byteSeed(seed)));
         }
     }
 
@@ -149,6 +149,7 @@ class ByteHashingTest {
         MemorySegment bytes = MemorySegment.ofArray(utf8);
         assertEquals(ByteKeys.inlineHead(bytes, 0, utf8.length), head);
         assertEquals(ByteKeys.inlineTail(bytes, 0, utf8.length), ByteKeys.asciiTail(text));
-        assertEquals(Hashing.hashBytes(bytes, 0, utf8.length, seed), Hashing.hashInline(head, ByteKeys.asciiTail(text), seed));
+        long byteSeed = Hashing.byteSeed(seed);
+        assertEquals(Hashing.hashBytes(bytes, 0, utf8.length, byteSeed), Hashing.hashInline(head, ByteKeys.asciiTail(text), byteSeed));
     }
 }
