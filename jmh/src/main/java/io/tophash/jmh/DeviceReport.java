@@ -54,6 +54,16 @@ final class DeviceReport {
      * machine's facts and the tables.
      */
     public static void main(String[] args) throws IOException, RunnerException, java.net.URISyntaxException {
+        if (args.length == 2 && args[0].equals("-rebuild")) { // the tables of a run's directory, written again
+            Path dir = Path.of(args[1]);
+            String tables = markdown(dir.resolve(DIRECTORY));
+            String report = Files.readString(dir.resolve(ResultsReport.REPORT_FILE));
+            int cut = report.indexOf("\n### ");
+            Files.writeString(dir.resolve(ResultsReport.REPORT_FILE), (cut < 0 ? report : report.substring(0, cut + 1))
+                    + tables);
+            System.out.println(tables);
+            return;
+        }
         if (args.length == 4 && args[0].equals("--footprint")) {
             footprintHere(DeviceImpl.valueOf(args[1]), DeviceKeys.valueOf(args[2]), Integer.parseInt(args[3]));
             return;
@@ -80,7 +90,7 @@ final class DeviceReport {
         String tables = run(profile, forks, out);
         String facts = Files.readString(out.resolve(ResultsReport.FACTS_FILE));
         Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "# Device registry: byte keys, 64-byte records\n\n"
-                + facts + "\nCells: ns/op (ratio to " + BASELINE + "). JMH average time, -prof gc.\n\n" + tables);
+                + facts + "\nCells: ns/op ± JMH's 99.9% error (ratio to " + BASELINE + "). JMH average time, -prof gc.\n\n" + tables);
         System.out.println(tables);
     }
 
@@ -199,12 +209,15 @@ final class DeviceReport {
                 String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                 JsonObject params = run.getAsJsonObject("params");
                 String column = params.has("form") ? method + " " + params.get("form").getAsString() : method;
-                double score = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
+                JsonObject primary = run.getAsJsonObject("primaryMetric");
+                double score = primary.get("score").getAsDouble();
+                double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble()
+                        : Double.NaN;
                 JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
                 double alloc = secondary != null && secondary.has(GC_ALLOC_PER_OP)
                         ? secondary.getAsJsonObject(GC_ALLOC_PER_OP).get("score").getAsDouble() : Double.NaN;
                 rows.computeIfAbsent(params.get("impl").getAsString(), k -> new LinkedHashMap<>())
-                        .put(column, new double[] {score, alloc});
+                        .put(column, new double[] {score, alloc, error});
             }
             md.append("### ").append(file.getFileName().toString().replace(".json", "")).append("\n\n");
             Map<String, Double> bytes = new LinkedHashMap<>();
@@ -235,6 +248,9 @@ final class DeviceReport {
                     }
                     maxAlloc = Math.max(maxAlloc, Double.isNaN(cell[1]) ? 0 : cell[1]);
                     md.append(String.format(Locale.ROOT, " | %.1f", cell[0]));
+                    if (!Double.isNaN(cell[2])) {
+                        md.append(String.format(Locale.ROOT, " ± %.1f", cell[2]));
+                    }
                     if (b != null) {
                         md.append(String.format(Locale.ROOT, " (%.2fx)", cell[0] / b[0]));
                     }
