@@ -10,6 +10,7 @@ import io.tophash.engine.KeyStore;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.Table;
+import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
 import io.tophash.layout.BytesBucketLayout;
 import io.tophash.memory.Allocator;
@@ -50,8 +51,9 @@ public final class BytesMap implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * The single-writer policy over the engine, as LongLongMap is, for a bucket format made at build
-     * time (BytesBucketLayout) from the value size. The key word the engine compares is the key's
+     * A thin policy over the engine, as LongLongMap is: the same WriterTables (tables, growth work,
+     * insertion point, writer flag), for a bucket format made at build time (BytesBucketLayout) from
+     * the value size. The key word the engine compares is the key's
      * seeded 64-bit hash (Hashing.hashBytes); a slot whose tophash byte and whole hash match is then
      * checked against the key itself: two words for a key of up to 15 bytes kept in the slot, the
      * bytes in the key store for longer ones. Two keys with the same 64-bit hash are both found:
@@ -80,8 +82,6 @@ public final class BytesMap implements AutoCloseable {
     /** The largest {@link Builder#maxKeyLength}. */
     public static final int MAX_KEY_LENGTH = 1 << 16;
 
-    private static final int WRITING = 1;
-    private static final int CLOSED = 2;
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
     /** Marks a located slot of the old table of a growth in progress; slot refs never use this bit. */
@@ -101,16 +101,13 @@ public final class BytesMap implements AutoCloseable {
     /** -1; tests keep few hash bits so that distinct keys share whole hashes (see {@link Builder#hashMaskForTests}). */
     private final long hashMask;
 
-    /** The table writes go to: while a growth is in progress, the table it evacuates into. */
-    private Table table;
-    /** The stored keys of {@link #table}'s entries. */
+    /** The tables, the growth in progress and the writer flag: the single-writer policy. */
+    private final WriterTables tables;
+    /** The stored keys of the current table's entries. */
     private KeyStore keys;
-    /** The growth in progress, or null; {@link #oldKeys} holds its old table's stored keys. */
-    private Growth growth;
+    /** During a growth, the stored keys of the old table's entries; else null. */
     private KeyStore oldKeys;
     private long size;
-    private int state;
-    private int modCount;
 
     private BytesMap(Builder b) {
         MapOptions o = b.options;
@@ -129,7 +126,8 @@ public final class BytesMap implements AutoCloseable {
         this.memory = new MapMemory(o.allocator);
         memory.freeWhenUnreachable(this);
         this.keys = new KeyStore(memory, maxKeyLength);
-        this.table = Table.reserveFirst(format, memory, o.initialLog2Buckets(format), false);
+        this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
+                new KeyStoreGenerations(), "BytesMap");
     }
 
     /** The bucket format of a padding for values of {@code valueSize} bytes (see {@link BytesBucketLayout}). */
@@ -192,14 +190,11 @@ public final class BytesMap implements AutoCloseable {
 
     private long locate(long head, long tail, KeyProbe p) {
         try {
-            Table t = readTable();
+            tables.readTable();
             long h = hash(head, tail, p);
-            Growth g = growth;
-            if (g != null) {
-                t = g.homeTable(h);
-            }
+            Table t = tables.homeTable(h);
             long ref = find(t, h, head, tail, p);
-            return ref == Table.NONE || t == table ? ref : ref | IN_OLD_TABLE;
+            return ref == Table.NONE || t == tables.table() ? ref : ref | IN_OLD_TABLE;
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -215,8 +210,8 @@ public final class BytesMap implements AutoCloseable {
      * allocation; made in the caller, escape analysis removes it (0 B/op measured).
      */
     private MemorySegment valueAt(long located) {
-        Growth g = growth;
-        Table t = (located & IN_OLD_TABLE) != 0 && g != null ? g.old : table;
+        Growth g = tables.growth();
+        Table t = (located & IN_OLD_TABLE) != 0 && g != null ? g.old : tables.table();
         return t.segment.asSlice(t.valueOffset(located & ~IN_OLD_TABLE), valueSize);
     }
 
@@ -258,11 +253,9 @@ public final class BytesMap implements AutoCloseable {
     private boolean getIntoAt(long head, long tail, KeyProbe p, MemorySegment target) {
         checkTarget(target);
         try {
-            Table t = readTable();
+            tables.readTable();
             long h = hash(head, tail, p);
-            if (growth != null) {
-                t = growth.homeTable(h);
-            }
+            Table t = tables.homeTable(h);
             long ref = find(t, h, head, tail, p);
             if (ref == Table.NONE) {
                 return false;
@@ -296,11 +289,9 @@ public final class BytesMap implements AutoCloseable {
 
     private boolean containsAt(long head, long tail, KeyProbe p) {
         try {
-            Table t = readTable();
+            tables.readTable();
             long h = hash(head, tail, p);
-            if (growth != null) {
-                t = growth.homeTable(h);
-            }
+            Table t = tables.homeTable(h);
             return find(t, h, head, tail, p) != Table.NONE;
         } finally {
             Reference.reachabilityFence(this);
@@ -336,7 +327,7 @@ public final class BytesMap implements AutoCloseable {
 
     /** The key store of {@code t}'s entries. */
     private KeyStore storeOf(Table t) {
-        return t == table ? keys : oldKeys;
+        return t == tables.table() ? keys : oldKeys;
     }
 
     private MemorySegment valueView(Table t, long ref) {
@@ -354,17 +345,9 @@ public final class BytesMap implements AutoCloseable {
         return t.segment.asSlice(at + BytesBucketLayout.INLINE_BYTES_OFFSET, len).asReadOnly();
     }
 
-    /** The current table, once the state allows a read. */
-    private Table readTable() {
-        if (state != 0) {
-            checkReadable();
-        }
-        return table;
-    }
-
     /** Entries in the map. @throws IllegalStateException after {@link #close()} */
     public long size() {
-        checkOpen();
+        tables.checkOpen();
         return size;
     }
 
@@ -403,16 +386,14 @@ public final class BytesMap implements AutoCloseable {
      */
     public void forEach(BytesEntryConsumer action) {
         Objects.requireNonNull(action, "action");
-        if (state != 0) {
-            checkReadable();
-        }
+        tables.readTable();
         try {
-            Growth g = growth;
-            int expected = modCount;
+            Growth g = tables.growth();
+            int expected = tables.modCount;
             if (g != null) {
                 forEachIn(g.old, g, true, action, expected);
             }
-            forEachIn(table, g, false, action, expected);
+            forEachIn(tables.table(), g, false, action, expected);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -426,8 +407,8 @@ public final class BytesMap implements AutoCloseable {
             }
             for (long ref = Chain.firstLive(t, t.offsetOf(b)); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
                 action.accept(keyView(t, ref), valueView(t, ref));
-                if (modCount != expected || (state & CLOSED) != 0) {
-                    checkOpen();
+                if (tables.modCount != expected || tables.closed()) {
+                    tables.checkOpen();
                     throw new ConcurrentModificationException("the map was changed during forEach");
                 }
             }
@@ -439,8 +420,8 @@ public final class BytesMap implements AutoCloseable {
      * O(buckets). @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
-        checkOpen();
-        return MapStats.of(size, table, growth, memory);
+        tables.checkOpen();
+        return MapStats.of(size, tables.table(), tables.growth(), memory);
     }
 
     /**
@@ -449,7 +430,7 @@ public final class BytesMap implements AutoCloseable {
      * Single-threaded. @throws IllegalStateException after {@link #close()}
      */
     public long keyStoreBytes() {
-        checkOpen();
+        tables.checkOpen();
         return keys.reservedBytes() + (oldKeys == null ? 0 : oldKeys.reservedBytes());
     }
 
@@ -460,12 +441,13 @@ public final class BytesMap implements AutoCloseable {
 
     /** Whether a growth is in progress. For tests. */
     boolean growing() {
-        return growth != null;
+        return tables.growth() != null;
     }
 
     /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
     long oldBucketCount() {
-        return growth == null ? 0 : growth.old.bucketCount;
+        Growth g = tables.growth();
+        return g == null ? 0 : g.old.bucketCount;
     }
 
     /** Waits for every chunk queued for background release to be back with the allocator. For tests. */
@@ -475,8 +457,7 @@ public final class BytesMap implements AutoCloseable {
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
     String auditChains() {
-        String fault = Chain.auditEmptyRest(table);
-        return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
+        return tables.auditChains();
     }
 
     // --------------------------------------------------------------------------------- writes
@@ -518,10 +499,10 @@ public final class BytesMap implements AutoCloseable {
 
     private boolean putAt(long head, long tail, KeyProbe p, MemorySegment value) {
         checkValue(value);
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = hash(head, tail, p);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = find(t, h, head, tail, p);
             if (ref != Table.NONE) {
                 MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
@@ -530,7 +511,7 @@ public final class BytesMap implements AutoCloseable {
             insert(head, tail, p, h, value);
             return true;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -567,17 +548,17 @@ public final class BytesMap implements AutoCloseable {
 
     private boolean putIfAbsentAt(long head, long tail, KeyProbe p, MemorySegment value) {
         checkValue(value);
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = hash(head, tail, p);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             if (find(t, h, head, tail, p) != Table.NONE) {
                 return false;
             }
             insert(head, tail, p, h, value);
             return true;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -616,14 +597,14 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private long acquireSlot(long head, long tail, KeyProbe p) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = hash(head, tail, p);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = find(t, h, head, tail, p);
             return ref != Table.NONE ? ref : insert(head, tail, p, h, null); // writes go to the current table
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -660,10 +641,10 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean removeAt(long head, long tail, KeyProbe p) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = hash(head, tail, p);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = find(t, h, head, tail, p);
             if (ref == Table.NONE) {
                 return false;
@@ -671,44 +652,32 @@ public final class BytesMap implements AutoCloseable {
             if (p != null && !p.inline()) {
                 keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), p.length);
             }
-            Chain.clearSlot(t, t.homeOffset(h), ref);
+            tables.removeSlot(t, h, ref);
             size--;
-            modCount++;
             return true;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
     /**
-     * Removes every entry, keeping the capacity: fresh table and key store, the old ones given back
-     * in the background. Single-threaded.
-     *
-     * @throws IllegalStateException           after {@link #close()}
-     * @throws ConcurrentModificationException if another write is seen in progress
-     * @throws OutOfMemoryError                if the allocator cannot supply the new table (map unchanged)
+     * Removes every entry and keeps the capacity, as {@link LongLongMap#clear()} does (with the same
+     * exceptions); the key store starts afresh too, the old one given back in the background.
+     * Single-threaded.
      */
     public void clear() {
-        beginWrite();
+        tables.beginWrite();
         try {
-            Table current = table;
-            Table fresh = Table.reserve(format, memory, current.log2Buckets,
-                    Table.initialOverflowCapacity(current.log2Buckets), false);
-            Growth g = growth;
-            table = fresh;
-            growth = null;
-            memory.releaseLater(current.segment);
+            tables.clear();
             keys.releaseLater();
             keys = new KeyStore(memory, maxKeyLength);
-            if (g != null) {
-                memory.releaseLater(g.old.segment);
+            if (oldKeys != null) {
                 oldKeys.releaseLater();
                 oldKeys = null;
             }
             size = 0;
-            modCount++;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -719,16 +688,10 @@ public final class BytesMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        if ((state & CLOSED) == 0) {
-            state = CLOSED;
-            modCount++;
-        } else if (memory.bytesHeld() == 0) {
-            return;
-        }
         try {
-            memory.close();
+            tables.close();
         } finally {
-            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(this); // keeps the Cleaner out while the ledger closes
         }
     }
 
@@ -738,45 +701,44 @@ public final class BytesMap implements AutoCloseable {
      * @return whether a growth was in progress
      */
     public boolean finishGrowth() {
-        beginWrite();
+        tables.beginWrite();
         try {
-            if (growth == null) {
-                return false;
-            }
-            completeGrowth();
-            return true;
+            return tables.finishGrowth();
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
     // ------------------------------------------------------------------------------- growth
 
-    /** Does the growth work a write owes; returns the table holding {@code h}'s bucket now. */
-    private Table writeTable(long h) {
-        Growth g = growth;
-        if (g == null) {
-            return table;
-        }
-        evacuateIfNeeded(g, h & g.old.bucketMask);
-        if (growth == g) {
-            long claimed = g.claim();
-            if (claimed >= 0) {
-                evacuateIfNeeded(g, claimed);
-            }
-        }
-        return table;
-    }
+    /** The key stores' side of a growth: the next table gets a fresh store, compacted by evacuation. */
+    private final class KeyStoreGenerations implements WriterTables.Generations {
+        private KeyStore next;
 
-    private void evacuateIfNeeded(Growth g, long ob) {
-        if (!g.isEvacuated(ob)) {
-            Evacuation.evacuate(g, ob, keyWords, relocation);
-            if (g.evacuatedOne()) {
-                growth = null;
-                memory.releaseLater(g.old.segment);
-                oldKeys.releaseLater();
-                oldKeys = null;
-            }
+        @Override
+        public void prepareNext() {
+            KeyStore store = new KeyStore(memory, maxKeyLength);
+            store.reserveForEvacuation(keys.liveBytes()); // may throw: nothing changed
+            next = store;
+        }
+
+        @Override
+        public void abandonNext() {
+            next.releaseLater();
+            next = null;
+        }
+
+        @Override
+        public void switched() {
+            oldKeys = keys;
+            keys = next;
+            next = null;
+        }
+
+        @Override
+        public void completed() {
+            oldKeys.releaseLater();
+            oldKeys = null;
         }
     }
 
@@ -791,56 +753,15 @@ public final class BytesMap implements AutoCloseable {
         }
     }
 
-    private void completeGrowth() {
-        Growth g = growth;
-        for (long ob = 0; ob < g.old.bucketCount && growth == g; ob++) {
-            evacuateIfNeeded(g, ob);
-        }
-    }
-
-    /**
-     * Reserves the next table and the next key store's evacuation region, then switches writes to
-     * them; if either reservation fails nothing has changed.
-     */
-    private void startGrowth(boolean doubling) {
-        KeyStore nextKeys = new KeyStore(memory, maxKeyLength);
-        nextKeys.reserveForEvacuation(keys.liveBytes());
-        Growth g;
-        try {
-            g = Growth.start(table, doubling, memory);
-        } catch (RuntimeException | Error e) {
-            nextKeys.releaseLater();
-            throw e;
-        }
-        growth = g;
-        table = g.next;
-        oldKeys = keys;
-        keys = nextKeys;
-    }
-
     /**
      * Inserts a key found absent, after {@link #writeTable} did the growth work for {@code h}; the
      * value is a copy of {@code value}, or zeros when null. Returns the slot, in {@link #tableOf}.
      */
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
-        if (growth == null) {
-            Table t = table;
-            boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS;
-            boolean fragmented = keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
-            if (overloaded || fragmented || t.overflowInUse() >= Math.max(16, t.bucketCount)) {
-                try {
-                    startGrowth(overloaded);
-                    writeTable(h);
-                } catch (RuntimeException | OutOfMemoryError noMemory) {
-                    // keep going in the current table while it has room
-                }
-            }
-        }
-        long ref = Chain.freeSlot(tableOf(h), h);
-        if (ref == Table.NONE) {
-            ref = growForRoom(h);
-        }
-        Table t = tableOf(h);
+        boolean fragmented = tables.growth() == null
+                && keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
+        long ref = tables.slotForInsert(h, size, fragmented);
+        Table t = tables.table();
         long at = t.keyOffset(ref);
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
         // while the slot is still free, so nothing is lost or leaked.
@@ -859,26 +780,8 @@ public final class BytesMap implements AutoCloseable {
         RawMemory.putLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, second);
         Chain.occupy(t, ref, h);
         size++;
-        modCount++;
+        tables.modCount++;
         return ref;
-    }
-
-    /** As {@code LongLongMap.growForRoom}: the chain is full and the overflow area used up. */
-    private long growForRoom(long h) {
-        if (growth != null) {
-            completeGrowth();
-        }
-        Table t = table;
-        startGrowth(t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS);
-        long ref = Chain.freeSlot(writeTable(h), h);
-        if (ref == Table.NONE) {
-            throw new IllegalStateException("no free slot in a fresh table's overflow area");
-        }
-        return ref;
-    }
-
-    private Table tableOf(long h) {
-        return growth == null ? table : growth.homeTable(h);
     }
 
     // ------------------------------------------------------------------------- key plumbing
@@ -941,42 +844,14 @@ public final class BytesMap implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------------------- state
-
-    private void beginWrite() {
-        if (state != 0) {
-            checkOpen();
-            throw new ConcurrentModificationException("concurrent map writes: another thread is writing this BytesMap");
-        }
-        state = WRITING;
-    }
-
-    private void endWrite() {
-        state &= ~WRITING;
-    }
-
-    private void checkReadable() {
-        int s = state;
-        checkOpen();
-        if ((s & WRITING) != 0) {
-            throw new ConcurrentModificationException("concurrent map read and map write on a BytesMap");
-        }
-    }
-
-    private void checkOpen() {
-        if ((state & CLOSED) != 0) {
-            throw new IllegalStateException("BytesMap is closed");
-        }
-    }
-
     @Override
     public String toString() {
-        if ((state & CLOSED) != 0) {
+        if (tables.closed()) {
             return "BytesMap[closed]";
         }
-        return "BytesMap[size=" + size + ", valueSize=" + valueSize + ", buckets=" + table.bucketCount
-                + ", format=" + format.name() + ", allocator=" + allocator.name() + (growth != null ? ", growing" : "")
-                + "]";
+        return "BytesMap[size=" + size + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
+                + ", format=" + format.name() + ", allocator=" + allocator.name()
+                + (tables.growth() != null ? ", growing" : "") + "]";
     }
 
     /**

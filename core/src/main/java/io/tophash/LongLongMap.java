@@ -6,6 +6,7 @@ import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.Table;
+import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
 import io.tophash.memory.Allocator;
 
@@ -34,27 +35,28 @@ public final class LongLongMap implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * This class is the single-writer policy over the engine (io.tophash.engine): it owns the
-     * writer flag, the size, the growth in progress and the cursor; the engine owns the tables,
-     * the probe (Chain), evacuation (Evacuation) and the growth bookkeeping (Growth), the same
-     * code ConcurrentLongLongMap runs under its per-bucket locks.
+     * This class is a thin policy over the engine (io.tophash.engine): WriterTables is the
+     * single-writer policy it shares with BytesMap (the current table and the growth in progress,
+     * the growth work each write owes, the insertion point and the growth it may start, the writer
+     * flag), and under it Chain (the probe), Evacuation and Growth, the same code
+     * ConcurrentLongLongMap runs under its per-bucket locks. What is left here is what a long key
+     * means: keys are key words as they are, compared directly; a key's hash is its seeded mix,
+     * whose low bits choose the bucket and whose top byte is its tophash. And the size, the
+     * cursor and the builder.
      *
-     * Keys are key words as they are: the engine compares them directly. A key's hash is its
-     * seeded mix; the low bits choose the bucket, the top byte is its tophash.
-     *
-     * Growth: when an insert would take the map past 13/16 of its slots (Go's 6.5 of 8), the bucket
-     * count doubles; when the overflow buckets in use reach the primary bucket count, a same-size
-     * growth compacts them. Growth only reserves the next table (mapped lazily: no copy, no
-     * zeroing); every later write evacuates its key's old bucket and claims one more, so a growth
-     * ends within as many writes as the old table has buckets. The old table goes to a background
-     * thread for release (closing a shared arena is a handshake with every thread).
+     * Growth (WriterTables): when an insert would take the map past 13/16 of its slots (Go's 6.5
+     * of 8), the bucket count doubles; when the overflow buckets in use reach the primary bucket
+     * count, a same-size growth compacts them. Growth only reserves the next table (mapped lazily:
+     * no copy, no zeroing); every later write evacuates its key's old bucket and claims one more,
+     * so a growth ends within as many writes as the old table has buckets. The old table goes to a
+     * background thread for release (closing a shared arena is a handshake with every thread).
      *
      * Failure atomicity: the only allocations are table reservations (build, growth start,
      * clear), each made before anything changes. A growth that cannot start is skipped and the
      * insert goes on in the current table when it has room there; only an insert that has no room
      * and cannot grow fails, with the map unchanged.
      *
-     * The file: reads, cursor, writes, growth, whole-map operations, builder.
+     * The file: reads, cursor, writes, whole-map operations, builder.
      */
 
     /** Kept for the builder's {@code chunkBytes} option, which tables no longer use. */
@@ -62,9 +64,6 @@ public final class LongLongMap implements AutoCloseable {
     static final int MAX_LOG2_BUCKETS = Table.MAX_LOG2_BUCKETS;
     /** Largest accepted {@link Builder#expectedSize}. */
     public static final long MAX_EXPECTED_SIZE = 1L << 40;
-
-    private static final int WRITING = 1;
-    private static final int CLOSED = 2;
 
     private final Allocator allocator;
     private final MapMemory memory;
@@ -74,13 +73,9 @@ public final class LongLongMap implements AutoCloseable {
     private final Evacuation.KeyWords keyWords;
     private final long missingValue;
 
-    /** The table writes go to: while a growth is in progress, the table it evacuates into. */
-    private Table table;
-    /** The growth in progress, or null. */
-    private Growth growth;
+    /** The tables, the growth in progress and the writer flag: the single-writer policy. */
+    private final WriterTables tables;
     private long size;
-    private int state;
-    private int modCount;
 
     private LongLongMap(Builder b) {
         MapOptions o = b.options;
@@ -92,7 +87,8 @@ public final class LongLongMap implements AutoCloseable {
         this.keyWords = new Evacuation.KeyWords(seed, false);
         this.missingValue = o.missingValue;
         memory.freeWhenUnreachable(this);
-        this.table = Table.reserveFirst(format, memory, o.initialLog2Buckets(format), false);
+        this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null,
+                "LongLongMap");
     }
 
     /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
@@ -121,11 +117,9 @@ public final class LongLongMap implements AutoCloseable {
      */
     public long getOrDefault(long key, long defaultValue) {
         try {
-            Table t = readTable();
+            tables.readTable();
             long h = Hashing.hash(key, seed);
-            if (growth != null) {
-                t = growth.homeTable(h);
-            }
+            Table t = tables.homeTable(h);
             long ref = Chain.find(t, h, key);
             return ref == Table.NONE ? defaultValue : t.longValueAt(ref);
         } finally {
@@ -142,28 +136,18 @@ public final class LongLongMap implements AutoCloseable {
      */
     public boolean containsKey(long key) {
         try {
-            Table t = readTable();
+            tables.readTable();
             long h = Hashing.hash(key, seed);
-            if (growth != null) {
-                t = growth.homeTable(h);
-            }
+            Table t = tables.homeTable(h);
             return Chain.find(t, h, key) != Table.NONE;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** The current table, once the state allows a read. */
-    private Table readTable() {
-        if (state != 0) {
-            checkReadable();
-        }
-        return table;
-    }
-
     /** Entries in the map. Single-threaded. @throws IllegalStateException after {@link #close()} */
     public long size() {
-        checkOpen();
+        tables.checkOpen();
         return size;
     }
 
@@ -200,9 +184,7 @@ public final class LongLongMap implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public Cursor cursor() {
-        if (state != 0) {
-            checkReadable();
-        }
+        tables.readTable();
         return new Cursor();
     }
 
@@ -212,9 +194,9 @@ public final class LongLongMap implements AutoCloseable {
      * (it does no growth work), so the walk neither skips nor repeats an entry.
      */
     public final class Cursor {
-        private int expectedModCount = modCount;
+        private int expectedModCount = tables.modCount;
         /** The growth being walked (its old table first), or null; fixed: any other write ends the walk. */
-        private final Growth walkedGrowth = growth;
+        private final Growth walkedGrowth = tables.growth();
         /** 0: unevacuated old buckets; 1: buckets of the current table (whose old bucket is evacuated); 2: done. */
         private int phase = walkedGrowth == null ? 1 : 0;
         private long bucket;
@@ -254,7 +236,7 @@ public final class LongLongMap implements AutoCloseable {
 
         /** Chooses the chain of {@link #bucket} if it holds entries in this phase; else steps on. */
         private boolean enterNextChain() {
-            Table t = phase == 0 ? walkedGrowth.old : table;
+            Table t = phase == 0 ? walkedGrowth.old : tables.table();
             if (bucket >= t.bucketCount) {
                 phase++;
                 bucket = 0;
@@ -300,22 +282,20 @@ public final class LongLongMap implements AutoCloseable {
          */
         public void remove() {
             checkPositioned();
-            beginWrite();
+            tables.beginWrite();
             try {
                 Chain.clearSlot(chainTable, chainTable.offsetOf(bucket - 1), ref);
                 size--;
-                expectedModCount = ++modCount;
+                expectedModCount = ++tables.modCount;
                 positioned = false;
             } finally {
-                endWrite();
+                tables.endWrite();
             }
         }
 
         private void check() {
-            if (state != 0) {
-                checkReadable();
-            }
-            if (modCount != expectedModCount) {
+            tables.readTable();
+            if (tables.modCount != expectedModCount) {
                 throw new ConcurrentModificationException("the map was changed outside this cursor");
             }
         }
@@ -335,29 +315,30 @@ public final class LongLongMap implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
-        checkOpen();
-        return MapStats.of(size, table, growth, memory);
+        tables.checkOpen();
+        return MapStats.of(size, tables.table(), tables.growth(), memory);
     }
 
     /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */
     boolean growing() {
-        return growth != null;
+        return tables.growth() != null;
     }
 
     /** Old buckets evacuated so far in the current growth; cheap. For tests. */
     long evacuatedBuckets() {
-        return growth == null ? 0 : growth.evacuatedBuckets();
+        Growth g = tables.growth();
+        return g == null ? 0 : g.evacuatedBuckets();
     }
 
     /** Primary buckets of the table being evacuated, 0 when not growing; cheap. For tests. */
     long oldBucketCount() {
-        return growth == null ? 0 : growth.old.bucketCount;
+        Growth g = tables.growth();
+        return g == null ? 0 : g.old.bucketCount;
     }
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. Owner thread, no writer. */
     String auditChains() {
-        String fault = Chain.auditEmptyRest(table);
-        return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
+        return tables.auditChains();
     }
 
     /** The padding this map was built with. */
@@ -382,10 +363,10 @@ public final class LongLongMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow and the allocator refuses (map unchanged)
      */
     public long put(long key, long value) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = Hashing.hash(key, seed);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = Chain.find(t, h, key);
             if (ref != Table.NONE) {
                 long previous = t.longValueAt(ref);
@@ -395,7 +376,7 @@ public final class LongLongMap implements AutoCloseable {
             insert(key, value, h);
             return missingValue;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -408,10 +389,10 @@ public final class LongLongMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow and the allocator refuses (map unchanged)
      */
     public long putIfAbsent(long key, long value) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = Hashing.hash(key, seed);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = Chain.find(t, h, key);
             if (ref != Table.NONE) {
                 return t.longValueAt(ref);
@@ -419,7 +400,7 @@ public final class LongLongMap implements AutoCloseable {
             insert(key, value, h);
             return missingValue;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -433,10 +414,10 @@ public final class LongLongMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow and the allocator refuses (map unchanged)
      */
     public long addAndGet(long key, long delta) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = Hashing.hash(key, seed);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = Chain.find(t, h, key);
             if (ref != Table.NONE) {
                 long updated = t.longValueAt(ref) + delta;
@@ -446,7 +427,7 @@ public final class LongLongMap implements AutoCloseable {
             insert(key, delta, h);
             return delta;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -458,21 +439,20 @@ public final class LongLongMap implements AutoCloseable {
      * @throws ConcurrentModificationException if another write is seen in progress
      */
     public long remove(long key) {
-        beginWrite();
+        tables.beginWrite();
         try {
             long h = Hashing.hash(key, seed);
-            Table t = writeTable(h);
+            Table t = tables.writeTable(h);
             long ref = Chain.find(t, h, key);
             if (ref == Table.NONE) {
                 return missingValue;
             }
             long previous = t.longValueAt(ref);
-            Chain.clearSlot(t, t.homeOffset(h), ref);
+            tables.removeSlot(t, h, ref);
             size--;
-            modCount++;
             return previous;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -487,22 +467,12 @@ public final class LongLongMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the allocator cannot supply the new table (map unchanged)
      */
     public void clear() {
-        beginWrite();
+        tables.beginWrite();
         try {
-            Table current = table;
-            Table fresh = Table.reserve(format, memory, current.log2Buckets,
-                    Table.initialOverflowCapacity(current.log2Buckets), false);
-            Growth g = growth;
-            table = fresh;
-            growth = null;
-            memory.releaseLater(current.segment);
-            if (g != null) {
-                memory.releaseLater(g.old.segment);
-            }
+            tables.clear();
             size = 0;
-            modCount++;
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
@@ -519,14 +489,8 @@ public final class LongLongMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        if ((state & CLOSED) == 0) {
-            state = CLOSED;
-            modCount++;
-        } else if (memory.bytesHeld() == 0) {
-            return;
-        }
         try {
-            memory.close(); // the tables keep their (now closed) segments: racing readers get ISE from FFM
+            tables.close();
         } finally {
             // Without this the map is unreachable while memory.close() runs, and the Cleaner may
             // run the safety net at the same time (the ledger makes that harmless, not intended).
@@ -547,141 +511,23 @@ public final class LongLongMap implements AutoCloseable {
      * @throws ConcurrentModificationException if another write is seen in progress
      */
     public boolean finishGrowth() {
-        beginWrite();
+        tables.beginWrite();
         try {
-            if (growth == null) {
-                return false;
-            }
-            completeGrowth();
-            return true;
+            return tables.finishGrowth();
         } finally {
-            endWrite();
+            tables.endWrite();
         }
     }
 
-    // ------------------------------------------------------------------------------- growth
-
-    /**
-     * Does the growth work a write owes (Go's {@code growWork}): evacuates the old bucket of
-     * {@code h} and one more claimed bucket. Returns the table holding {@code h}'s bucket now.
-     */
-    private Table writeTable(long h) {
-        Growth g = growth;
-        if (g == null) {
-            return table;
-        }
-        evacuateIfNeeded(g, h & g.old.bucketMask);
-        if (growth == g) { // else that evacuation completed the growth and the old table is gone
-            long claimed = g.claim();
-            if (claimed >= 0) {
-                evacuateIfNeeded(g, claimed);
-            }
-        }
-        return table;
-    }
-
-    private void evacuateIfNeeded(Growth g, long ob) {
-        if (!g.isEvacuated(ob)) {
-            Evacuation.evacuate(g, ob, keyWords);
-            if (g.evacuatedOne()) {
-                growth = null;
-                memory.releaseLater(g.old.segment);
-            }
-        }
-    }
-
-    /** Evacuates every old bucket not yet evacuated. */
-    private void completeGrowth() {
-        Growth g = growth;
-        for (long ob = 0; ob < g.old.bucketCount && growth == g; ob++) {
-            evacuateIfNeeded(g, ob);
-        }
-    }
-
-    /**
-     * Inserts a key found absent, after {@link #writeTable} did the growth work for {@code h}.
-     * Starts a growth first when the map is full; if that cannot get memory the insert goes on in
-     * the current table while it has room.
-     */
+    /** Inserts a key found absent, after {@code tables.writeTable} did the growth work for {@code h}. */
     private void insert(long key, long value, long h) {
-        if (growth == null) {
-            Table t = table;
-            boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < MAX_LOG2_BUCKETS;
-            if (overloaded || t.overflowInUse() >= Math.max(16, t.bucketCount)) {
-                try {
-                    growth = Growth.start(t, overloaded, memory);
-                    table = growth.next;
-                    writeTable(h);
-                } catch (RuntimeException | OutOfMemoryError noMemory) {
-                    // keep going in the current table while it has room
-                }
-            }
-        }
-        long ref = Chain.freeSlot(tableOf(h), h);
-        if (ref == Table.NONE) {
-            ref = growForRoom(h);
-        }
-        Table t = tableOf(h);
+        long ref = tables.slotForInsert(h, size, false);
+        Table t = tables.table();
         t.putKeyWord(ref, key);
         t.putLongValue(ref, value);
         Chain.occupy(t, ref, h);
         size++;
-        modCount++;
-    }
-
-    /**
-     * The chain of {@code h} is full and its table's overflow area used up (which the sizing of
-     * overflow areas makes rare): completes the growth in progress, if any, starts another
-     * (OutOfMemoryError if it cannot, no entry changed) and returns a free slot for {@code h} in
-     * the table {@code h}'s bucket moved to.
-     */
-    private long growForRoom(long h) {
-        if (growth != null) {
-            completeGrowth();
-        }
-        Table t = table;
-        boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < MAX_LOG2_BUCKETS;
-        growth = Growth.start(t, overloaded, memory);
-        table = growth.next;
-        long ref = Chain.freeSlot(writeTable(h), h);
-        if (ref == Table.NONE) {
-            throw new IllegalStateException("no free slot in a fresh table's overflow area");
-        }
-        return ref;
-    }
-
-    /** The table that holds {@code h}'s bucket now. */
-    private Table tableOf(long h) {
-        return growth == null ? table : growth.homeTable(h);
-    }
-
-    // ------------------------------------------------------------------------------- state
-
-    private void beginWrite() {
-        int s = state;
-        if (s != 0) {
-            checkOpen();
-            throw new ConcurrentModificationException("concurrent map writes: another thread is writing this LongLongMap");
-        }
-        state = WRITING;
-    }
-
-    private void endWrite() {
-        state &= ~WRITING;
-    }
-
-    private void checkReadable() {
-        int s = state;
-        checkOpen();
-        if ((s & WRITING) != 0) {
-            throw new ConcurrentModificationException("concurrent map read and map write on a LongLongMap");
-        }
-    }
-
-    private void checkOpen() {
-        if ((state & CLOSED) != 0) {
-            throw new IllegalStateException("LongLongMap is closed");
-        }
+        tables.modCount++;
     }
 
     /** Waits for every table queued for background release to be back with the allocator. For tests. */
@@ -691,11 +537,11 @@ public final class LongLongMap implements AutoCloseable {
 
     @Override
     public String toString() {
-        if ((state & CLOSED) != 0) {
+        if (tables.closed()) {
             return "LongLongMap[closed]";
         }
-        return "LongLongMap[size=" + size + ", buckets=" + table.bucketCount + ", padding=" + padding
-                + ", allocator=" + allocator.name() + (growth != null ? ", growing" : "") + "]";
+        return "LongLongMap[size=" + size + ", buckets=" + tables.table().bucketCount + ", padding=" + padding
+                + ", allocator=" + allocator.name() + (tables.growth() != null ? ", growing" : "") + "]";
     }
 
     /**

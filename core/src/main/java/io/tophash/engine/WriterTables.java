@@ -1,0 +1,310 @@
+package io.tophash.engine;
+
+import io.tophash.layout.BucketFormat;
+
+import java.util.ConcurrentModificationException;
+
+/**
+ * The single-writer policy, written once for every map that takes one writer at a time
+ * ({@code LongLongMap}, {@code BytesMap}): the current table and the growth in progress, the
+ * growth work each write owes, the insertion point with the growth it may start, and the writer
+ * flag that detects a second thread.
+ *
+ * <p>Implementation notes. Growth is Go's ({@code hashGrow}/{@code growWork}): when an insert would
+ * take the table past {@link BucketFormat#maxEntries} (or its overflow buckets in use reach its
+ * primaries, or the map asks for compaction) the next table is reserved ({@link Growth#start},
+ * lazily mapped, nothing copied) and writes go to it; every later write first evacuates the old
+ * bucket its key maps to and one more claimed bucket ({@link #writeTable}), so a growth ends within
+ * as many writes as the old table has buckets. The old table goes to the background releaser. A
+ * growth that cannot get memory is skipped while the current table has room; only an insert with
+ * no room that cannot grow fails, before anything changed. What a map keeps per table generation
+ * besides the table (a byte-keyed map's key store) follows the growth through {@link Generations}.
+ *
+ * <p>The writer flag is Go's {@code hashWriting}: a write sets it, a second writer or a reader
+ * that sees it gets {@link ConcurrentModificationException}; best effort, no atomic instruction.
+ *
+ * <p>Threading: the owning map's single writer; readers only call {@link #readTable},
+ * {@link #homeTable} and the accessors, never while a writer runs (which the flag detects on a
+ * best-effort basis).
+ */
+public final class WriterTables {
+
+    /** What a map keeps per table generation besides the table; called by the single writer. */
+    public interface Generations {
+        /** Reserves what the next table's entries will need besides their slots. May throw: nothing changed. */
+        void prepareNext();
+
+        /** The next table could not be reserved after {@link #prepareNext}: give back what it reserved. */
+        void abandonNext();
+
+        /** Writes now go to the next table. */
+        void switched();
+
+        /** The growth completed; the old table has been handed to the releaser. */
+        void completed();
+    }
+
+    private static final int WRITING = 1;
+    private static final int CLOSED = 2;
+
+    private final BucketFormat format;
+    private final MapMemory memory;
+    private final Evacuation.KeyWords keyWords;
+    private final Evacuation.Relocation relocation;
+    private final Generations generations;
+    private final String mapName;
+
+    /** The table writes go to: while a growth is in progress, the table it evacuates into. */
+    private Table table;
+    /** The growth in progress, or null. */
+    private Growth growth;
+    /** 0, or the {@code WRITING} and {@code CLOSED} bits. Read on every operation. */
+    public int state;
+    /** Changes on every structural write and on close: what iterators check. */
+    public int modCount;
+
+    /**
+     * Reserves the first table ({@link Table#reserveFirst}: if that fails, the ledger is given back
+     * and the failure rethrown).
+     *
+     * @param relocation  called for every entry evacuation moves, or null
+     * @param generations told of every growth, or null
+     */
+    public WriterTables(BucketFormat format, MapMemory memory, int log2Buckets, Evacuation.KeyWords keyWords,
+                        Evacuation.Relocation relocation, Generations generations, String mapName) {
+        this.format = format;
+        this.memory = memory;
+        this.keyWords = keyWords;
+        this.relocation = relocation;
+        this.generations = generations;
+        this.mapName = mapName;
+        this.table = Table.reserveFirst(format, memory, log2Buckets, false);
+    }
+
+    /** The table writes go to. */
+    public Table table() {
+        return table;
+    }
+
+    /** The growth in progress, or null. */
+    public Growth growth() {
+        return growth;
+    }
+
+    /** The table that holds {@code h}'s bucket now: where a read looks. */
+    public Table homeTable(long h) {
+        Growth g = growth;
+        return g == null ? table : g.homeTable(h);
+    }
+
+    /** The current table, once the flag allows a read. */
+    public Table readTable() {
+        if (state != 0) {
+            checkReadable();
+        }
+        return table;
+    }
+
+    // ------------------------------------------------------------------------------- growth
+
+    /**
+     * Does the growth work a write owes (Go's {@code growWork}): evacuates the old bucket of
+     * {@code h} and one more claimed bucket. Returns the table holding {@code h}'s bucket now,
+     * which is always {@link #table()}.
+     */
+    public Table writeTable(long h) {
+        Growth g = growth;
+        if (g == null) {
+            return table;
+        }
+        evacuateIfNeeded(g, h & g.old.bucketMask);
+        if (growth == g) { // else that evacuation completed the growth and the old table is gone
+            long claimed = g.claim();
+            if (claimed >= 0) {
+                evacuateIfNeeded(g, claimed);
+            }
+        }
+        return table;
+    }
+
+    private void evacuateIfNeeded(Growth g, long ob) {
+        if (!g.isEvacuated(ob)) {
+            Evacuation.evacuate(g, ob, keyWords, relocation);
+            if (g.evacuatedOne()) {
+                growth = null;
+                memory.releaseLater(g.old.segment);
+                if (generations != null) {
+                    generations.completed();
+                }
+            }
+        }
+    }
+
+    /** Evacuates every old bucket not yet evacuated; returns whether a growth was in progress. */
+    public boolean finishGrowth() {
+        Growth g = growth;
+        if (g == null) {
+            return false;
+        }
+        for (long ob = 0; ob < g.old.bucketCount && growth == g; ob++) {
+            evacuateIfNeeded(g, ob);
+        }
+        return true;
+    }
+
+    /**
+     * A free slot for a key found absent, after {@link #writeTable} did the growth work for
+     * {@code h}, in {@link #table()}. Starts a growth first when one more entry than {@code size}
+     * overloads the table, its overflow buckets in use reach its primaries, or {@code compact}; if
+     * that cannot get memory the insert goes on in the current table while it has room.
+     *
+     * @throws OutOfMemoryError (or the allocator's exception) if there is no room and no growth
+     *                          can start: nothing changed
+     */
+    public long slotForInsert(long h, long size, boolean compact) {
+        if (growth == null) {
+            Table t = table;
+            boolean overloaded = t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS;
+            if (overloaded || compact || t.overflowInUse() >= Math.max(16, t.bucketCount)) {
+                try {
+                    startGrowth(overloaded);
+                    writeTable(h);
+                } catch (RuntimeException | OutOfMemoryError noMemory) {
+                    // keep going in the current table while it has room
+                }
+            }
+        }
+        long ref = Chain.freeSlot(homeTable(h), h);
+        return ref != Table.NONE ? ref : growForRoom(h, size);
+    }
+
+    /**
+     * The chain of {@code h} is full and its table's overflow area used up (which the sizing of
+     * overflow areas makes rare): completes the growth in progress, starts another (failing with
+     * nothing changed if it cannot) and returns a free slot for {@code h} in the new table.
+     */
+    private long growForRoom(long h, long size) {
+        finishGrowth();
+        Table t = table;
+        startGrowth(t.overloadedByOneMore(size) && t.log2Buckets < Table.MAX_LOG2_BUCKETS);
+        long ref = Chain.freeSlot(writeTable(h), h);
+        if (ref == Table.NONE) {
+            throw new IllegalStateException("no free slot in a fresh table's overflow area");
+        }
+        return ref;
+    }
+
+    /** Reserves the next table (and the map's generation companions) and switches writes to it; nothing changed if it throws. */
+    private void startGrowth(boolean doubling) {
+        if (generations != null) {
+            generations.prepareNext();
+        }
+        Growth g;
+        try {
+            g = Growth.start(table, doubling, memory);
+        } catch (RuntimeException | Error e) {
+            if (generations != null) {
+                generations.abandonNext();
+            }
+            throw e;
+        }
+        growth = g;
+        table = g.next;
+        if (generations != null) {
+            generations.switched();
+        }
+    }
+
+    /**
+     * Replaces the tables by one fresh, empty table of the current size; the old ones (and a
+     * growth in progress with them) go to the releaser.
+     *
+     * @return whether a growth was dropped
+     * @throws OutOfMemoryError if the fresh table cannot be reserved (nothing changed)
+     */
+    public boolean clear() {
+        Table current = table;
+        Table fresh = Table.reserve(format, memory, current.log2Buckets,
+                Table.initialOverflowCapacity(current.log2Buckets), false);
+        Growth g = growth;
+        table = fresh;
+        growth = null;
+        memory.releaseLater(current.segment);
+        if (g != null) {
+            memory.releaseLater(g.old.segment);
+        }
+        modCount++;
+        return g != null;
+    }
+
+    /**
+     * Empties slot {@code ref} of the chain of {@code h} in {@code t} (the table {@link #writeTable}
+     * returned), with Go's empty-rest upkeep, and counts the change.
+     */
+    public void removeSlot(Table t, long h, long ref) {
+        Chain.clearSlot(t, t.homeOffset(h), ref);
+        modCount++;
+    }
+
+    /**
+     * The map's {@code close()}: marks it closed and gives back everything its ledger holds; once
+     * everything is back, later calls return at once; a release that failed is retried.
+     */
+    public void close() {
+        if (!markClosed() && memory.bytesHeld() == 0) {
+            return;
+        }
+        memory.close(); // the tables keep their (now closed) segments: racing readers get ISE from FFM
+    }
+
+    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
+    public String auditChains() {
+        String fault = Chain.auditEmptyRest(table);
+        return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
+    }
+
+    // ------------------------------------------------------------------------- writer flag
+
+    /** Marks a write in progress. @throws IllegalStateException if closed; ConcurrentModificationException if another write is */
+    public void beginWrite() {
+        if (state != 0) {
+            checkOpen();
+            throw new ConcurrentModificationException("concurrent map writes: another thread is writing this " + mapName);
+        }
+        state = WRITING;
+    }
+
+    public void endWrite() {
+        state &= ~WRITING;
+    }
+
+    /** @throws IllegalStateException if closed; ConcurrentModificationException if a write is in progress */
+    public void checkReadable() {
+        int s = state;
+        checkOpen();
+        if ((s & WRITING) != 0) {
+            throw new ConcurrentModificationException("concurrent map read and map write on a " + mapName);
+        }
+    }
+
+    /** @throws IllegalStateException if closed */
+    public void checkOpen() {
+        if ((state & CLOSED) != 0) {
+            throw new IllegalStateException(mapName + " is closed");
+        }
+    }
+
+    public boolean closed() {
+        return (state & CLOSED) != 0;
+    }
+
+    /** Marks the map closed; returns false if it already was. */
+    public boolean markClosed() {
+        if ((state & CLOSED) != 0) {
+            return false;
+        }
+        state = CLOSED;
+        modCount++;
+        return true;
+    }
+}
