@@ -107,24 +107,9 @@ public final class KeyProbe {
      */
     public KeyProbe of(CharSequence key, int maxLength) {
         int n = key.length();
-        if (n <= INLINE) {
-            long h = n;
-            long t = 0;
-            int i = 0;
-            for (; i < n; i++) {
-                long c = key.charAt(i);
-                if (c >= 0x80) {
-                    break;
-                }
-                if (i < 7) {
-                    h |= c << (8 * (i + 1));
-                } else {
-                    t |= c << (8 * (i - 7));
-                }
-            }
-            if (i == n) {
-                return n <= maxLength ? inlineWords(h, t, n) : null;
-            }
+        long head = ByteKeys.asciiHead(key);
+        if (head != ByteKeys.NOT_INLINE) {
+            return n <= maxLength ? inlineWords(head, ByteKeys.asciiTail(key), n) : null;
         }
         if (n <= maxLength && packAscii(key, n)) {
             return of(scratchSegment, 0, n);
