@@ -3,18 +3,14 @@ package io.tophash.jmh;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,54 +27,14 @@ import java.util.concurrent.TimeUnit;
         Workload.NATIVE_ACCESS, Workload.CHRONICLE_NO_ANALYTICS})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class DeviceGetBenchmark {
-
-    @Param
-    public DeviceImpl impl;
-
-    @Param({"DEVICES"})
-    public DeviceKeys keys;
-
-    @Param({DeviceKeys.SEED_SCENARIO})
-    public int size;
+public class DeviceGetBenchmark extends DeviceRegistry {
 
     @Param({"STRING", "BUFFER"})
     public String form;
 
-    private DeviceMap map;
-    private String[] order;
-    private byte[] requests;
-    private int[] offsets;
-    private int[] lengths;
-    private byte[] record;
-    private int next;
-
-    @Setup(Level.Trial)
-    public void fill() {
-        String[] ids = keys.draw(size);
-        map = impl.create(size, DeviceKeys.averageLength(ids));
-        for (int i = 0; i < ids.length; i++) {
-            map.put(ids[i], DeviceKeys.record(i));
-        }
-        order = DeviceKeys.inHand(DeviceKeys.shuffled(ids));
-        offsets = new int[order.length];
-        lengths = new int[order.length];
-        requests = DeviceKeys.requests(order, offsets);
-        for (int i = 0; i < order.length; i++) {
-            lengths[i] = order[i].getBytes(StandardCharsets.US_ASCII).length;
-        }
-        record = DeviceKeys.record(7);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        map.close();
-    }
-
     @Benchmark
     public long get() {
-        int i = next;
-        next = i + 1 == order.length ? 0 : i + 1;
+        int i = nextIndex();
         return form.equals("BUFFER") ? map.lastSeenFromBuffer(requests, offsets[i], lengths[i]) : map.lastSeen(order[i]);
     }
 }
