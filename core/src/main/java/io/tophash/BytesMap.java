@@ -1,6 +1,7 @@
 package io.tophash;
 
 import io.tophash.engine.ByteKeys;
+import io.tophash.engine.ByteSlots;
 import io.tophash.engine.Chain;
 import io.tophash.engine.Evacuation;
 import io.tophash.engine.Growth;
@@ -92,14 +93,12 @@ public final class BytesMap implements AutoCloseable {
     private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
-    /** {@code Hashing.byteSeed(seed)}: the seed's mix, done once. */
-    private final long byteSeed;
+    /** The byte-key slot work both byte-keyed maps share: probes, hash, find, key regions, views. */
+    private final ByteSlots slots;
     private final Evacuation.KeyWords keyWords;
     private final Evacuation.Relocation relocation = this::relocate;
     private final int valueSize;
     private final int maxKeyLength;
-    /** -1; tests keep few hash bits so that distinct keys share whole hashes (see {@link Builder#hashMaskForTests}). */
-    private final long hashMask;
 
     /** The tables, the growth in progress and the writer flag: the single-writer policy. */
     private final WriterTables tables;
@@ -111,17 +110,13 @@ public final class BytesMap implements AutoCloseable {
 
     private BytesMap(Builder b) {
         MapOptions o = b.options;
-        if (b.valueSize == 0) {
-            throw new IllegalStateException("valueSize is required: call valueSize(bytes) before build()");
-        }
+        this.seed = o.seedForNewMap();
+        this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
         this.allocator = o.allocator;
         this.padding = o.padding;
-        this.valueSize = b.valueSize;
-        this.maxKeyLength = b.maxKeyLength;
-        this.hashMask = b.hashMask;
+        this.valueSize = slots.valueSize();
+        this.maxKeyLength = slots.maxKeyLength();
         this.format = formatFor(o.padding, valueSize);
-        this.seed = o.seedForNewMap();
-        this.byteSeed = Hashing.byteSeed(seed);
         this.keyWords = new Evacuation.KeyWords(seed, true);
         this.memory = new MapMemory(o.allocator);
         memory.freeWhenUnreachable(this);
@@ -155,7 +150,7 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public MemorySegment get(MemorySegment key) {
-        return readOnlyView(locate(probe(key)));
+        return readOnlyView(locate(slots.probe(key)));
     }
 
     /**
@@ -165,18 +160,18 @@ public final class BytesMap implements AutoCloseable {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      */
     public MemorySegment get(MemorySegment buffer, long offset, long length) {
-        return readOnlyView(locate(probe(buffer, offset, length)));
+        return readOnlyView(locate(slots.probe(buffer, offset, length)));
     }
 
     /** {@link #get(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment get(byte[] key) {
-        return readOnlyView(locate(probe(key)));
+        return readOnlyView(locate(slots.probe(key)));
     }
 
     /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
     public MemorySegment get(CharSequence key) {
-        long head = inlineHead(key);
-        return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(probe(key)));
+        long head = slots.inlineHead(key);
+        return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(slots.probe(key)));
     }
 
     /**
@@ -191,9 +186,9 @@ public final class BytesMap implements AutoCloseable {
     private long locate(long head, long tail, KeyProbe p) {
         try {
             tables.readTable();
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.homeTable(h);
-            long ref = find(t, h, head, tail, p);
+            long ref = slots.find(t, h, head, tail, p, storeOf(t));
             return ref == Table.NONE || t == tables.table() ? ref : ref | IN_OLD_TABLE;
         } finally {
             Reference.reachabilityFence(this);
@@ -226,24 +221,24 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public boolean getInto(MemorySegment key, MemorySegment target) {
-        return getIntoAt(probe(key), target);
+        return getIntoAt(slots.probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
     public boolean getInto(byte[] key, MemorySegment target) {
-        return getIntoAt(probe(key), target);
+        return getIntoAt(slots.probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean getInto(CharSequence key, MemorySegment target) {
-        long head = inlineHead(key);
+        long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? getIntoAt(head, ByteKeys.asciiTail(key), null, target)
-                : getIntoAt(probe(key), target);
+                : getIntoAt(slots.probe(key), target);
     }
 
     /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
-        return getIntoAt(probe(buffer, offset, length), target);
+        return getIntoAt(slots.probe(buffer, offset, length), target);
     }
 
     private boolean getIntoAt(KeyProbe p, MemorySegment target) {
@@ -251,12 +246,12 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean getIntoAt(long head, long tail, KeyProbe p, MemorySegment target) {
-        checkTarget(target);
+        slots.checkTarget(target);
         try {
             tables.readTable();
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.homeTable(h);
-            long ref = find(t, h, head, tail, p);
+            long ref = slots.find(t, h, head, tail, p, storeOf(t));
             if (ref == Table.NONE) {
                 return false;
             }
@@ -269,18 +264,18 @@ public final class BytesMap implements AutoCloseable {
 
     /** Whether {@code key} is present. Reader thread rules as the class says; allocates nothing. */
     public boolean containsKey(MemorySegment key) {
-        return containsAt(probe(key));
+        return containsAt(slots.probe(key));
     }
 
     /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
     public boolean containsKey(byte[] key) {
-        return containsAt(probe(key));
+        return containsAt(slots.probe(key));
     }
 
     /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean containsKey(CharSequence key) {
-        long head = inlineHead(key);
-        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(probe(key));
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(slots.probe(key));
     }
 
     private boolean containsAt(KeyProbe p) {
@@ -290,59 +285,17 @@ public final class BytesMap implements AutoCloseable {
     private boolean containsAt(long head, long tail, KeyProbe p) {
         try {
             tables.readTable();
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.homeTable(h);
-            return find(t, h, head, tail, p) != Table.NONE;
+            return slots.find(t, h, head, tail, p, storeOf(t)) != Table.NONE;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** The hash of a key: an inline one's ({@code p} null, or an inline probe) from its words, else from its bytes. */
-    private long hash(long head, long tail, KeyProbe p) {
-        long h = p == null || p.inline() ? Hashing.hashInline(head, tail, byteSeed)
-                : Hashing.hashBytes(p.segment, p.offset, p.length, byteSeed);
-        return h & hashMask;
-    }
-
-    /**
-     * The slot of the key in {@code t}'s chain of hash {@code h}, or {@link Table#NONE}: the engine
-     * finds slots whose hash matches, this checks the key.
-     */
-    private long find(Table t, long h, long head, long tail, KeyProbe p) {
-        boolean inline = p == null || p.inline();
-        long ref = Chain.find(t, h, h);
-        while (ref != Table.NONE) {
-            long at = t.keyOffset(ref);
-            if (RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET) == head) {
-                long second = RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
-                if (inline ? second == tail : storeOf(t).matches(second, p.segment, p.offset, p.length)) {
-                    return ref;
-                }
-            }
-            ref = Chain.findAfter(t, ref, h, h);
-        }
-        return Table.NONE;
-    }
-
     /** The key store of {@code t}'s entries. */
     private KeyStore storeOf(Table t) {
         return t == tables.table() ? keys : oldKeys;
-    }
-
-    private MemorySegment valueView(Table t, long ref) {
-        return t.segment.asSlice(t.valueOffset(ref), valueSize);
-    }
-
-    private MemorySegment keyView(Table t, long ref) {
-        long at = t.keyOffset(ref);
-        long descriptor = RawMemory.getLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET);
-        int len = ByteKeys.lengthOf(descriptor);
-        if (ByteKeys.isStored(descriptor)) {
-            return storeOf(t).view(RawMemory.getLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET), len)
-                    .asReadOnly();
-        }
-        return t.segment.asSlice(at + BytesBucketLayout.INLINE_BYTES_OFFSET, len).asReadOnly();
     }
 
     /** Entries in the map. @throws IllegalStateException after {@link #close()} */
@@ -406,7 +359,7 @@ public final class BytesMap implements AutoCloseable {
                 continue;
             }
             for (long ref = Chain.firstLive(t, t.offsetOf(b)); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
-                action.accept(keyView(t, ref), valueView(t, ref));
+                action.accept(slots.keyView(t, ref, storeOf(t)), slots.valueView(t, ref));
                 if (tables.modCount != expected || tables.closed()) {
                     tables.checkOpen();
                     throw new ConcurrentModificationException("the map was changed during forEach");
@@ -474,23 +427,23 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public boolean put(MemorySegment key, MemorySegment value) {
-        return putAt(probe(key), value);
+        return putAt(slots.probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
     public boolean put(byte[] key, MemorySegment value) {
-        return putAt(probe(key), value);
+        return putAt(slots.probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean put(CharSequence key, MemorySegment value) {
-        long head = inlineHead(key);
-        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(probe(key), value);
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(slots.probe(key), value);
     }
 
     /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
-        return putAt(probe(buffer, offset, length), value);
+        return putAt(slots.probe(buffer, offset, length), value);
     }
 
     private boolean putAt(KeyProbe p, MemorySegment value) {
@@ -498,12 +451,12 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean putAt(long head, long tail, KeyProbe p, MemorySegment value) {
-        checkValue(value);
+        slots.checkValue(value);
         tables.beginWrite();
         try {
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.writeTable(h);
-            long ref = find(t, h, head, tail, p);
+            long ref = slots.find(t, h, head, tail, p, storeOf(t));
             if (ref != Table.NONE) {
                 MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
                 return false;
@@ -527,19 +480,19 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
-        return putIfAbsentAt(probe(key), value);
+        return putIfAbsentAt(slots.probe(key), value);
     }
 
     /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
     public boolean putIfAbsent(byte[] key, MemorySegment value) {
-        return putIfAbsentAt(probe(key), value);
+        return putIfAbsentAt(slots.probe(key), value);
     }
 
     /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean putIfAbsent(CharSequence key, MemorySegment value) {
-        long head = inlineHead(key);
+        long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? putIfAbsentAt(head, ByteKeys.asciiTail(key), null, value)
-                : putIfAbsentAt(probe(key), value);
+                : putIfAbsentAt(slots.probe(key), value);
     }
 
     private boolean putIfAbsentAt(KeyProbe p, MemorySegment value) {
@@ -547,12 +500,12 @@ public final class BytesMap implements AutoCloseable {
     }
 
     private boolean putIfAbsentAt(long head, long tail, KeyProbe p, MemorySegment value) {
-        checkValue(value);
+        slots.checkValue(value);
         tables.beginWrite();
         try {
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.writeTable(h);
-            if (find(t, h, head, tail, p) != Table.NONE) {
+            if (slots.find(t, h, head, tail, p, storeOf(t)) != Table.NONE) {
                 return false;
             }
             insert(head, tail, p, h, value);
@@ -572,23 +525,23 @@ public final class BytesMap implements AutoCloseable {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public MemorySegment acquire(MemorySegment key) {
-        return valueAt(acquireSlot(probe(key)));
+        return valueAt(acquireSlot(slots.probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the bytes of {@code key}. */
     public MemorySegment acquire(byte[] key) {
-        return valueAt(acquireSlot(probe(key)));
+        return valueAt(acquireSlot(slots.probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public MemorySegment acquire(CharSequence key) {
-        long head = inlineHead(key);
-        return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null) : acquireSlot(probe(key)));
+        long head = slots.inlineHead(key);
+        return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null) : acquireSlot(slots.probe(key)));
     }
 
     /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
-        return valueAt(acquireSlot(probe(buffer, offset, length)));
+        return valueAt(acquireSlot(slots.probe(buffer, offset, length)));
     }
 
     /** The slot of the key's value in {@link #table}, inserted zero-filled if absent. */
@@ -599,9 +552,9 @@ public final class BytesMap implements AutoCloseable {
     private long acquireSlot(long head, long tail, KeyProbe p) {
         tables.beginWrite();
         try {
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.writeTable(h);
-            long ref = find(t, h, head, tail, p);
+            long ref = slots.find(t, h, head, tail, p, storeOf(t));
             return ref != Table.NONE ? ref : insert(head, tail, p, h, null); // writes go to the current table
         } finally {
             tables.endWrite();
@@ -617,23 +570,23 @@ public final class BytesMap implements AutoCloseable {
      * @throws ConcurrentModificationException if another write is seen in progress
      */
     public boolean remove(MemorySegment key) {
-        return removeAt(probe(key));
+        return removeAt(slots.probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
     public boolean remove(byte[] key) {
-        return removeAt(probe(key));
+        return removeAt(slots.probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
     public boolean remove(CharSequence key) {
-        long head = inlineHead(key);
-        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.asciiTail(key), null) : removeAt(probe(key));
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.asciiTail(key), null) : removeAt(slots.probe(key));
     }
 
     /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
     public boolean remove(MemorySegment buffer, long offset, long length) {
-        return removeAt(probe(buffer, offset, length));
+        return removeAt(slots.probe(buffer, offset, length));
     }
 
     private boolean removeAt(KeyProbe p) {
@@ -643,9 +596,9 @@ public final class BytesMap implements AutoCloseable {
     private boolean removeAt(long head, long tail, KeyProbe p) {
         tables.beginWrite();
         try {
-            long h = hash(head, tail, p);
+            long h = slots.hash(head, tail, p);
             Table t = tables.writeTable(h);
-            long ref = find(t, h, head, tail, p);
+            long ref = slots.find(t, h, head, tail, p, storeOf(t));
             if (ref == Table.NONE) {
                 return false;
             }
@@ -762,22 +715,15 @@ public final class BytesMap implements AutoCloseable {
                 && keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
         long ref = tables.slotForInsert(h, size, fragmented);
         Table t = tables.table();
-        long at = t.keyOffset(ref);
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
         // while the slot is still free, so nothing is lost or leaked.
-        if (value == null) {
-            RawMemory.zero(t.segment, t.valueOffset(ref), valueSize);
-        } else {
-            MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
-        }
+        slots.writeValue(t, ref, value);
         long second = tail;
         if (p != null && !p.inline()) {
             second = keys.allocate(p.length);
             keys.write(second, p.segment, p.offset, p.length);
         }
-        RawMemory.putLong(t.segment, at, h);
-        RawMemory.putLong(t.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET, head);
-        RawMemory.putLong(t.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, second);
+        ByteSlots.writeKey(t, ref, h, head, second);
         Chain.occupy(t, ref, h);
         size++;
         tables.modCount++;
@@ -785,64 +731,6 @@ public final class BytesMap implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------- key plumbing
-
-    /**
-     * The head word of text that is an inline key within {@link #maxKeyLength()}, made in registers
-     * with no {@link KeyProbe} (no thread-local lookup); else {@link ByteKeys#NOT_INLINE}, and the
-     * caller takes the probe, which also reports a key that is too long.
-     */
-    private long inlineHead(CharSequence key) {
-        long head = ByteKeys.asciiHead(key);
-        return head != ByteKeys.NOT_INLINE && (head & 0xFF) <= maxKeyLength ? head : ByteKeys.NOT_INLINE;
-    }
-
-    private KeyProbe probe(MemorySegment key) {
-        return KeyProbe.forThread().of(key, 0, checkKeyLength(key.byteSize()));
-    }
-
-    private KeyProbe probe(MemorySegment buffer, long offset, long length) {
-        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        return KeyProbe.forThread().of(buffer, offset, checkKeyLength(length));
-    }
-
-    private KeyProbe probe(byte[] key) {
-        checkKeyLength(key.length);
-        return KeyProbe.forThread().of(key);
-    }
-
-    private KeyProbe probe(CharSequence key) {
-        KeyProbe p = KeyProbe.forThread().of(key, maxKeyLength);
-        if (p == null) {
-            throw new IllegalArgumentException("key of " + key.length() + " chars is longer than maxKeyLength "
-                    + maxKeyLength + " bytes in UTF-8");
-        }
-        return p;
-    }
-
-    private int checkKeyLength(long length) {
-        if (length > maxKeyLength) {
-            throw new IllegalArgumentException("key of " + length + " bytes is longer than maxKeyLength "
-                    + maxKeyLength);
-        }
-        return (int) length;
-    }
-
-    private void checkValue(MemorySegment value) {
-        if (value.byteSize() != valueSize) {
-            throw new IllegalArgumentException("value of " + value.byteSize() + " bytes; this map's valueSize is "
-                    + valueSize);
-        }
-    }
-
-    private void checkTarget(MemorySegment target) {
-        if (target.isReadOnly()) {
-            throw new IllegalArgumentException("target is read-only");
-        }
-        if (target.byteSize() < valueSize) {
-            throw new IllegalArgumentException("target of " + target.byteSize() + " bytes is smaller than valueSize "
-                    + valueSize);
-        }
-    }
 
     @Override
     public String toString() {
@@ -858,51 +746,15 @@ public final class BytesMap implements AutoCloseable {
      * Builds a {@link BytesMap}: every map's options, the value size (required) and the longest key.
      * Not thread-safe; a builder may build several maps.
      */
-    public static final class Builder extends MapBuilder<Builder> {
-        private int valueSize;
-        private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
-        private long hashMask = -1;
+    public static final class Builder extends BytesMapBuilder<Builder> {
 
         private Builder() {
         }
 
-        /** For tests: keeps only the hash bits of {@code mask}, so that many keys share a whole hash. */
-        Builder hashMaskForTests(long mask) {
-            this.hashMask = mask;
-            return this;
-        }
-
         /**
-         * Bytes of every value; required.
+         * Reserves the map's initial table.
          *
-         * @throws IllegalArgumentException if not in 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
-         */
-        public Builder valueSize(int bytes) {
-            if (bytes < 1 || bytes > BytesBucketLayout.MAX_VALUE_SIZE) {
-                throw new IllegalArgumentException("valueSize must be 1.." + BytesBucketLayout.MAX_VALUE_SIZE
-                        + " bytes, got " + bytes);
-            }
-            this.valueSize = bytes;
-            return this;
-        }
-
-        /**
-         * The longest key accepted, in bytes ({@value #DEFAULT_MAX_KEY_LENGTH} by default); longer keys
-         * get {@link IllegalArgumentException}.
-         *
-         * @throws IllegalArgumentException if not in 1..{@value BytesMap#MAX_KEY_LENGTH}
-         */
-        public Builder maxKeyLength(int bytes) {
-            if (bytes < 1 || bytes > MAX_KEY_LENGTH) {
-                throw new IllegalArgumentException("maxKeyLength must be 1.." + MAX_KEY_LENGTH + " bytes, got " + bytes);
-            }
-            this.maxKeyLength = bytes;
-            return this;
-        }
-
-        /**
-         * Reserves the map's first table.
-         *
+         * @return a new, empty map
          * @throws IllegalStateException if {@link #valueSize} was not set
          * @throws OutOfMemoryError      if the allocator cannot supply the table (nothing is leaked)
          */

@@ -67,7 +67,12 @@ public final class Evacuation {
                 relocation.moved(old, ref, next, dest - 1);
             }
         }
-        RawMemory.putLong(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
+        if (old.atomicLinks) {
+            // a concurrent writer that sees the mark goes on to the next table without this bucket's lock
+            RawMemory.setLongRelease(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
+        } else {
+            RawMemory.putLong(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
+        }
     }
 
     /** Copies the entry at {@code from}'s slot {@code ref} into destination {@code dest}; returns the next destination. */
