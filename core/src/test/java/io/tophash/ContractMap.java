@@ -202,14 +202,14 @@ interface ContractMap extends AutoCloseable {
             return k.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
         }
 
-        private java.lang.foreign.MemorySegment value(long v) {
+        java.lang.foreign.MemorySegment value(long v) {
             record.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, v);
             record.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, -v);
             return record;
         }
 
         /** Unaligned reads: with naive(3) the map's value views are not 8-byte aligned (as documented). */
-        private static long valueOf(java.lang.foreign.MemorySegment r) {
+        static long valueOf(java.lang.foreign.MemorySegment r) {
             long v = r.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
             long check = r.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8);
             if (check != -v) {
@@ -250,6 +250,70 @@ interface ContractMap extends AutoCloseable {
         public long size() { return map.size(); }
         public void forEach(LongLongConsumer action) {
             map.forEach((k, v) -> action.accept(keyOf(k), valueOf(v)));
+        }
+        public MapStats stats() { return map.stats(); }
+        public long missingValue() { return -1; }
+        public boolean growing() { return map.growing(); }
+        public long oldBucketCount() { return map.oldBucketCount(); }
+        public String auditChains() { return map.auditChains(); }
+        public boolean finishGrowth() { return map.finishGrowth(); }
+        public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
+        public long auxiliaryBytes() { return map.keyStoreFigures()[2]; }
+        public void close() { map.close(); }
+    }
+
+    /**
+     * A {@link ConcurrentBytesMap} seen as a {@code long -> long} map, with {@link Bytes}'s keys and
+     * values: {@code addAndGet} goes through {@code update}.
+     */
+    final class ConcurrentBytes implements ContractMap {
+        private final ConcurrentBytesMap map;
+        private final Bytes codec;
+        private final java.lang.foreign.MemorySegment record = java.lang.foreign.Arena.ofAuto().allocate(Bytes.VALUE_SIZE, 8);
+        private long sum;
+
+        ConcurrentBytes(ConcurrentBytesMap map) {
+            this.map = map;
+            this.codec = new Bytes(null);
+        }
+
+        ConcurrentBytesMap map() {
+            return map;
+        }
+
+        public long get(long key) { return getOrDefault(key, -1); }
+        public long getOrDefault(long key, long d) {
+            return map.getInto(Bytes.key(key), record) ? Bytes.valueOf(record) : d;
+        }
+        public boolean containsKey(long key) { return map.containsKey(Bytes.key(key)); }
+        public long put(long key, long value) {
+            byte[] k = Bytes.key(key);
+            long previous = map.getInto(k, record) ? Bytes.valueOf(record) : -1;
+            map.put(k, codec.value(value));
+            return previous;
+        }
+        public long putIfAbsent(long key, long value) {
+            byte[] k = Bytes.key(key);
+            long present = map.getInto(k, record) ? Bytes.valueOf(record) : -1;
+            return map.putIfAbsent(k, codec.value(value)) ? -1 : present;
+        }
+        public long remove(long key) {
+            byte[] k = Bytes.key(key);
+            long previous = map.getInto(k, record) ? Bytes.valueOf(record) : -1;
+            map.remove(k);
+            return previous;
+        }
+        public long addAndGet(long key, long delta) {
+            map.update(Bytes.key(key), v -> {
+                sum = Bytes.valueOf(v) + delta;
+                v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, sum);
+                v.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8, -sum);
+            });
+            return sum;
+        }
+        public long size() { return map.size(); }
+        public void forEach(LongLongConsumer action) {
+            map.forEach((k, v) -> action.accept(Bytes.keyOf(k), Bytes.valueOf(v)));
         }
         public MapStats stats() { return map.stats(); }
         public long missingValue() { return -1; }

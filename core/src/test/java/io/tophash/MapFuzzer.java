@@ -54,14 +54,17 @@ final class MapFuzzer {
     static final double RESERVED_BYTES_PER_PEAK_ENTRY = 128;
     /**
      * The stated bound on address space reserved ({@link MapStats#bytesReserved()}: tables and their
-     * lazily mapped overflow areas, mostly untouched) per entry of the largest size, plus a few chunks.
+     * lazily mapped overflow areas, mostly untouched) per entry of the largest size, plus a few
+     * chunks, for slots of 16 bytes (a {@code long} key and value); it scales with the slot's
+     * bytes ({@link #addressSpacePerPeakEntry}): a byte-keyed map's slot holds a 24-byte key region
+     * and its value, and the concurrent maps keep a retired table for a grace period.
      */
     static final double ADDRESS_SPACE_PER_PEAK_ENTRY = 384;
     static final long CLOSE_TIMEOUT_SECONDS = 30;
     /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
     static final int MAX_ENTRIES = 120_000;
 
-    enum MapKind { SINGLE, CONCURRENT, BYTES }
+    enum MapKind { SINGLE, CONCURRENT, BYTES, CONCURRENT_BYTES }
 
     enum Phase {
         GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
@@ -74,7 +77,7 @@ final class MapFuzzer {
             List<Config> all = new ArrayList<>();
             for (MapKind kind : MapKind.values()) {
                 for (String allocator : List.of("cacheLineAligned", "pageAligned", "naive(8)", "naive(3)", "hugePages")) {
-                    if (kind == MapKind.CONCURRENT && allocator.equals("naive(3)")) {
+                    if ((kind == MapKind.CONCURRENT || kind == MapKind.CONCURRENT_BYTES) && allocator.equals("naive(3)")) {
                         continue; // refused at build: atomics need 8-byte alignment
                     }
                     for (BucketPadding padding : BucketPadding.values()) {
@@ -164,6 +167,11 @@ final class MapFuzzer {
         if (config.kind() == MapKind.BYTES) {
             return new ContractMap.Bytes(BytesMap.builder().allocator(allocator).padding(config.padding())
                     .expectedSize(expected).valueSize(ContractMap.Bytes.VALUE_SIZE).seed(random.nextLong()).build());
+        }
+        if (config.kind() == MapKind.CONCURRENT_BYTES) {
+            return new ContractMap.ConcurrentBytes(ConcurrentBytesMap.builder().allocator(allocator)
+                    .padding(config.padding()).expectedSize(expected).valueSize(ContractMap.Bytes.VALUE_SIZE)
+                    .seed(random.nextLong()).build());
         }
         if (config.kind() == MapKind.SINGLE) {
             return new ContractMap.Single(LongLongMap.builder().allocator(allocator).padding(config.padding())
@@ -589,13 +597,19 @@ final class MapFuzzer {
         return 8 * Math.max(base.preferredChunkBytes(), LongLongMap.DEFAULT_CHUNK_BYTES);
     }
 
+    /** {@link #ADDRESS_SPACE_PER_PEAK_ENTRY} scaled to the slot's bytes; never below it. */
+    static double addressSpacePerPeakEntry(MapStats stats) {
+        double slotBytes = (double) stats.bucketStride() / stats.slotsPerBucket();
+        return ADDRESS_SPACE_PER_PEAK_ENTRY * Math.max(1, slotBytes / 16);
+    }
+
     private void checkMemory() {
         MapStats stats = map.stats();
         long reserved = stats.bucketBytes();
         double bound = RESERVED_BYTES_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
         assertTrue(reserved <= bound, stats.bucketBytes() + " bytes of buckets for a peak of " + peakSize
                 + " entries: more than the bound of " + (long) bound);
-        double addressBound = ADDRESS_SPACE_PER_PEAK_ENTRY * Math.max(peakSize, 1) + floorBytes();
+        double addressBound = addressSpacePerPeakEntry(stats) * Math.max(peakSize, 1) + floorBytes();
         assertTrue(stats.bytesReserved() <= addressBound, stats.bytesReserved() + " bytes reserved for a peak of "
                 + peakSize + " entries: more than the bound of " + (long) addressBound);
         maxShareOfBound = Math.max(maxShareOfBound, reserved / bound);

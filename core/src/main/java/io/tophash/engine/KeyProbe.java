@@ -41,6 +41,13 @@ public final class KeyProbe {
     public long head;
     public long tail;
 
+    /** A concurrent map's getInto: where the value goes once the read validates; else null. */
+    public MemorySegment target;
+    /** Whether this thread is inside a concurrent map's {@code ValueUpdater} (holding a bucket lock). */
+    public boolean updating;
+    /** Where a concurrent read copies a value inside its window, and an update keeps the value it may restore. */
+    private MemorySegment values = MemorySegment.ofArray(new long[8]);
+
     private byte[] scratch = new byte[256];
     private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
 
@@ -156,6 +163,14 @@ public final class KeyProbe {
             scratchSegment = MemorySegment.ofArray(scratch);
         }
         return scratch;
+    }
+
+    /** A heap segment of at least {@code size} bytes, 8-byte aligned, owned by this thread. */
+    public MemorySegment valueScratch(int size) {
+        if (values.byteSize() < size) {
+            values = MemorySegment.ofArray(new long[(size + 7) >>> 3]);
+        }
+        return values;
     }
 
     /**

@@ -1,0 +1,619 @@
+package io.tophash;
+
+import io.tophash.engine.ByteKeys;
+import io.tophash.engine.ByteSlots;
+import io.tophash.engine.Chain;
+import io.tophash.engine.Evacuation;
+import io.tophash.engine.Growth;
+import io.tophash.engine.KeyProbe;
+import io.tophash.engine.KeyStore;
+import io.tophash.engine.MapMemory;
+import io.tophash.engine.RawMemory;
+import io.tophash.engine.SeqlockTables;
+import io.tophash.engine.Table;
+import io.tophash.layout.BucketFormat;
+import io.tophash.layout.BytesBucketLayout;
+import io.tophash.memory.Allocator;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An off-heap hash map from byte keys to fixed-size values for any number of threads: the buckets,
+ * keys and values of {@link BytesMap} under the per-bucket locks and optimistic reads of
+ * {@link ConcurrentLongLongMap}.
+ *
+ * <p>Keys come as a {@link MemorySegment} (its whole {@code byteSize()}), a range of one, a
+ * {@code byte[]}, or a {@link CharSequence} (its UTF-8 bytes, encoded without allocating); every
+ * value is exactly {@link #valueSize()} bytes. There are no views: values are copied out
+ * ({@link #getInto}) or changed in place under the key's lock ({@link #update}).
+ *
+ * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
+ * operations are linearizable; {@link #getInto} and {@link #containsKey} are lock-free (they write
+ * nothing to the map and wait only while a writer holds the key's bucket); writers of different
+ * buckets never wait for each other. {@link #size()} and {@link #forEach} are not linearizable
+ * (see each).
+ *
+ * <p><b>Memory.</b> The allocator must give 8-byte aligned memory ({@code naive(3)} cannot).
+ * Keys longer than 15 bytes live in one off-heap key store; a removed key's space is reused by
+ * the next key of its 8-byte size class. Unlike {@link BytesMap}, this map does not compact the
+ * store during growth (evacuation leaves stored keys where they are, so that it never allocates
+ * while other threads read them): a workload whose key lengths drift keeps the freed blocks of the
+ * old lengths ({@link #keyStoreBytes()} shows it). Freed by {@link #close()}; a map that becomes
+ * unreachable unclosed is freed after GC, with one warning per map class.
+ */
+public final class ConcurrentBytesMap implements AutoCloseable {
+
+    /*
+     * Implementation notes.
+     *
+     * The concurrent policy (SeqlockTables: bucket seqlocks, optimistic reads, concurrent growth)
+     * over the byte-key slots of BytesMap (ByteSlots: probe, hash, find, key regions), with no code
+     * of its own for either. A read runs ByteSlots.find inside the engine's validated window
+     * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
+     * the caller's target, so a read that raced a writer never leaves a torn value behind.
+     *
+     * The key store is shared by every table generation and its allocation and free calls are
+     * serialized on the store (writers of different buckets may insert long keys at once).
+     * Readers read stored keys without that lock: a block they compare was written before the
+     * insert that links it was published by the bucket's release; a block freed or reused under
+     * them belongs to a bucket whose version changed, so their window fails and they retry; a
+     * chunk array replaced under them still holds every chunk they can name. Chunks are given back
+     * only by close().
+     *
+     * Writes: the key's bucket is locked (lockHome), the key looked up; an insert takes a slot
+     * from slotForInsert and starts over when the engine moved the bucket to a growth's next
+     * table. The value is written before the key's block is allocated, so a failure at either
+     * leaves the slot free and nothing allocated.
+     *
+     * The file: reads, writes, whole map, builder.
+     */
+
+    private static final int PUT = 0;
+    private static final int PUT_IF_ABSENT = 1;
+    private static final int UPDATE = 2;
+    private static final int REMOVE = 3;
+
+    private final Allocator allocator;
+    private final BucketPadding padding;
+    private final MapMemory memory;
+    private final ByteSlots slots;
+    private final int valueSize;
+    /** Stored keys of every table generation; allocation and free synchronized on it. */
+    private final KeyStore keys;
+    private final Tables tables;
+
+    /** The engine's concurrent tables, told what a read of a byte key takes. */
+    private final class Tables extends SeqlockTables {
+        Tables(BucketFormat format, int log2Buckets, long seed) {
+            super(format, memory, log2Buckets, new Evacuation.KeyWords(seed, true), "ConcurrentBytesMap");
+        }
+
+        /** 1 if found (the value copied to the probe's scratch when it has a target), else 0. */
+        @Override
+        protected long readSlot(Table t, long h, long key, long absent, Object probe) {
+            KeyProbe p = (KeyProbe) probe;
+            long ref = slots.find(t, h, p.head, p.tail, p, keys);
+            if (ref == Table.NONE) {
+                return 0;
+            }
+            if (p.target != null) {
+                MemorySegment.copy(t.segment, t.valueOffset(ref), p.valueScratch(valueSize), 0, valueSize);
+            }
+            return 1;
+        }
+    }
+
+    private ConcurrentBytesMap(Builder b) {
+        MapOptions o = b.options;
+        long seed = o.seedForNewMap();
+        this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
+        this.allocator = o.allocator;
+        this.padding = o.padding;
+        this.valueSize = slots.valueSize();
+        this.memory = new MapMemory(allocator);
+        memory.freeWhenUnreachable(this);
+        this.keys = new KeyStore(memory, slots.maxKeyLength());
+        BucketFormat format = BytesMap.formatFor(padding, valueSize);
+        this.tables = new Tables(format, o.initialLog2Buckets(format), seed);
+    }
+
+    /** A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------------------------- reads
+
+    /**
+     * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
+     * lock-free, allocates nothing. Any thread.
+     *
+     * @return whether the key is present (when false, {@code target} is unchanged)
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or
+     *                                  {@code target} is read-only or smaller than {@link #valueSize()}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public boolean getInto(MemorySegment key, MemorySegment target) {
+        return getInto(slots.probe(key), target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
+        return getInto(slots.probe(buffer, offset, length), target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean getInto(byte[] key, MemorySegment target) {
+        return getInto(slots.probe(key), target);
+    }
+
+    /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean getInto(CharSequence key, MemorySegment target) {
+        return getInto(slots.probe(key), target);
+    }
+
+    private boolean getInto(KeyProbe p, MemorySegment target) {
+        slots.checkTarget(target);
+        checkNotUpdating(p);
+        p.target = target;
+        try {
+            if (tables.read(slots.hash(p.head, p.tail, p), 0, 0, p) == 0) {
+                return false;
+            }
+            MemorySegment.copy(p.valueScratch(valueSize), 0, target, 0, valueSize);
+            return true;
+        } finally {
+            p.target = null;
+        }
+    }
+
+    /**
+     * Whether {@code key} is present; lock-free. Any thread.
+     *
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public boolean containsKey(MemorySegment key) {
+        return contains(slots.probe(key));
+    }
+
+    /** {@link #containsKey(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public boolean containsKey(MemorySegment buffer, long offset, long length) {
+        return contains(slots.probe(buffer, offset, length));
+    }
+
+    /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
+    public boolean containsKey(byte[] key) {
+        return contains(slots.probe(key));
+    }
+
+    /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean containsKey(CharSequence key) {
+        return contains(slots.probe(key));
+    }
+
+    private boolean contains(KeyProbe p) {
+        checkNotUpdating(p);
+        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, p) != 0;
+    }
+
+    // --------------------------------------------------------------------------------- writes
+
+    /**
+     * Associates a copy of {@code value} with {@code key}. Linearizable. Any thread.
+     *
+     * @return true if the key was new
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or the
+     *                                  value is not {@link #valueSize()} bytes (map unchanged)
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     * @throws OutOfMemoryError         if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public boolean put(MemorySegment key, MemorySegment value) {
+        return write(slots.probe(key), PUT, checked(value), null);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
+        return write(slots.probe(buffer, offset, length), PUT, checked(value), null);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean put(byte[] key, MemorySegment value) {
+        return write(slots.probe(key), PUT, checked(value), null);
+    }
+
+    /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean put(CharSequence key, MemorySegment value) {
+        return write(slots.probe(key), PUT, checked(value), null);
+    }
+
+    /**
+     * Inserts a copy of {@code value} only if {@code key} is absent; atomic. Any thread.
+     *
+     * @return true if this call inserted
+     * @throws IllegalArgumentException as {@link #put(MemorySegment, MemorySegment)}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     * @throws OutOfMemoryError         if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
+        return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
+    }
+
+    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public boolean putIfAbsent(MemorySegment buffer, long offset, long length, MemorySegment value) {
+        return write(slots.probe(buffer, offset, length), PUT_IF_ABSENT, checked(value), null);
+    }
+
+    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    public boolean putIfAbsent(byte[] key, MemorySegment value) {
+        return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
+    }
+
+    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean putIfAbsent(CharSequence key, MemorySegment value) {
+        return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
+    }
+
+    /**
+     * Runs {@code updater} on the value of {@code key} in place (inserted zero-filled if absent),
+     * atomically with respect to every other operation on that key: no reader sees a value it is
+     * part way through, no other write to the key runs meanwhile. If the updater throws, the map is
+     * as before the call (a new key is removed again, an old value restored) and the exception
+     * propagates. Any thread; the updater runs on the calling thread (see {@link ValueUpdater} for
+     * what it must not do).
+     *
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     * @throws OutOfMemoryError         if the map must grow or store the key and the allocator refuses (map unchanged)
+     */
+    public void update(MemorySegment key, ValueUpdater updater) {
+        write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
+    }
+
+    /** {@link #update(MemorySegment, ValueUpdater)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public void update(MemorySegment buffer, long offset, long length, ValueUpdater updater) {
+        write(slots.probe(buffer, offset, length), UPDATE, null, Objects.requireNonNull(updater, "updater"));
+    }
+
+    /** {@link #update(MemorySegment, ValueUpdater)} for the bytes of {@code key}. */
+    public void update(byte[] key, ValueUpdater updater) {
+        write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
+    }
+
+    /** {@link #update(MemorySegment, ValueUpdater)} for the UTF-8 bytes of {@code key}. */
+    public void update(CharSequence key, ValueUpdater updater) {
+        write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
+    }
+
+    /**
+     * Removes {@code key}. Linearizable; never needs memory. Any thread.
+     *
+     * @return whether it was present
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public boolean remove(MemorySegment key) {
+        return write(slots.probe(key), REMOVE, null, null);
+    }
+
+    /** {@link #remove(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    public boolean remove(MemorySegment buffer, long offset, long length) {
+        return write(slots.probe(buffer, offset, length), REMOVE, null, null);
+    }
+
+    /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
+    public boolean remove(byte[] key) {
+        return write(slots.probe(key), REMOVE, null, null);
+    }
+
+    /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    public boolean remove(CharSequence key) {
+        return write(slots.probe(key), REMOVE, null, null);
+    }
+
+    private MemorySegment checked(MemorySegment value) {
+        slots.checkValue(value);
+        return value;
+    }
+
+    /**
+     * Every write, under the key's bucket lock. Returns: put, whether the key was new; putIfAbsent,
+     * whether it inserted; remove, whether the key was present; update, whether it inserted.
+     */
+    private boolean write(KeyProbe p, int operation, MemorySegment value, ValueUpdater updater) {
+        checkNotUpdating(p);
+        long h = slots.hash(p.head, p.tail, p);
+        while (true) {
+            Table t = tables.lockHome(h);
+            try {
+                long ref = slots.find(t, h, p.head, p.tail, p, keys);
+                if (ref != Table.NONE) {
+                    switch (operation) {
+                        case PUT -> MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+                        case UPDATE -> runUpdater(t, ref, h, updater, false);
+                        case REMOVE -> removeLocked(t, h, ref);
+                        default -> { } // PUT_IF_ABSENT: present, nothing to do
+                    }
+                    return operation == REMOVE;
+                }
+                if (operation == REMOVE) {
+                    return false;
+                }
+                ref = tables.slotForInsert(t, h);
+                if (ref == SeqlockTables.RETRY) {
+                    continue; // the bucket moved to the next table
+                }
+                insertLocked(t, ref, h, p, value);
+                if (operation == UPDATE) {
+                    runUpdater(t, ref, h, updater, true);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                throw tables.closedOr(e);
+            } finally {
+                tables.unlockHome(t, h);
+            }
+        }
+    }
+
+    /**
+     * Writes a new entry into free slot {@code ref} of the held bucket of {@code h}: the value
+     * first (zeros when null), then the key's block, so a failure at either leaves the slot free.
+     */
+    private void insertLocked(Table t, long ref, long h, KeyProbe p, MemorySegment value) {
+        slots.writeValue(t, ref, value);
+        long second = p.tail;
+        if (!p.inline()) {
+            synchronized (keys) {
+                second = keys.allocate(p.length);
+            }
+            keys.write(second, p.segment, p.offset, p.length);
+        }
+        ByteSlots.writeKey(t, ref, h, p.head, second);
+        tables.occupy(t, ref, h);
+    }
+
+    private void removeLocked(Table t, long h, long ref) {
+        long descriptor = RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.DESCRIPTOR_OFFSET);
+        if (ByteKeys.isStored(descriptor)) {
+            long locator = ByteSlots.secondWord(t, ref);
+            synchronized (keys) {
+                keys.free(locator, ByteKeys.lengthOf(descriptor));
+            }
+        }
+        tables.removeSlot(t, h, ref);
+    }
+
+    /** Runs the updater on slot {@code ref}; if it throws, undoes the insert or restores the value. */
+    private void runUpdater(Table t, long ref, long h, ValueUpdater updater, boolean inserted) {
+        KeyProbe p = KeyProbe.forThread();
+        MemorySegment saved = inserted ? null : p.valueScratch(valueSize);
+        if (saved != null) {
+            MemorySegment.copy(t.segment, t.valueOffset(ref), saved, 0, valueSize);
+        }
+        p.updating = true;
+        try {
+            updater.update(slots.valueView(t, ref));
+        } catch (RuntimeException | Error e) {
+            if (inserted) {
+                removeLocked(t, h, ref);
+            } else {
+                MemorySegment.copy(saved, 0, t.segment, t.valueOffset(ref), valueSize);
+            }
+            throw e;
+        } finally {
+            p.updating = false;
+        }
+    }
+
+    private static void checkNotUpdating(KeyProbe p) {
+        if (p.updating) {
+            throw new IllegalStateException("ConcurrentBytesMap called from inside a ValueUpdater, which runs holding a "
+                    + "bucket lock");
+        }
+    }
+
+    // ------------------------------------------------------------------------------- whole map
+
+    /**
+     * Completes a growth in progress now, as {@link ConcurrentLongLongMap#finishGrowth()}: for a
+     * service that bulk-loads and then only reads. Any thread; allocates nothing.
+     *
+     * @return whether a growth was in progress
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public boolean finishGrowth() {
+        return tables.finishGrowth();
+    }
+
+    /**
+     * The number of entries: exact when no write runs concurrently, else off by the writes in flight
+     * (as {@code ConcurrentHashMap.size()}). Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long size() {
+        return tables.size();
+    }
+
+    /** Whether the map holds no entry; as {@link #size()}. Any thread. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * Calls {@code action} for each entry with copies of its key and value (read-only views of
+     * on-heap copies, valid during the call). Weakly consistent, as ConcurrentHashMap's iterators:
+     * visits every entry present for the whole call exactly once, and may or may not see entries
+     * written meanwhile; each bucket's entries are read as one consistent snapshot, and the action
+     * runs with no lock held and may itself write to the map. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void forEach(BytesEntryConsumer action) {
+        tables.forEach(new Snapshot(Objects.requireNonNull(action, "action")));
+    }
+
+    /** One chain's keys and values, copied out inside a validated window. Owned by one forEach call. */
+    private final class Snapshot extends SeqlockTables.ChainSnapshot {
+        private final BytesEntryConsumer action;
+        private byte[] keyBytes = new byte[1024];
+        private byte[] valueBytes = new byte[Math.max(valueSize * 8, 64)];
+        private int[] keyEnds = new int[16];
+        private int count;
+
+        Snapshot(BytesEntryConsumer action) {
+            this.action = action;
+        }
+
+        @Override
+        protected void read(Table t, long off) {
+            count = 0;
+            int keyTop = 0;
+            for (long ref = Chain.firstLive(t, off); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
+                MemorySegment key = slots.keyView(t, ref, keys);
+                int len = (int) key.byteSize();
+                if (count == keyEnds.length) {
+                    keyEnds = Arrays.copyOf(keyEnds, count * 2);
+                }
+                if (keyTop + len > keyBytes.length) {
+                    keyBytes = Arrays.copyOf(keyBytes, Math.max(keyBytes.length * 2, keyTop + len));
+                }
+                if ((count + 1) * valueSize > valueBytes.length) {
+                    valueBytes = Arrays.copyOf(valueBytes, (count + 1) * valueSize * 2);
+                }
+                MemorySegment.copy(key, 0, MemorySegment.ofArray(keyBytes), keyTop, len);
+                MemorySegment.copy(t.segment, t.valueOffset(ref), MemorySegment.ofArray(valueBytes),
+                        (long) count * valueSize, valueSize);
+                keyTop += len;
+                keyEnds[count++] = keyTop;
+            }
+        }
+
+        @Override
+        protected void emit() {
+            int n = count;
+            byte[] k = keyBytes;
+            byte[] v = valueBytes;
+            for (int i = 0, start = 0; i < n; start = keyEnds[i], i++) {
+                action.accept(MemorySegment.ofArray(k).asSlice(start, keyEnds[i] - start).asReadOnly(),
+                        MemorySegment.ofArray(v).asSlice((long) i * valueSize, valueSize).asReadOnly());
+            }
+        }
+    }
+
+    /**
+     * A snapshot of the map's shape and memory, as {@link BytesMap#stats()}; {@code size} is
+     * approximate while writers run. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public MapStats stats() {
+        return tables.stats((size, table, growth) -> MapStats.of(size, table, growth, memory));
+    }
+
+    /**
+     * Bytes reserved for keys too long to sit in their slot: live, freed and not yet used.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long keyStoreBytes() {
+        tables.checkOpen();
+        synchronized (keys) {
+            return keys.reservedBytes();
+        }
+    }
+
+    /** For tests: live, free and reserved bytes of the key store. */
+    long[] keyStoreFigures() {
+        synchronized (keys) {
+            return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};
+        }
+    }
+
+    /** Whether a growth is in progress. For tests. */
+    boolean growing() {
+        return tables.growth() != null;
+    }
+
+    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
+    long oldBucketCount() {
+        Growth g = tables.growth();
+        return g == null ? 0 : g.old.bucketCount;
+    }
+
+    /** For tests: the chains' empty-rest marking over both tables; null when sound. Only while no thread writes. */
+    String auditChains() {
+        return tables.auditChains();
+    }
+
+    /** Waits for every table queued for background release to be back with the allocator. For tests. */
+    void awaitRetiredReleased() {
+        tables.awaitRetiredReleased();
+    }
+
+    /** Bytes of every value. */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    /** The longest key accepted, in bytes. */
+    public int maxKeyLength() {
+        return slots.maxKeyLength();
+    }
+
+    /** The padding this map was built with. */
+    public BucketPadding padding() {
+        return padding;
+    }
+
+    /** The allocator this map takes memory from. */
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Releases all memory (tables and key store), once, and returns when all of it is back with the
+     * allocator. Any thread, at any time: operations running meanwhile in other threads, and every
+     * later one, throw {@link IllegalStateException}. Idempotent, except that if the allocator
+     * failed to release some memory, its exception is thrown here and calling again retries.
+     */
+    @Override
+    public void close() {
+        try {
+            tables.close();
+        } finally {
+            Reference.reachabilityFence(this); // keeps the Cleaner out while the ledger closes
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConcurrentBytesMap[valueSize=" + valueSize + ", " + tables + "]";
+    }
+
+    /**
+     * Builds a {@link ConcurrentBytesMap}: the options of {@link BytesMap.Builder}, with the same
+     * defaults and validation. Not thread-safe; a builder may build several maps.
+     */
+    public static final class Builder extends BytesMapBuilder<Builder> {
+
+        private Builder() {
+        }
+
+        /**
+         * Reserves the map's initial table.
+         *
+         * @return a new, empty map
+         * @throws IllegalStateException    if {@link #valueSize} was not set
+         * @throws IllegalArgumentException if the allocator's memory is not 8-byte aligned (nothing is leaked)
+         * @throws OutOfMemoryError         if the allocator cannot supply the table (nothing is leaked)
+         */
+        public ConcurrentBytesMap build() {
+            return new ConcurrentBytesMap(this);
+        }
+    }
+}
