@@ -9,6 +9,7 @@ import io.tophash.engine.Hashing;
 import io.tophash.engine.KeyProbe;
 import io.tophash.engine.KeyStore;
 import io.tophash.engine.MapMemory;
+import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.Table;
 import io.tophash.engine.WriterTables;
@@ -47,7 +48,7 @@ import java.util.Objects;
  * <p><b>Memory.</b> Freed by {@link #close()}; a map that becomes unreachable unclosed is freed
  * after GC, with one warning per map class.
  */
-public final class BytesMap implements AutoCloseable {
+public final class BytesMap extends OffHeapMap {
 
     /*
      * Implementation notes.
@@ -88,9 +89,6 @@ public final class BytesMap implements AutoCloseable {
     /** Marks a located slot of the old table of a growth in progress; slot refs never use this bit. */
     private static final long IN_OLD_TABLE = 1L << 62;
 
-    private final Allocator allocator;
-    private final MapMemory memory;
-    private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
     /** The byte-key slot work both byte-keyed maps share: probes, hash, find, key regions, views. */
@@ -106,20 +104,16 @@ public final class BytesMap implements AutoCloseable {
     private KeyStore keys;
     /** During a growth, the stored keys of the old table's entries; else null. */
     private KeyStore oldKeys;
-    private long size;
 
     private BytesMap(Builder b) {
+        super(b.options);
         MapOptions o = b.options;
         this.seed = o.seedForNewMap();
         this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
-        this.allocator = o.allocator;
-        this.padding = o.padding;
         this.valueSize = slots.valueSize();
         this.maxKeyLength = slots.maxKeyLength();
         this.format = formatFor(o.padding, valueSize);
         this.keyWords = new Evacuation.KeyWords(seed, true);
-        this.memory = new MapMemory(o.allocator);
-        memory.freeWhenUnreachable(this);
         this.keys = new KeyStore(memory, maxKeyLength);
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
                 new KeyStoreGenerations(), "BytesMap");
@@ -299,14 +293,10 @@ public final class BytesMap implements AutoCloseable {
     }
 
     /** Entries in the map. @throws IllegalStateException after {@link #close()} */
+    @Override
     public long size() {
         tables.checkOpen();
-        return size;
-    }
-
-    /** Whether the map holds no entry. @throws IllegalStateException after {@link #close()} */
-    public boolean isEmpty() {
-        return size() == 0;
+        return tables.size;
     }
 
     /** Bytes of every value. */
@@ -317,16 +307,6 @@ public final class BytesMap implements AutoCloseable {
     /** The longest key accepted, in bytes. */
     public int maxKeyLength() {
         return maxKeyLength;
-    }
-
-    /** The padding this map was built with. */
-    public BucketPadding padding() {
-        return padding;
-    }
-
-    /** The allocator this map was built with. */
-    public Allocator allocator() {
-        return allocator;
     }
 
     /**
@@ -374,7 +354,7 @@ public final class BytesMap implements AutoCloseable {
      */
     public MapStats stats() {
         tables.checkOpen();
-        return MapStats.of(size, tables.table(), tables.growth(), memory);
+        return MapStats.of(tables.size, tables.table(), tables.growth(), memory);
     }
 
     /**
@@ -392,25 +372,9 @@ public final class BytesMap implements AutoCloseable {
         return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};
     }
 
-    /** Whether a growth is in progress. For tests. */
-    boolean growing() {
-        return tables.growth() != null;
-    }
-
-    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
-    long oldBucketCount() {
-        Growth g = tables.growth();
-        return g == null ? 0 : g.old.bucketCount;
-    }
-
-    /** Waits for every chunk queued for background release to be back with the allocator. For tests. */
-    void awaitRetiredReleased() {
-        memory.awaitReleased();
-    }
-
-    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
-    String auditChains() {
-        return tables.auditChains();
+    @Override
+    MapTables tables() {
+        return tables;
     }
 
     // --------------------------------------------------------------------------------- writes
@@ -606,7 +570,6 @@ public final class BytesMap implements AutoCloseable {
                 keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), p.length);
             }
             tables.removeSlot(t, h, ref);
-            size--;
             return true;
         } finally {
             tables.endWrite();
@@ -628,7 +591,6 @@ public final class BytesMap implements AutoCloseable {
                 oldKeys.releaseLater();
                 oldKeys = null;
             }
-            size = 0;
         } finally {
             tables.endWrite();
         }
@@ -641,25 +603,7 @@ public final class BytesMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            tables.close();
-        } finally {
-            Reference.reachabilityFence(this); // keeps the Cleaner out while the ledger closes
-        }
-    }
-
-    /**
-     * Completes a growth in progress now (see {@link LongLongMap#finishGrowth()}). Single-threaded, a write.
-     *
-     * @return whether a growth was in progress
-     */
-    public boolean finishGrowth() {
-        tables.beginWrite();
-        try {
-            return tables.finishGrowth();
-        } finally {
-            tables.endWrite();
-        }
+        super.close();
     }
 
     // ------------------------------------------------------------------------------- growth
@@ -713,7 +657,7 @@ public final class BytesMap implements AutoCloseable {
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
         boolean fragmented = tables.growth() == null
                 && keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
-        long ref = tables.slotForInsert(h, size, fragmented);
+        long ref = tables.slotForInsert(h, tables.size, fragmented);
         Table t = tables.table();
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
         // while the slot is still free, so nothing is lost or leaked.
@@ -725,7 +669,7 @@ public final class BytesMap implements AutoCloseable {
         }
         ByteSlots.writeKey(t, ref, h, head, second);
         Chain.occupy(t, ref, h);
-        size++;
+        tables.size++;
         tables.modCount++;
         return ref;
     }
@@ -737,7 +681,7 @@ public final class BytesMap implements AutoCloseable {
         if (tables.closed()) {
             return "BytesMap[closed]";
         }
-        return "BytesMap[size=" + size + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
+        return "BytesMap[size=" + tables.size + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
                 + ", format=" + format.name() + ", allocator=" + allocator.name()
                 + (tables.growth() != null ? ", growing" : "") + "]";
     }

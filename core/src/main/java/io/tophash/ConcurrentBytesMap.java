@@ -8,6 +8,7 @@ import io.tophash.engine.Growth;
 import io.tophash.engine.KeyProbe;
 import io.tophash.engine.KeyStore;
 import io.tophash.engine.MapMemory;
+import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.SeqlockTables;
 import io.tophash.engine.Table;
@@ -44,7 +45,7 @@ import java.util.Objects;
  * old lengths ({@link #keyStoreBytes()} shows it). Freed by {@link #close()}; a map that becomes
  * unreachable unclosed is freed after GC, with one warning per map class.
  */
-public final class ConcurrentBytesMap implements AutoCloseable {
+public final class ConcurrentBytesMap extends OffHeapMap {
 
     /*
      * Implementation notes.
@@ -76,9 +77,6 @@ public final class ConcurrentBytesMap implements AutoCloseable {
     private static final int UPDATE = 2;
     private static final int REMOVE = 3;
 
-    private final Allocator allocator;
-    private final BucketPadding padding;
-    private final MapMemory memory;
     private final ByteSlots slots;
     private final int valueSize;
     /** Stored keys of every table generation; allocation and free synchronized on it. */
@@ -107,14 +105,11 @@ public final class ConcurrentBytesMap implements AutoCloseable {
     }
 
     private ConcurrentBytesMap(Builder b) {
+        super(b.options);
         MapOptions o = b.options;
         long seed = o.seedForNewMap();
         this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
-        this.allocator = o.allocator;
-        this.padding = o.padding;
         this.valueSize = slots.valueSize();
-        this.memory = new MapMemory(allocator);
-        memory.freeWhenUnreachable(this);
         this.keys = new KeyStore(memory, slots.maxKeyLength());
         BucketFormat format = BytesMap.formatFor(padding, valueSize);
         this.tables = new Tables(format, o.initialLog2Buckets(format), seed);
@@ -419,29 +414,14 @@ public final class ConcurrentBytesMap implements AutoCloseable {
     // ------------------------------------------------------------------------------- whole map
 
     /**
-     * Completes a growth in progress now, as {@link ConcurrentLongLongMap#finishGrowth()}: for a
-     * service that bulk-loads and then only reads. Any thread; allocates nothing.
-     *
-     * @return whether a growth was in progress
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public boolean finishGrowth() {
-        return tables.finishGrowth();
-    }
-
-    /**
      * The number of entries: exact when no write runs concurrently, else off by the writes in flight
      * (as {@code ConcurrentHashMap.size()}). Any thread.
      *
      * @throws IllegalStateException after {@link #close()}
      */
+    @Override
     public long size() {
         return tables.size();
-    }
-
-    /** Whether the map holds no entry; as {@link #size()}. Any thread. */
-    public boolean isEmpty() {
-        return size() == 0;
     }
 
     /**
@@ -534,25 +514,9 @@ public final class ConcurrentBytesMap implements AutoCloseable {
         }
     }
 
-    /** Whether a growth is in progress. For tests. */
-    boolean growing() {
-        return tables.growth() != null;
-    }
-
-    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
-    long oldBucketCount() {
-        Growth g = tables.growth();
-        return g == null ? 0 : g.old.bucketCount;
-    }
-
-    /** For tests: the chains' empty-rest marking over both tables; null when sound. Only while no thread writes. */
-    String auditChains() {
-        return tables.auditChains();
-    }
-
-    /** Waits for every table queued for background release to be back with the allocator. For tests. */
-    void awaitRetiredReleased() {
-        tables.awaitRetiredReleased();
+    @Override
+    MapTables tables() {
+        return tables;
     }
 
     /** Bytes of every value. */
@@ -565,16 +529,6 @@ public final class ConcurrentBytesMap implements AutoCloseable {
         return slots.maxKeyLength();
     }
 
-    /** The padding this map was built with. */
-    public BucketPadding padding() {
-        return padding;
-    }
-
-    /** The allocator this map takes memory from. */
-    public Allocator allocator() {
-        return allocator;
-    }
-
     /**
      * Releases all memory (tables and key store), once, and returns when all of it is back with the
      * allocator. Any thread, at any time: operations running meanwhile in other threads, and every
@@ -583,11 +537,7 @@ public final class ConcurrentBytesMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            tables.close();
-        } finally {
-            Reference.reachabilityFence(this); // keeps the Cleaner out while the ledger closes
-        }
+        super.close();
     }
 
     @Override

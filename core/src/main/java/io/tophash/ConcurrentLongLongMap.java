@@ -5,6 +5,7 @@ import io.tophash.engine.Evacuation;
 import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
 import io.tophash.engine.MapMemory;
+import io.tophash.engine.MapTables;
 import io.tophash.engine.SeqlockTables;
 import io.tophash.engine.Table;
 import io.tophash.memory.Allocator;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * between its two loads of a bucket's link word for exactly a multiple of 2^31 writes to that
  * bucket would accept a torn read (StampedLock has the same kind of bound).
  */
-public final class ConcurrentLongLongMap implements AutoCloseable {
+public final class ConcurrentLongLongMap extends OffHeapMap {
 
     /*
      * Implementation notes.
@@ -49,11 +50,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** Passed as a read's probe: the read takes presence (1), not the value. */
     private static final Object PRESENCE = new Object();
 
-    private final Allocator allocator;
-    private final BucketPadding padding;
     private final long seed;
     private final long missingValue;
-    private final MapMemory memory;
     private final Tables tables;
 
     /** The engine's concurrent tables, told what a read of a {@code long} key takes. */
@@ -71,13 +69,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     private ConcurrentLongLongMap(Builder b) {
+        super(b.options);
         MapOptions o = b.options;
-        this.allocator = o.allocator;
-        this.padding = o.padding;
         this.seed = o.seedForNewMap();
         this.missingValue = o.missingValue;
-        this.memory = new MapMemory(allocator);
-        memory.freeWhenUnreachable(this);
         this.tables = new Tables(o, memory, seed);
     }
 
@@ -258,22 +253,6 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
-    /**
-     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and retires
-     * the old table (released in the background after a grace period for readers still inside
-     * it). Growth is otherwise driven by writes only (as in Go), so a map whose last writes started
-     * a growth keeps both tables, and reads keep checking both, until later writes finish it; a
-     * service that bulk-loads and then only reads calls this after loading. Any thread; concurrent
-     * writes and reads go on meanwhile (each old bucket is locked only while it is moved).
-     * Allocates nothing; does nothing when no growth is in progress.
-     *
-     * @return whether a growth was in progress
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public boolean finishGrowth() {
-        return tables.finishGrowth();
-    }
-
     // ------------------------------------------------------------------------ whole map
 
     /**
@@ -283,13 +262,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      *
      * @throws IllegalStateException after {@link #close()}
      */
+    @Override
     public long size() {
         return tables.size();
-    }
-
-    /** Whether the map holds no entry; as {@link #size()}. Any thread. */
-    public boolean isEmpty() {
-        return size() == 0;
     }
 
     /**
@@ -349,35 +324,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return tables.stats((size, table, growth) -> MapStats.of(size, table, growth, memory));
     }
 
-    /** Waits for every table queued for background release to be back with the allocator. For tests. */
-    void awaitRetiredReleased() {
-        tables.awaitRetiredReleased();
-    }
-
-    /** Whether a growth is in progress. For tests. */
-    boolean growing() {
-        return tables.growth() != null;
-    }
-
-    /** Primary buckets of the table being evacuated, 0 when not growing. For tests. */
-    long oldBucketCount() {
-        Growth g = tables.growth();
-        return g == null ? 0 : g.old.bucketCount;
-    }
-
-    /** For tests: the chains' empty-rest marking over both tables; null when sound. Only while no thread writes. */
-    String auditChains() {
-        return tables.auditChains();
-    }
-
-    /** The padding this map was built with. */
-    public BucketPadding padding() {
-        return padding;
-    }
-
-    /** The allocator this map takes memory from. */
-    public Allocator allocator() {
-        return allocator;
+    @Override
+    MapTables tables() {
+        return tables;
     }
 
     /** The value reads return for absent keys. */
@@ -395,11 +344,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            tables.close();
-        } finally {
-            Reference.reachabilityFence(this); // keeps the Cleaner out while the ledger closes
-        }
+        super.close();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tophash.engine.Evacuation;
 import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
 import io.tophash.engine.MapMemory;
+import io.tophash.engine.MapTables;
 import io.tophash.engine.Table;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
@@ -30,7 +31,7 @@ import java.util.Objects;
  * <p><b>Memory.</b> Off-heap memory is freed by {@link #close()}; a map that becomes unreachable
  * unclosed is freed after GC by a {@link java.lang.ref.Cleaner}, with one warning per map class.
  */
-public final class LongLongMap implements AutoCloseable {
+public final class LongLongMap extends OffHeapMap {
 
     /*
      * Implementation notes.
@@ -65,9 +66,6 @@ public final class LongLongMap implements AutoCloseable {
     /** Largest accepted {@link Builder#expectedSize}. */
     public static final long MAX_EXPECTED_SIZE = 1L << 40;
 
-    private final Allocator allocator;
-    private final MapMemory memory;
-    private final BucketPadding padding;
     private final BucketFormat format;
     private final long seed;
     private final Evacuation.KeyWords keyWords;
@@ -75,18 +73,14 @@ public final class LongLongMap implements AutoCloseable {
 
     /** The tables, the growth in progress and the writer flag: the single-writer policy. */
     private final WriterTables tables;
-    private long size;
 
     private LongLongMap(Builder b) {
+        super(b.options);
         MapOptions o = b.options;
-        this.allocator = o.allocator;
-        this.memory = new MapMemory(o.allocator);
-        this.padding = o.padding;
         this.format = o.padding.format();
         this.seed = o.seedForNewMap();
         this.keyWords = new Evacuation.KeyWords(seed, false);
         this.missingValue = o.missingValue;
-        memory.freeWhenUnreachable(this);
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null,
                 "LongLongMap");
     }
@@ -146,14 +140,10 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     /** Entries in the map. Single-threaded. @throws IllegalStateException after {@link #close()} */
+    @Override
     public long size() {
         tables.checkOpen();
-        return size;
-    }
-
-    /** Whether the map holds no entry. Single-threaded. @throws IllegalStateException after {@link #close()} */
-    public boolean isEmpty() {
-        return size() == 0;
+        return tables.size;
     }
 
     /** The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default). */
@@ -285,7 +275,7 @@ public final class LongLongMap implements AutoCloseable {
             tables.beginWrite();
             try {
                 Chain.clearSlot(chainTable, chainTable.offsetOf(bucket - 1), ref);
-                size--;
+                tables.size--;
                 expectedModCount = ++tables.modCount;
                 positioned = false;
             } finally {
@@ -316,39 +306,7 @@ public final class LongLongMap implements AutoCloseable {
      */
     public MapStats stats() {
         tables.checkOpen();
-        return MapStats.of(size, tables.table(), tables.growth(), memory);
-    }
-
-    /** Whether a growth is in progress; cheap, unlike {@link #stats()}. For tests. */
-    boolean growing() {
-        return tables.growth() != null;
-    }
-
-    /** Old buckets evacuated so far in the current growth; cheap. For tests. */
-    long evacuatedBuckets() {
-        Growth g = tables.growth();
-        return g == null ? 0 : g.evacuatedBuckets();
-    }
-
-    /** Primary buckets of the table being evacuated, 0 when not growing; cheap. For tests. */
-    long oldBucketCount() {
-        Growth g = tables.growth();
-        return g == null ? 0 : g.old.bucketCount;
-    }
-
-    /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. Owner thread, no writer. */
-    String auditChains() {
-        return tables.auditChains();
-    }
-
-    /** The padding this map was built with. */
-    public BucketPadding padding() {
-        return padding;
-    }
-
-    /** The allocator this map was built with. */
-    public Allocator allocator() {
-        return allocator;
+        return MapStats.of(tables.size, tables.table(), tables.growth(), memory);
     }
 
     // --------------------------------------------------------------------------------- writes
@@ -449,7 +407,6 @@ public final class LongLongMap implements AutoCloseable {
             }
             long previous = t.longValueAt(ref);
             tables.removeSlot(t, h, ref);
-            size--;
             return previous;
         } finally {
             tables.endWrite();
@@ -470,7 +427,6 @@ public final class LongLongMap implements AutoCloseable {
         tables.beginWrite();
         try {
             tables.clear();
-            size = 0;
         } finally {
             tables.endWrite();
         }
@@ -489,50 +445,23 @@ public final class LongLongMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            tables.close();
-        } finally {
-            // Without this the map is unreachable while memory.close() runs, and the Cleaner may
-            // run the safety net at the same time (the ledger makes that harmless, not intended).
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    /**
-     * Completes a growth in progress now: evacuates every old bucket not yet evacuated and hands the
-     * old table back for release. Growth is otherwise driven by writes only (as in Go), so a map
-     * whose last writes started a growth keeps both tables, and reads keep checking both, until
-     * later writes finish it; a service that bulk-loads and then only reads calls this after
-     * loading. Costs one evacuation per remaining old bucket and allocates nothing; does nothing
-     * when no growth is in progress. Single-threaded, a write.
-     *
-     * @return whether a growth was in progress
-     * @throws IllegalStateException           after {@link #close()}
-     * @throws ConcurrentModificationException if another write is seen in progress
-     */
-    public boolean finishGrowth() {
-        tables.beginWrite();
-        try {
-            return tables.finishGrowth();
-        } finally {
-            tables.endWrite();
-        }
+        super.close();
     }
 
     /** Inserts a key found absent, after {@code tables.writeTable} did the growth work for {@code h}. */
     private void insert(long key, long value, long h) {
-        long ref = tables.slotForInsert(h, size, false);
+        long ref = tables.slotForInsert(h, tables.size, false);
         Table t = tables.table();
         t.putKeyWord(ref, key);
         t.putLongValue(ref, value);
         Chain.occupy(t, ref, h);
-        size++;
+        tables.size++;
         tables.modCount++;
     }
 
-    /** Waits for every table queued for background release to be back with the allocator. For tests. */
-    void awaitRetiredReleased() {
-        memory.awaitReleased();
+    @Override
+    MapTables tables() {
+        return tables;
     }
 
     @Override
@@ -540,7 +469,7 @@ public final class LongLongMap implements AutoCloseable {
         if (tables.closed()) {
             return "LongLongMap[closed]";
         }
-        return "LongLongMap[size=" + size + ", buckets=" + tables.table().bucketCount + ", padding=" + padding
+        return "LongLongMap[size=" + tables.size + ", buckets=" + tables.table().bucketCount + ", padding=" + padding
                 + ", allocator=" + allocator.name() + (tables.growth() != null ? ", growing" : "") + "]";
     }
 

@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Threading: every method may be called from any thread.
  */
-public abstract class SeqlockTables {
+public abstract class SeqlockTables implements MapTables {
 
     /** One step of the version in the high half of the link word; its lowest bit means "locked". */
     private static final long VERSION_STEP = 1L << 32;
@@ -459,7 +459,8 @@ public abstract class SeqlockTables {
      * @return whether a growth was in progress
      * @throws IllegalStateException after {@link #close()}
      */
-    public final boolean finishGrowth() {
+    @Override
+    public final boolean finishGrowthAsWrite() {
         boolean interruptedBefore = Thread.currentThread().isInterrupted();
         boolean grew = false;
         int faults = 0;
@@ -608,11 +609,13 @@ public abstract class SeqlockTables {
     }
 
     /** The growth in progress, or null. */
+    @Override
     public final Growth growth() {
         return tables.growth;
     }
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. Only while no thread writes. */
+    @Override
     public final String auditChains() {
         Tables now = tables;
         String fault = Chain.auditEmptyRest(now.table);
@@ -640,6 +643,7 @@ public abstract class SeqlockTables {
      * Marks the map closed and releases all its memory, once, returning when all of it is back with
      * the allocator. If a release failed, its exception is thrown here and calling again retries.
      */
+    @Override
     public final void close() {
         synchronized (allocationLock) {
             if (closed && memory.bytesHeld() == 0) {

@@ -27,7 +27,7 @@ import java.util.ConcurrentModificationException;
  * {@link #homeTable} and the accessors, never while a writer runs (which the flag detects on a
  * best-effort basis).
  */
-public final class WriterTables {
+public final class WriterTables implements MapTables {
 
     /** What a map keeps per table generation besides the table; called by the single writer. */
     public interface Generations {
@@ -62,6 +62,8 @@ public final class WriterTables {
     public int state;
     /** Changes on every structural write and on close: what iterators check. */
     public int modCount;
+    /** The map's entries: counted by the map's inserts, {@link #removeSlot} and {@link #clear}. */
+    public long size;
 
     /**
      * Reserves the first table ({@link Table#reserveFirst}: if that fails, the ledger is given back
@@ -87,6 +89,7 @@ public final class WriterTables {
     }
 
     /** The growth in progress, or null. */
+    @Override
     public Growth growth() {
         return growth;
     }
@@ -141,6 +144,17 @@ public final class WriterTables {
     }
 
     /** Evacuates every old bucket not yet evacuated; returns whether a growth was in progress. */
+    /** {@link #finishGrowth()} between {@link #beginWrite()} and {@link #endWrite()}. */
+    @Override
+    public boolean finishGrowthAsWrite() {
+        beginWrite();
+        try {
+            return finishGrowth();
+        } finally {
+            endWrite();
+        }
+    }
+
     public boolean finishGrowth() {
         Growth g = growth;
         if (g == null) {
@@ -233,6 +247,7 @@ public final class WriterTables {
         if (g != null) {
             memory.releaseLater(g.old.segment);
         }
+        size = 0;
         modCount++;
         return g != null;
     }
@@ -243,6 +258,7 @@ public final class WriterTables {
      */
     public void removeSlot(Table t, long h, long ref) {
         Chain.clearSlot(t, t.homeOffset(h), ref);
+        size--;
         modCount++;
     }
 
@@ -250,6 +266,7 @@ public final class WriterTables {
      * The map's {@code close()}: marks it closed and gives back everything its ledger holds; once
      * everything is back, later calls return at once; a release that failed is retried.
      */
+    @Override
     public void close() {
         if (!markClosed() && memory.bytesHeld() == 0) {
             return;
@@ -258,6 +275,7 @@ public final class WriterTables {
     }
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */
+    @Override
     public String auditChains() {
         String fault = Chain.auditEmptyRest(table);
         return fault != null || growth == null ? fault : Chain.auditEmptyRest(growth.old);
