@@ -62,6 +62,33 @@ class ReadmeExampleTest {
     }
     // README-BYTES-EXAMPLE-END
 
+    // README-CONCURRENT-EXAMPLE-BEGIN
+    static long sharedRegistry(String requestedId) {
+        try (ConcurrentBytesMap devices = ConcurrentBytesMap.builder()
+                .valueSize((int) DEVICE.byteSize())
+                .expectedSize(131_072)
+                .build()) {
+            devices.update("dev-42", device -> {             // in place, atomic for that key
+                LAST_SEEN.set(device, 0L, 1_700_000_000_000L);
+                RECONNECTS.set(device, 0L, (int) RECONNECTS.get(device, 0L) + 1);
+            });
+            MemorySegment record = MemorySegment.ofArray(new long[8]); // a reader's own 64 bytes
+            return devices.getInto(requestedId, record) ? (long) LAST_SEEN.get(record, 0L) : -1;
+        }
+    }
+    // README-CONCURRENT-EXAMPLE-END
+
+    @Test
+    void sharedRegistryExampleRuns() {
+        assertEquals(1_700_000_000_000L, sharedRegistry("dev-42"));
+        assertEquals(-1, sharedRegistry("dev-7"));
+    }
+
+    @Test
+    void readmeShowsTheSharedRegistryVerbatim() throws IOException {
+        assertReadmeShows("README-CONCURRENT-EXAMPLE");
+    }
+
     @Test
     void deviceRegistryExampleRuns() {
         assertEquals(1_700_000_000_000L, deviceRegistry("dev-42"));
