@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * long enough to cross several growths, checked after every step, on every allocator and padding,
  * with keys inline and stored, given in each of the key forms, and (in a quarter of the runs) with
  * the hash cut to a few bits so that distinct keys share whole hashes and the probe must compare
- * keys past a matching hash.
+ * keys past a matching hash; {@link ConcurrentBytesMap} runs the same sequences through its own API.
  */
 class BytesMapProperties {
 
@@ -107,8 +107,13 @@ class BytesMapProperties {
     }
 
     static void assertModel(Map<String, byte[]> model, BytesMap map, String where) {
+        assertModel(model, map::forEach, where);
+    }
+
+    static void assertModel(Map<String, byte[]> model, java.util.function.Consumer<BytesEntryConsumer> forEach,
+                            String where) {
         Map<String, byte[]> seen = new HashMap<>();
-        map.forEach((key, value) -> {
+        forEach.accept((key, value) -> {
             assertTrue(key.isReadOnly(), where);
             byte[] previous = seen.put(new String(key.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8),
                     value.toArray(ValueLayout.JAVA_BYTE));
@@ -116,6 +121,130 @@ class BytesMapProperties {
         });
         assertEquals(model.keySet(), seen.keySet(), where);
         model.forEach((k, v) -> assertArrayEquals(v, seen.get(k), where + " " + k));
+    }
+
+    /** The same sequences for {@link ConcurrentBytesMap}: get is getInto, acquire is update, clear removes every key. */
+    @Property(edgeCases = EdgeCasesMode.NONE)
+    void concurrentMapBehavesLikeHashMap(@ForAll("alignedAllocators") String allocatorName, @ForAll BucketPadding padding,
+                                         @ForAll("valueSizes") int valueSize, @ForAll("hashMasks") long hashMask,
+                                         @ForAll("operations") List<Op> ops) {
+        Allocator allocator = LongLongMapProperties.allocator(allocatorName);
+        Map<String, byte[]> model = new HashMap<>();
+        try (Arena arena = Arena.ofConfined();
+             ConcurrentBytesMap map = ConcurrentBytesMap.builder().allocator(allocator).padding(padding)
+                     .valueSize(valueSize).maxKeyLength(64).hashMaskForTests(hashMask).build()) {
+            MemorySegment target = arena.allocate(valueSize);
+            int step = 0;
+            for (Op op : ops) {
+                String where = "step " + step++ + " " + op;
+                String k = op.key();
+                byte[] v = valueOf(op.value(), valueSize);
+                switch (op.kind()) {
+                    case PUT -> {
+                        MemorySegment value = MemorySegment.ofArray(v);
+                        if (op.value() % 3 == 0) {
+                            assertEquals(!model.containsKey(k), map.putIfAbsent(k, value), where);
+                            model.putIfAbsent(k, v);
+                        } else {
+                            assertEquals(model.put(k, v) == null, put(map, op, arena, value), where);
+                        }
+                    }
+                    case GET, GET_INTO -> {
+                        byte[] expected = model.get(k);
+                        assertEquals(expected != null, getInto(map, op, arena, target), where);
+                        if (expected != null) {
+                            assertArrayEquals(expected, target.toArray(ValueLayout.JAVA_BYTE), where);
+                        }
+                    }
+                    case ACQUIRE -> {
+                        byte[] before = model.getOrDefault(k, new byte[valueSize]);
+                        byte[] seen = new byte[valueSize];
+                        update(map, op, arena, value -> {
+                            MemorySegment.copy(value, ValueLayout.JAVA_BYTE, 0, seen, 0, valueSize);
+                            value.set(ValueLayout.JAVA_BYTE, valueSize - 1, (byte) op.value());
+                        });
+                        assertArrayEquals(before, seen, where);
+                        byte[] after = before.clone();
+                        after[valueSize - 1] = (byte) op.value();
+                        model.put(k, after);
+                    }
+                    case REMOVE -> assertEquals(model.remove(k) != null, remove(map, op, arena), where);
+                    case CONTAINS -> assertEquals(model.containsKey(k), contains(map, op, arena), where);
+                    case CLEAR -> {
+                        for (String key : model.keySet()) {
+                            assertTrue(map.remove(key), where);
+                        }
+                        model.clear();
+                    }
+                    case FOR_EACH -> assertModel(model, map::forEach, where);
+                    case FINISH_GROWTH -> {
+                        map.finishGrowth();
+                        assertTrue(!map.growing(), where);
+                    }
+                }
+                assertEquals(model.size(), map.size(), where);
+            }
+            assertModel(model, map::forEach, "at the end");
+            assertEquals(null, map.auditChains());
+        }
+        assertEquals(0, allocator.bytesInUse(), "memory left allocated after close");
+    }
+
+    @Provide
+    Arbitrary<String> alignedAllocators() {
+        return Arbitraries.of("cacheLineAligned", "pageAligned", "naive(8)");
+    }
+
+    private static boolean put(ConcurrentBytesMap map, Op op, Arena arena, MemorySegment value) {
+        return switch (op.form()) {
+            case STRING -> map.put(op.key(), value);
+            case BUILDER -> map.put(new StringBuilder(op.key()), value);
+            case BYTES -> map.put(bytes(op), value);
+            case HEAP_SEGMENT -> map.put(MemorySegment.ofArray(bytes(op)), value);
+            case NATIVE_SEGMENT -> map.put(nativeKey(op, arena), value);
+            case RANGE -> map.put(padded(op, arena), 3, bytes(op).length, value);
+        };
+    }
+
+    private static boolean getInto(ConcurrentBytesMap map, Op op, Arena arena, MemorySegment target) {
+        return switch (op.form()) {
+            case STRING -> map.getInto(op.key(), target);
+            case BUILDER -> map.getInto(new StringBuilder(op.key()), target);
+            case BYTES -> map.getInto(bytes(op), target);
+            case HEAP_SEGMENT -> map.getInto(MemorySegment.ofArray(bytes(op)), target);
+            case NATIVE_SEGMENT -> map.getInto(nativeKey(op, arena), target);
+            case RANGE -> map.getInto(padded(op, arena), 3, bytes(op).length, target);
+        };
+    }
+
+    private static void update(ConcurrentBytesMap map, Op op, Arena arena, ValueUpdater updater) {
+        switch (op.form()) {
+            case STRING, BUILDER -> map.update(op.key(), updater);
+            case BYTES -> map.update(bytes(op), updater);
+            case HEAP_SEGMENT -> map.update(MemorySegment.ofArray(bytes(op)), updater);
+            case NATIVE_SEGMENT -> map.update(nativeKey(op, arena), updater);
+            case RANGE -> map.update(padded(op, arena), 3, bytes(op).length, updater);
+        }
+    }
+
+    private static boolean remove(ConcurrentBytesMap map, Op op, Arena arena) {
+        return switch (op.form()) {
+            case STRING, BUILDER -> map.remove(op.key());
+            case BYTES -> map.remove(bytes(op));
+            case HEAP_SEGMENT -> map.remove(MemorySegment.ofArray(bytes(op)));
+            case NATIVE_SEGMENT -> map.remove(nativeKey(op, arena));
+            case RANGE -> map.remove(padded(op, arena), 3, bytes(op).length);
+        };
+    }
+
+    private static boolean contains(ConcurrentBytesMap map, Op op, Arena arena) {
+        return switch (op.form()) {
+            case STRING, BUILDER -> map.containsKey(op.key());
+            case BYTES -> map.containsKey(bytes(op));
+            case HEAP_SEGMENT -> map.containsKey(MemorySegment.ofArray(bytes(op)));
+            case NATIVE_SEGMENT -> map.containsKey(nativeKey(op, arena));
+            case RANGE -> map.containsKey(padded(op, arena), 3, bytes(op).length);
+        };
     }
 
     static byte[] valueOf(long seed, int valueSize) {
