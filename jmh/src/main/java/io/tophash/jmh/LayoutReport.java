@@ -194,6 +194,7 @@ public final class LayoutReport {
         }
 
         DeviceReport.run(profile, forks, out);
+        SharedDeviceReport.run(profile, forks, SharedDeviceReport.GROWTH_SIZE, out);
 
         step++;
         Path footprint = out.resolve(ResultsReport.FOOTPRINT_FILE);
@@ -219,7 +220,8 @@ public final class LayoutReport {
         System.out.printf(Locale.ROOT, "[report] %d/%d writing tables and charts to %s%n", step, steps,
                 out.toAbsolutePath());
         String summary = ResultsReport.write(out);
-        String devices = DeviceReport.markdown(out.resolve(DeviceReport.DIRECTORY));
+        String devices = DeviceReport.markdown(out.resolve(DeviceReport.DIRECTORY))
+                + SharedDeviceReport.markdown(out.resolve(SharedDeviceReport.DIRECTORY));
         if (!devices.isEmpty()) {
             devices = "## Device registry: byte keys, 64-byte records (ratio to " + DeviceReport.BASELINE + ")\n\n"
                     + devices;
