@@ -4,10 +4,14 @@
  * ({@link io.tophash.engine.Chain}: find, free slot, clear slot with empty-rest upkeep, walk),
  * Go's evacuation ({@link io.tophash.engine.Evacuation}) and growth bookkeeping
  * ({@link io.tophash.engine.Growth}), the per-map memory ledger ({@link io.tophash.engine.MapMemory}),
- * seeded hashing and the alignment audit. The maps in {@code io.tophash} are policies over it: a
- * writer flag ({@code LongLongMap}) or a per-bucket seqlock ({@code ConcurrentLongLongMap}). The
- * engine compares 64-bit key words and copies slot regions; it never knows what a key is. Depends
- * on {@code io.tophash.layout} and {@code io.tophash.memory}; not exported.
+ * seeded hashing and the alignment audit, and the two policies the maps in {@code io.tophash} run
+ * under: a writer flag ({@link io.tophash.engine.WriterTables}: {@code LongLongMap},
+ * {@code BytesMap}) or a per-bucket seqlock ({@link io.tophash.engine.SeqlockTables}:
+ * {@code ConcurrentLongLongMap}, {@code ConcurrentBytesMap}), both seen by the maps through
+ * {@link io.tophash.engine.MapTables}. The engine compares 64-bit key words and copies slot
+ * regions; it never knows what a key is, except in {@link io.tophash.engine.ByteSlots} (with
+ * {@code KeyProbe}, {@code KeyStore} and {@code ByteKeys}), which both byte-keyed maps share.
+ * Depends on {@code io.tophash.layout} and {@code io.tophash.memory}; not exported.
  *
  * <h2>Memory access and memory order</h2>
  * All raw reads and writes of map memory go through {@link io.tophash.engine.RawMemory}; no
@@ -40,7 +44,10 @@
  *   opaquely: equal means the plain reads saw one consistent state; otherwise it retries. A reader
  *   writes nothing. Torn reads may meet a link that does not go forward ({@code Chain} stops
  *   there) or an out-of-range offset ({@code IndexOutOfBoundsException}): both mean "retry", like
- *   a version mismatch. A table a completed growth leaves behind is released only after a grace
+ *   a version mismatch. Evacuation marks an old bucket of a concurrent table evacuated with a
+ *   release store of its tophash word, and a writer checks the mark with an acquire load before it
+ *   goes on to the next table without the old bucket's lock: the entries evacuation copied there
+ *   are then visible to it. A table a completed growth leaves behind is released only after a grace
  *   period ({@code MapMemory.retire}), so readers holding a stale view have long left it; one still
  *   inside it gets {@code IllegalStateException} from FFM's closed arena and retries with the
  *   current tables, and the interrupt HotSpot sets on a thread it stops that way is cleared
