@@ -365,7 +365,14 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             synchronized (keys) {
                 second = keys.allocate(p.length);
             }
-            keys.write(second, p.segment, p.offset, p.length);
+            try {
+                keys.write(second, p.segment, p.offset, p.length);
+            } catch (RuntimeException e) { // e.g. the caller's key segment was closed meanwhile
+                synchronized (keys) {
+                    keys.free(second, p.length);
+                }
+                throw e;
+            }
         }
         ByteSlots.writeKey(t, ref, h, p.head, second);
         tables.occupy(t, ref, h);
@@ -392,7 +399,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         p.updating = true;
         try {
             updater.update(slots.valueView(t, ref));
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // checked ones too: a Kotlin or sneaky-throwing updater
             if (inserted) {
                 removeLocked(t, h, ref);
             } else {
@@ -434,7 +441,19 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @throws IllegalStateException after {@link #close()}
      */
     public void forEach(BytesEntryConsumer action) {
+        checkNotUpdating(KeyProbe.forThread());
         tables.forEach(new Snapshot(Objects.requireNonNull(action, "action")));
+    }
+
+    /**
+     * As {@link OffHeapMap#finishGrowth()}: any thread, with reads and writes going on meanwhile.
+     *
+     * @throws IllegalStateException after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    @Override
+    public boolean finishGrowth() {
+        checkNotUpdating(KeyProbe.forThread());
+        return super.finishGrowth();
     }
 
     /** One chain's keys and values, copied out inside a validated window. Owned by one forEach call. */
@@ -534,9 +553,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * allocator. Any thread, at any time: operations running meanwhile in other threads, and every
      * later one, throw {@link IllegalStateException}. Idempotent, except that if the allocator
      * failed to release some memory, its exception is thrown here and calling again retries.
+     *
+     * @throws IllegalStateException from inside a {@link ValueUpdater} (nothing is released)
      */
     @Override
     public void close() {
+        checkNotUpdating(KeyProbe.forThread());
         super.close();
     }
 

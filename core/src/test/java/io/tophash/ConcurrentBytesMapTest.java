@@ -119,10 +119,20 @@ class ConcurrentBytesMapTest {
             assertEquals(1, map.size());
             assertEquals(stored, map.keyStoreBytes());
             assertEquals(0, map.keyStoreFigures()[1] - 32, "the failed insert's key block went back on its free list");
-            IllegalStateException reentry = assertThrows(IllegalStateException.class,
-                    () -> map.update("x", v -> map.containsKey("x")));
-            assertTrue(reentry.getMessage().contains("ValueUpdater"), reentry.getMessage());
-            assertFalse(map.containsKey("x"));
+            for (ValueUpdater reentering : List.<ValueUpdater>of(v -> map.containsKey("x"), v -> map.forEach((k, w) -> { }),
+                    v -> map.finishGrowth(), v -> map.close(), v -> map.remove("a-key-long-enough-to-be-stored"))) {
+                IllegalStateException reentry = assertThrows(IllegalStateException.class, () -> map.update("x", reentering));
+                assertTrue(reentry.getMessage().contains("ValueUpdater"), reentry.getMessage());
+                assertFalse(map.containsKey("x"));
+            }
+            Exception checked = new java.io.IOException("thrown by an updater that declares nothing");
+            assertEquals(checked, assertThrows(java.io.IOException.class,
+                    () -> map.update("a-key-long-enough-to-be-stored", v -> {
+                        v.set(ValueLayout.JAVA_LONG, 0, -1);
+                        sneakyThrow(checked);
+                    })));
+            assertEquals(42, MemorySegment.ofArray(read(map, "a-key-long-enough-to-be-stored")).get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
+                    "a checked exception rolls the value back too");
             map.put("y", value(1, 16)); // the thread is usable again
         }
     }
@@ -271,6 +281,11 @@ class ConcurrentBytesMapTest {
         }
         assertTrue(faulty.refusedAllocations() > 0, "no fault was injected (" + failures + " failed writes)");
         assertEquals(0, faulty.bytesInUse(), "memory left after close");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     interface Body {

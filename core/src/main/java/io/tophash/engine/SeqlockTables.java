@@ -37,8 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>An insert into a held bucket of a table that is being evacuated (a growth installed after
  * the writer took the bucket, or by this insert) and an insert that finds no room both go to the
  * next table: the writer evacuates its held old bucket itself, unlocks it and starts over, which
- * takes the key's bucket in the next table. A writer holds one bucket at a time, so writers
- * cannot deadlock. Evacuation never needs memory (Growth sizes the next table's overflow area), so the
+ * takes the key's bucket in the next table. The evacuated bucket is counted (and the growth
+ * completed, if it was the last) only after the writer has unlocked it, so no growth retires a
+ * table while a thread still holds one of its buckets. A writer holds one bucket at a time, except
+ * on the rare path where its chain and overflow area are full: holding a bucket of the next table,
+ * it completes the growth, which locks old buckets; holders of old buckets never wait for another
+ * bucket, so writers cannot deadlock. Evacuation never needs memory (Growth sizes the next table's overflow area), so the
  * only write that can fail for want of memory is one that must start a growth and cannot, with no
  * room left.
  *
@@ -263,10 +267,6 @@ public abstract class SeqlockTables implements MapTables {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    if (g.complete()) {
-                        completeGrowth(g); // an insert evacuated the last old bucket while it held it
-                        continue;
-                    }
                     evacuate(g, h & g.old.bucketMask);
                     long claimed = g.claim();
                     if (claimed >= 0) {
@@ -287,9 +287,21 @@ public abstract class SeqlockTables implements MapTables {
         }
     }
 
-    /** Releases the bucket of hash {@code h} in {@code t}, which {@link #lockHome} returned. */
+    /**
+     * Releases the bucket of hash {@code h} in {@code t}, which {@link #lockHome} returned. If this
+     * thread evacuated it ({@link #slotForInsert} answered {@link #RETRY}), counts the evacuation
+     * now that the bucket is free, completing the growth if it was the last.
+     */
     public final void unlockHome(Table t, long h) {
-        unlock(t, t.homeOffset(h));
+        long off = t.homeOffset(h);
+        boolean evacuatedHere = t.tophashWord(off) == Tophash.EVACUATED_WORD; // only the holder evacuates it
+        unlock(t, off);
+        if (evacuatedHere) {
+            Growth g = tables.growth; // t's growth: it cannot complete before this count
+            if (g.evacuatedOne()) {
+                completeGrowth(g);
+            }
+        }
         Reference.reachabilityFence(this);
     }
 
@@ -321,10 +333,8 @@ public abstract class SeqlockTables implements MapTables {
             g = growthOfHeld(t);
         }
         Evacuation.evacuate(g, h & t.bucketMask, keyWords);
-        // If that was the last old bucket, the retry's lockHome completes the growth: not here,
-        // where this thread still holds a bucket of the table that completion releases.
-        g.evacuatedOne();
-        return RETRY;
+        return RETRY; // counted by unlockHome, once the bucket is free
+
     }
 
     /** Marks a written slot live (the last write of an insert) and counts the entry. */
@@ -394,8 +404,14 @@ public abstract class SeqlockTables implements MapTables {
      */
     private Growth growthOfHeld(Table t) {
         Tables ts = tables;
-        if (ts.growth != null && ts.growth.next == t) {
-            completeNow(ts.growth); // our bucket's old bucket is evacuated: completing never waits for us
+        Growth previous = ts.growth;
+        if (previous != null && previous.next == t) {
+            // our bucket's old bucket is evacuated: completing never waits for us (it may wait for
+            // a writer that holds an evacuated old bucket to unlock it and count it)
+            while (tables.growth == previous) {
+                completeNow(previous);
+                Thread.onSpinWait();
+            }
         }
         synchronized (allocationLock) {
             ts = tables;
@@ -445,11 +461,18 @@ public abstract class SeqlockTables implements MapTables {
         }
     }
 
+    /**
+     * Evacuates every old bucket not yet evacuated and completes the growth if every evacuation is
+     * counted; one that a writer holds evacuated and has not counted yet is completed by that
+     * writer's {@link #unlockHome}.
+     */
     private void completeNow(Growth g) {
         for (long ob = 0; ob < g.old.bucketCount && !g.complete(); ob++) {
             evacuate(g, ob);
         }
-        completeGrowth(g);
+        if (g.complete()) {
+            completeGrowth(g);
+        }
     }
 
     /**
@@ -477,6 +500,7 @@ public abstract class SeqlockTables implements MapTables {
                 grew = true;
                 try {
                     completeNow(g);
+                    Thread.onSpinWait(); // when a writer's count is still to come
                 } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
                     faults = retryOrRethrow(e, faults, interruptedBefore);
                 }
