@@ -567,7 +567,7 @@ public final class BytesMap extends OffHeapMap {
                 return false;
             }
             if (p != null && !p.inline()) {
-                keys.free(RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.INLINE_TAIL_OFFSET), p.length);
+                keys.free(ByteSlots.secondWord(t, ref), p.length);
             }
             tables.removeSlot(t, h, ref);
             return true;

@@ -328,7 +328,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 if (ref != Table.NONE) {
                     switch (operation) {
                         case PUT -> MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
-                        case UPDATE -> runUpdater(t, ref, h, updater, false);
+                        case UPDATE -> runUpdater(t, ref, h, p, updater, false);
                         case REMOVE -> removeLocked(t, h, ref);
                         default -> { } // PUT_IF_ABSENT: present, nothing to do
                     }
@@ -343,7 +343,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 }
                 insertLocked(t, ref, h, p, value);
                 if (operation == UPDATE) {
-                    runUpdater(t, ref, h, updater, true);
+                    runUpdater(t, ref, h, p, updater, true);
                 }
                 return true;
             } catch (RuntimeException e) {
@@ -390,8 +390,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     }
 
     /** Runs the updater on slot {@code ref}; if it throws, undoes the insert or restores the value. */
-    private void runUpdater(Table t, long ref, long h, ValueUpdater updater, boolean inserted) {
-        KeyProbe p = KeyProbe.forThread();
+    private void runUpdater(Table t, long ref, long h, KeyProbe p, ValueUpdater updater, boolean inserted) {
         MemorySegment saved = inserted ? null : p.valueScratch(valueSize);
         if (saved != null) {
             MemorySegment.copy(t.segment, t.valueOffset(ref), saved, 0, valueSize);

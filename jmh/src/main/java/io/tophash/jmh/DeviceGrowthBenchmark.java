@@ -17,11 +17,6 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,14 +94,6 @@ public class DeviceGrowthBenchmark {
             return;
         }
         GrowthLatency line = GrowthLatency.of(impl.name(), size, String.join(" ", benchmark.getJvmArgs()), latencies);
-        Path directory = Path.of(System.getProperty(GrowthBenchmark.OUTPUT_DIRECTORY, "target/growth"));
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(LATENCY_FILE), line.toJson() + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        System.out.println("\n" + line.describe());
+        line.appendTo(LATENCY_FILE);
     }
 }

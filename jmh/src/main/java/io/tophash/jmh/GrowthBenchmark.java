@@ -20,11 +20,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -109,15 +104,7 @@ public class GrowthBenchmark {
             return;
         }
         GrowthLatency line = GrowthLatency.of(impl.name(), size, String.join(" ", benchmark.getJvmArgs()), latencies);
-        Path directory = Path.of(System.getProperty(OUTPUT_DIRECTORY, "target/growth"));
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(ResultsReport.GROWTH_LATENCY_FILE), line.toJson() + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        System.out.println("\n" + line.describe());
+        line.appendTo(ResultsReport.GROWTH_LATENCY_FILE);
     }
 
     public static void main(String[] args) throws RunnerException {

@@ -63,6 +63,23 @@ record GrowthLatency(String impl, long size, String jvmArgs, long totalNs, long 
                 number(json, "p9999Ns"), number(json, "maxNs"), number(json, "worst100Ns"));
     }
 
+    /**
+     * Appends this line to {@code fileName} in the directory named by
+     * {@link GrowthBenchmark#OUTPUT_DIRECTORY} ({@code target/growth} by default), and prints it.
+     */
+    void appendTo(String fileName) {
+        java.nio.file.Path directory = java.nio.file.Path.of(System.getProperty(GrowthBenchmark.OUTPUT_DIRECTORY,
+                "target/growth"));
+        try {
+            java.nio.file.Files.createDirectories(directory);
+            java.nio.file.Files.writeString(directory.resolve(fileName), toJson() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        System.out.println("\n" + describe());
+    }
+
     String describe() {
         return String.format(Locale.ROOT, "growth 0 -> %d, %s: total %.1f ms; put p50 %d ns, p99 %d ns, "
                         + "p99.9 %d ns, p99.99 %d ns, max %.3f ms; 100 worst puts %.3f ms",
