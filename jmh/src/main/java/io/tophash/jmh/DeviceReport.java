@@ -49,9 +49,10 @@ final class DeviceReport {
 
     /**
      * The device passes alone: {@code java -cp jmh/target/benchmarks.jar io.tophash.jmh.DeviceReport
-     * [-full] [-forks n] [-out dir]} (2 forks by default; the quick profile's iterations; the seed
-     * scenario, and with {@code -full} the million tokens too). Writes {@code report.md} with the
-     * machine's facts and the tables.
+     * [-full] [-forks n] [-out dir] [-scenario KEYS:size]...} (2 forks by default; the quick profile's
+     * iterations; the seed scenario, and with {@code -full} a million and ten million tokens too;
+     * {@code -scenario}, repeated, runs exactly the scenarios it names, e.g. {@code -scenario
+     * TOKENS:10000000}). Writes {@code report.md} with the machine's facts and the tables.
      */
     public static void main(String[] args) throws IOException, RunnerException, java.net.URISyntaxException {
         if (args.length == 2 && args[0].equals("-rebuild")) { // the tables of a run's directory, written again
@@ -71,12 +72,18 @@ final class DeviceReport {
         LayoutReport.Profile profile = LayoutReport.Profile.QUICK;
         int forks = 2;
         Path out = null;
+        List<Scenario> chosen = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-full" -> profile = LayoutReport.Profile.FULL;
                 case "-forks" -> forks = Integer.parseInt(args[++i]);
                 case "-out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("usage: DeviceReport [-full] [-forks n] [-out dir]");
+                case "-scenario" -> {
+                    String[] keysAndSize = args[++i].split(":");
+                    chosen.add(new Scenario(DeviceKeys.valueOf(keysAndSize[0]), Integer.parseInt(keysAndSize[1])));
+                }
+                default -> throw new IllegalArgumentException(
+                        "usage: DeviceReport [-full] [-forks n] [-out dir] [-scenario KEYS:size]...");
             }
         }
         java.time.ZonedDateTime started = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
@@ -87,25 +94,31 @@ final class DeviceReport {
         Files.createDirectories(out);
         ResultsReport.writeRunFacts(out, "devices (" + profile.label() + " iterations, " + forks + " forks)",
                 started.toInstant());
-        String tables = run(profile, forks, out);
+        String tables = run(chosen.isEmpty() ? scenarios(profile) : chosen, profile, forks, out);
         String facts = Files.readString(out.resolve(ResultsReport.FACTS_FILE));
         Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "# Device registry: byte keys, 64-byte records\n\n"
                 + facts + "\nCells: ns/op ± JMH's 99.9% error (ratio to " + BASELINE + "). JMH average time, -prof gc.\n\n" + tables);
         System.out.println(tables);
     }
 
-    /** The seed scenario in every profile; the full one adds a million random tokens. */
+    /** The seed scenario in every profile; the full one adds a million and ten million random tokens. */
     static List<Scenario> scenarios(LayoutReport.Profile profile) {
         Scenario seed = new Scenario(DeviceKeys.DEVICES, Integer.parseInt(DeviceKeys.SEED_SCENARIO));
         return profile == LayoutReport.Profile.FULL
-                ? List.of(seed, new Scenario(DeviceKeys.TOKENS, 1_000_000)) : List.of(seed);
+                ? List.of(seed, new Scenario(DeviceKeys.TOKENS, 1_000_000), new Scenario(DeviceKeys.TOKENS, 10_000_000))
+                : List.of(seed);
     }
 
-    /** Runs the passes not already in {@code out}; returns the markdown of all of them. */
+    /** Runs the passes of the profile's scenarios not already in {@code out}; returns the markdown of all passes there. */
     static String run(LayoutReport.Profile profile, int forks, Path out) throws IOException, RunnerException {
+        return run(scenarios(profile), profile, forks, out);
+    }
+
+    static String run(List<Scenario> scenarios, LayoutReport.Profile profile, int forks, Path out)
+            throws IOException, RunnerException {
         Path dir = out.resolve(DIRECTORY);
         Files.createDirectories(dir);
-        for (Scenario s : scenarios(profile)) {
+        for (Scenario s : scenarios) {
             Path json = dir.resolve(s.file());
             if (Files.exists(json)) {
                 System.out.printf(Locale.ROOT, "[report] devices %s: already there%n", s.file());
@@ -120,7 +133,7 @@ final class DeviceReport {
                     .param("keys", s.keys().name())
                     .param("size", String.valueOf(s.size()))
                     .forks(forks)
-                    .jvmArgsAppend(flags())
+                    .jvmArgsAppend(flags(s.size()))
                     .shouldFailOnError(false)
                     .warmupIterations(profile.warmupIterations)
                     .warmupTime(profile.iterationTime)
@@ -132,7 +145,7 @@ final class DeviceReport {
             new Runner(options.build()).run();
             Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING);
         }
-        for (Scenario s : scenarios(profile)) {
+        for (Scenario s : scenarios) {
             Path tsv = dir.resolve(s.file().replace(".json", "-" + FOOTPRINT_FILE));
             if (!Files.exists(tsv)) {
                 System.out.printf(Locale.ROOT, "[report] devices: bytes per entry, %s keys, %d entries%n", s.keys(), s.size());
@@ -165,7 +178,8 @@ final class DeviceReport {
         StringBuilder tsv = new StringBuilder();
         for (DeviceImpl impl : DeviceImpl.values()) {
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    s.size() > LARGE_SCENARIO ? "-Xmx14g" : "-Xmx4g"));
             command.addAll(List.of(Workload.CHRONICLE_FLAGS));
             command.addAll(List.of(Workload.NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"),
                     DeviceReport.class.getName(), "--footprint", impl.name(), s.keys().name(), String.valueOf(s.size())));
@@ -181,8 +195,16 @@ final class DeviceReport {
         return tsv.toString();
     }
 
-    private static String[] flags() {
-        List<String> flags = new ArrayList<>(List.of(Workload.PRE_TOUCH, "-Xms2g", "-Xmx2g"));
+    /**
+     * Above this many entries a pass's heap is 6 GiB instead of 2: ten million tokens take about 3.5 GiB
+     * of {@code HashMap}, ids and request buffers. Not more: pre-touching 10 GiB takes 54 s per fork
+     * on the 2-vCPU VM (measured), 6 GiB about half of that.
+     */
+    static final int LARGE_SCENARIO = 2_000_000;
+
+    private static String[] flags(int size) {
+        String heap = size > LARGE_SCENARIO ? "6g" : "2g";
+        List<String> flags = new ArrayList<>(List.of(Workload.PRE_TOUCH, "-Xms" + heap, "-Xmx" + heap));
         flags.addAll(List.of(Workload.CHRONICLE_FLAGS));
         return flags.toArray(String[]::new);
     }
