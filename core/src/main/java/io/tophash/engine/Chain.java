@@ -158,7 +158,7 @@ public final class Chain {
             }
             long next = nextBucket(t, off);
             if (next < 0) {
-                long id = t.takeOverflow();
+                long id = t.takeOverflowForInsert();
                 if (id == Table.NONE) {
                     return Table.NONE;
                 }

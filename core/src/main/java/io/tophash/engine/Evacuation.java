@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * keep their tophash byte; key and value regions are copied as bytes, so the engine never needs to
  * know what they hold, except to rehash the key word ({@link KeyWords}). Overflow buckets come from
  * the next table's overflow area, sized when the growth started so that this never runs out
- * ({@link Growth}); evacuation allocates nothing and cannot fail for want of memory.
+ * and kept from inserts while evacuation may need them ({@link Growth}); evacuation allocates nothing and cannot fail for want of memory.
  *
  * <p>Threading: the caller has the old chain to itself (the single writer, or the old primary
  * bucket's lock) and has seen it not evacuated.
@@ -59,9 +59,9 @@ public final class Evacuation {
             long h = keys.hash(old.keyWordAt(ref));
             long dest;
             if (g.doubling && (h & oldCount) != 0) {
-                dest = y = append(old, ref, next, y);
+                dest = y = append(g, ref, y);
             } else {
-                dest = x = append(old, ref, next, x);
+                dest = x = append(g, ref, x);
             }
             if (relocation != null) {
                 relocation.moved(old, ref, next, dest - 1);
@@ -76,9 +76,11 @@ public final class Evacuation {
     }
 
     /** Copies the entry at {@code from}'s slot {@code ref} into destination {@code dest}; returns the next destination. */
-    private static long append(Table from, long ref, Table to, long dest) {
+    private static long append(Growth g, long ref, long dest) {
+        Table from = g.old;
+        Table to = g.next;
         if (Table.slotOf(dest) == to.slots) {
-            long id = to.takeOverflow();
+            long id = g.takeOverflowForEvacuation();
             if (id == Table.NONE) {
                 throw new IllegalStateException("overflow area of the next table used up during evacuation");
             }

@@ -23,7 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * buckets evacuation can need (at most as many as the old table has in use: a chain of {@code n}
  * buckets splits into chains of at most {@code n} buckets in all) plus one per write during the
  * growth (at most one per old bucket, by the bound above) plus slack for writers in flight, so
- * evacuation never needs memory and never fails.
+ * evacuation never needs memory and never fails. The bound on writes holds while old buckets are
+ * left to claim; a concurrent map's writes after the last claim, while a stalled claimer has yet to
+ * evacuate its bucket, are not bounded by it. So the overflow buckets evacuation may still need are
+ * reserved: an insert into the next table may not take them ({@link Table#takeOverflowForInsert},
+ * {@link #overflowStillNeeded}), and an insert refused one completes this growth first, as an
+ * insert that finds no room does.
  */
 public final class Growth {
 
@@ -36,6 +41,8 @@ public final class Growth {
     public final boolean doubling;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
+    /** Overflow buckets of {@link #next} evacuation has taken so far. */
+    private final AtomicLong evacuationOverflow = new AtomicLong();
 
     private Growth(Table old, Table next) {
         this.old = old;
@@ -54,7 +61,28 @@ public final class Growth {
         long newBuckets = 1L << log2;
         Table next = Table.reserve(old.format, memory, log2, overflowCapacityFor(old, newBuckets), old.atomicLinks);
         old.grownInto = next;
-        return new Growth(old, next);
+        Growth g = new Growth(old, next);
+        next.filledBy = g;
+        return g;
+    }
+
+    /**
+     * The overflow buckets of the next table evacuation may still take: at most one per overflow
+     * bucket of the old table (a chain of {@code n} buckets splits into chains of at most {@code n}
+     * buckets in all, whose primaries only evacuation fills), less those it took. Read racily, it can
+     * be stale by the evacuations in flight, which {@link #OVERFLOW_SLACK} covers.
+     */
+    long overflowStillNeeded() {
+        return complete() ? 0 : Math.max(0, old.overflowInUse() - evacuationOverflow.get());
+    }
+
+    /** An overflow bucket of the next table for evacuation, which the reserve keeps; {@link Table#NONE} if none is left. */
+    long takeOverflowForEvacuation() {
+        long id = next.takeOverflow();
+        if (id != Table.NONE) {
+            evacuationOverflow.incrementAndGet();
+        }
+        return id;
     }
 
     /** Overflow buckets the next table of {@code old} needs: see the class comment. */
@@ -84,7 +112,11 @@ public final class Growth {
 
     /** Counts one more old bucket evacuated; true for the one that completes the growth. */
     public boolean evacuatedOne() {
-        return done.incrementAndGet() == old.bucketCount;
+        boolean last = done.incrementAndGet() == old.bucketCount;
+        if (last) {
+            next.filledBy = null; // no reserve left to keep, and no chain of finished growths kept reachable
+        }
+        return last;
     }
 
     /** Old buckets evacuated so far. */

@@ -88,6 +88,8 @@ public final class Table {
     private volatile long overflowTaken;
     /** The table this one is being (or was) evacuated into; set once, when its growth starts. */
     public volatile Table grownInto;
+    /** The growth evacuating into this table while it is in progress, else null: whose reserve inserts leave alone. */
+    volatile Growth filledBy;
 
     private Table(BucketFormat format, MemorySegment segment, int log2Buckets, long overflowCapacity,
                   boolean atomicLinks) {
@@ -193,6 +195,24 @@ public final class Table {
     public long takeOverflow() {
         long n = (long) OVERFLOW_TAKEN.getAndAdd(this, 1L);
         if (n >= overflowCapacity) {
+            OVERFLOW_TAKEN.getAndAdd(this, -1L);
+            return NONE;
+        }
+        return bucketCount + n;
+    }
+
+    /**
+     * Takes a zeroed overflow bucket for an insert, leaving the ones the growth evacuating into this
+     * table may still need ({@link Growth#overflowStillNeeded}); {@link #NONE} when only those are left.
+     */
+    public long takeOverflowForInsert() {
+        Growth g = filledBy;
+        if (g == null) {
+            return takeOverflow();
+        }
+        long reserve = g.overflowStillNeeded();
+        long n = (long) OVERFLOW_TAKEN.getAndAdd(this, 1L);
+        if (n >= overflowCapacity - reserve) {
             OVERFLOW_TAKEN.getAndAdd(this, -1L);
             return NONE;
         }
