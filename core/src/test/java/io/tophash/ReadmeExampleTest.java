@@ -86,7 +86,7 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsTheSharedRegistryVerbatim() throws IOException {
-        assertReadmeShows("README-CONCURRENT-EXAMPLE");
+        assertDocShows("docs/usage.md", "README-CONCURRENT-EXAMPLE");
     }
 
     @Test
@@ -103,22 +103,24 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsThisExampleVerbatim() throws IOException {
-        assertReadmeShows("README-EXAMPLE");
+        assertDocShows("docs/usage.md", "README-EXAMPLE");
     }
 
     @Test
     void readmeShowsTheDeviceRegistryVerbatim() throws IOException {
-        assertReadmeShows("README-BYTES-EXAMPLE");
+        assertDocShows("README.md", "README-BYTES-EXAMPLE");
+        assertDocShows("docs/usage.md", "README-BYTES-EXAMPLE");
     }
 
-    private static void assertReadmeShows(String marker) throws IOException {
+    /** The README's example and the usage page's examples are these methods' code, verbatim. */
+    private static void assertDocShows(String doc, String marker) throws IOException {
         String source = Files.readString(Path.of("src/test/java/io/tophash/ReadmeExampleTest.java"));
         String begin = "// " + marker + "-BEGIN\n";
         String example = source.substring(source.indexOf(begin) + begin.length(),
                         source.indexOf("    // " + marker + "-END"))
                 .lines().map(line -> line.startsWith("    ") ? line.substring(4) : line)
                 .collect(Collectors.joining("\n", "", "\n"));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertTrue(readme.contains(example), "README.md must contain the example exactly as tested:\n" + example);
+        String text = Files.readString(Path.of("..").resolve(doc));
+        assertTrue(text.contains(example), doc + " must contain the example exactly as tested:\n" + example);
     }
 }
