@@ -1,6 +1,9 @@
 package io.tophash.engine;
 
+import io.tophash.events.GrowthFinished;
+import io.tophash.events.GrowthStarted;
 import io.tophash.layout.Tophash;
+import jdk.jfr.FlightRecorder;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * buckets splits into chains of at most {@code n} buckets in all) plus one per write during the
  * growth (at most one per old bucket, by the bound above) plus slack for writers in flight, so
  * evacuation never needs memory and never fails.
+ *
+ * <p>JFR: the policy that installs a growth calls {@link #announce} (the {@code GrowthStarted}
+ * event, and the {@code GrowthFinished} event begun), and the one that completes it
+ * {@link #completed} (that event committed, with the claims as the writes the growth spanned).
+ * Both cost one static check when no recording wants the events; nothing is counted per write
+ * for them.
  */
 public final class Growth {
 
@@ -36,11 +45,15 @@ public final class Growth {
     public final boolean doubling;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
+    private final MapMemory memory;
+    /** The {@code GrowthFinished} event begun by {@link #announce}, or null; committed by {@link #completed}. */
+    private GrowthFinished finished;
 
-    private Growth(Table old, Table next) {
+    private Growth(Table old, Table next, MapMemory memory) {
         this.old = old;
         this.next = next;
         this.doubling = next.bucketCount != old.bucketCount;
+        this.memory = memory;
     }
 
     /**
@@ -54,7 +67,30 @@ public final class Growth {
         long newBuckets = 1L << log2;
         Table next = Table.reserve(old.format, memory, log2, overflowCapacityFor(old, newBuckets), old.atomicLinks);
         old.grownInto = next;
-        return new Growth(old, next);
+        return new Growth(old, next, memory);
+    }
+
+    /**
+     * The growth is installed (writes go to {@link #next} from now on): emits {@code GrowthStarted}
+     * and begins {@code GrowthFinished}, each if a recording wants it. Called once, by the thread
+     * that installs the growth, before publishing it to other writers.
+     */
+    public void announce() {
+        if (!FlightRecorder.isInitialized()) {
+            return; // no recording yet: the event classes stay unloaded (see io.tophash.events)
+        }
+        if (GrowthStarted.enabled()) {
+            GrowthStarted.emit(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount, old.overflowInUse(),
+                    next.bytesReserved());
+        }
+        finished = GrowthFinished.started(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount);
+    }
+
+    /** The growth is complete (its old table handed to the releaser): commits {@code GrowthFinished} if begun. Called once. */
+    public void completed() {
+        if (finished != null) {
+            GrowthFinished.complete(finished, claimed.get());
+        }
     }
 
     /** Overflow buckets the next table of {@code old} needs: see the class comment. */
