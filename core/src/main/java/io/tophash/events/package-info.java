@@ -29,6 +29,6 @@
  * rare growth start and completion and the per-chunk ledger calls do. The one thing a growth
  * counts for its events, the writes it spanned, is the claim counter growth keeps anyway.
  *
- * <p>{@code tophash.jfc} (a resource of this module, and in {@code docs/}) turns them all on.
+ * <p>{@code docs/tophash.jfc} turns them all on (on top of the JDK's {@code default} settings).
  */
 package io.tophash.events;
