@@ -9,11 +9,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue #14, part 3: the JFR events of {@code io.tophash.events}, recorded for real (a
@@ -326,6 +329,33 @@ class JfrEventsTest {
         for (String name : List.of(GROWTH_STARTED, GROWTH_FINISHED, CHUNK_ALLOCATED, CHUNK_RELEASED, MAP_STATISTICS)) {
             assertNotNull(enabled.get(name), name + " registered");
         }
+    }
+
+    /**
+     * In a JVM where JFR never starts, maps load no event class: loading the first one loads JFR's
+     * metadata, which would cost the first map build far more than the build itself.
+     */
+    @Test
+    void withoutJfrNoEventClassIsLoaded() throws Exception {
+        Path classes = Path.of("target", "classes");
+        Path testClasses = Path.of("target", "test-classes");
+        assumeTrue(Files.isDirectory(classes) && Files.isDirectory(testClasses),
+                "run from the core module's directory");
+        Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(launcher.toString(), "-Xlog:class+load=info", "-cp",
+                classes + File.pathSeparator + testClasses, NoRecordingMain.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), log);
+        List<String> lines = log.lines().toList();
+        assertTrue(lines.contains("done"), log);
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" io.tophash.ConcurrentBytesMap ")), "the log lists classes");
+        List<String> loaded = lines.stream()
+                .filter(l -> l.contains(" io.tophash.events.") || l.contains(" jdk.jfr.Event ")
+                        || l.contains(" jdk.jfr.internal.MetadataRepository "))
+                .toList();
+        assertEquals(List.of(), loaded, "JFR event machinery loaded without a recording");
     }
 
     private static void pause(long millis) {
