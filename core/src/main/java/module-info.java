@@ -4,6 +4,9 @@
  * deliberately misaligned) chosen by the caller.
  */
 module io.tophash {
+    // JFR events (io.tophash.events, not exported: JFR needs no export to record them)
+    requires jdk.jfr;
+
     exports io.tophash;
     exports io.tophash.memory;
 }

@@ -117,6 +117,7 @@ public final class BytesMap extends OffHeapMap {
         this.keys = new KeyStore(memory, maxKeyLength);
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
                 new KeyStoreGenerations(), "BytesMap");
+        built();
     }
 
     /** The bucket format of a padding for values of {@code valueSize} bytes (see {@link BytesBucketLayout}). */

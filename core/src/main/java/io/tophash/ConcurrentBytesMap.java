@@ -113,6 +113,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         this.keys = new KeyStore(memory, slots.maxKeyLength());
         BucketFormat format = BytesMap.formatFor(padding, valueSize);
         this.tables = new Tables(format, o.initialLog2Buckets(format), seed);
+        built();
     }
 
     /** A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} is required. */

@@ -74,6 +74,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         this.seed = o.seedForNewMap();
         this.missingValue = o.missingValue;
         this.tables = new Tables(o, memory, seed);
+        built();
     }
 
     /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */

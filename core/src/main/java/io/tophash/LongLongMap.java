@@ -83,6 +83,7 @@ public final class LongLongMap extends OffHeapMap {
         this.missingValue = o.missingValue;
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null,
                 "LongLongMap");
+        built();
     }
 
     /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */

@@ -64,6 +64,19 @@ abstract sealed class OffHeapMap implements AutoCloseable
         return allocator;
     }
 
+    /**
+     * The last step of every map's constructor: the map is complete, and becomes visible to the JFR
+     * {@code MapStatistics} sampler ({@link LiveMaps}, which holds it weakly).
+     */
+    final void built() {
+        LiveMaps.add(this);
+    }
+
+    /** The map's id in JFR events ({@code io.tophash.*}): unique in this JVM. Any thread. */
+    final long mapId() {
+        return memory.mapId;
+    }
+
     /** The map's policy over the engine: single writer or per-bucket locks. */
     abstract MapTables tables();
 
@@ -126,6 +139,7 @@ abstract sealed class OffHeapMap implements AutoCloseable
     @Override
     public void close() {
         try {
+            LiveMaps.remove(memory.mapId);
             tables().close();
         } finally {
             // keeps the Cleaner out while the ledger closes: the map must not be unreachable meanwhile

@@ -1,6 +1,9 @@
 package io.tophash.engine;
 
+import io.tophash.events.GrowthFinished;
+import io.tophash.events.GrowthStarted;
 import io.tophash.layout.Tophash;
+import jdk.jfr.FlightRecorder;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * reserved: an insert into the next table may not take them ({@link Table#takeOverflowForInsert},
  * {@link #overflowStillNeeded}), and an insert refused one completes this growth first, as an
  * insert that finds no room does.
+ *
+ * <p>JFR: the policy that installs a growth calls {@link #announce} (the {@code GrowthStarted}
+ * event, and the {@code GrowthFinished} event begun), and the one that completes it
+ * {@link #completed} (that event committed, with the claims as the writes the growth spanned).
+ * Both cost one static check when no recording wants the events; nothing is counted per write
+ * for them.
  */
 public final class Growth {
 
@@ -43,11 +52,15 @@ public final class Growth {
     private final AtomicLong done = new AtomicLong();
     /** Overflow buckets of {@link #next} evacuation has taken so far. */
     private final AtomicLong evacuationOverflow = new AtomicLong();
+    private final MapMemory memory;
+    /** The {@code GrowthFinished} event begun by {@link #announce}, or null; committed by {@link #completed}. */
+    private GrowthFinished finished;
 
-    private Growth(Table old, Table next) {
+    private Growth(Table old, Table next, MapMemory memory) {
         this.old = old;
         this.next = next;
         this.doubling = next.bucketCount != old.bucketCount;
+        this.memory = memory;
     }
 
     /**
@@ -61,7 +74,7 @@ public final class Growth {
         long newBuckets = 1L << log2;
         Table next = Table.reserve(old.format, memory, log2, overflowCapacityFor(old, newBuckets), old.atomicLinks);
         old.grownInto = next;
-        Growth g = new Growth(old, next);
+        Growth g = new Growth(old, next, memory);
         next.filledBy = g;
         return g;
     }
@@ -83,6 +96,29 @@ public final class Growth {
             evacuationOverflow.incrementAndGet();
         }
         return id;
+    }
+
+    /**
+     * The growth is installed (writes go to {@link #next} from now on): emits {@code GrowthStarted}
+     * and begins {@code GrowthFinished}, each if a recording wants it. Called once, by the thread
+     * that installs the growth, before publishing it to other writers.
+     */
+    public void announce() {
+        if (!FlightRecorder.isInitialized()) {
+            return; // no recording yet: the event classes stay unloaded (see io.tophash.events)
+        }
+        if (GrowthStarted.enabled()) {
+            GrowthStarted.emit(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount, old.overflowInUse(),
+                    next.bytesReserved());
+        }
+        finished = GrowthFinished.started(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount);
+    }
+
+    /** The growth is complete (its old table handed to the releaser): commits {@code GrowthFinished} if begun. Called once. */
+    public void completed() {
+        if (finished != null) {
+            GrowthFinished.complete(finished, claimed.get());
+        }
     }
 
     /** Overflow buckets the next table of {@code old} needs: see the class comment. */

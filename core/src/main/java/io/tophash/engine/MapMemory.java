@@ -1,6 +1,9 @@
 package io.tophash.engine;
 
+import io.tophash.events.ChunkAllocated;
+import io.tophash.events.ChunkReleased;
 import io.tophash.memory.Allocator;
+import jdk.jfr.FlightRecorder;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -13,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every chunk of native memory one map holds, and the only way that map gets or gives back memory.
@@ -40,6 +44,11 @@ import java.util.concurrent.TimeUnit;
  * use-after-free on that very path: the grace period keeps maps off it. The map's
  * {@code close()} does not wait for it: it releases retired tables at once.
  *
+ * <p>The ledger also names its map for the JFR events ({@code io.tophash.events}): {@link #mapId},
+ * unique in the JVM, and {@link #mapKind()}. Every chunk a map gets or gives back passes through
+ * {@link #allocate} and {@link #releaseClaimed}, which emit {@code ChunkAllocated} and
+ * {@code ChunkReleased} when a recording wants them.
+ *
  * <p>Thread-safety: every method may be called from any thread; the ledger is guarded by this
  * object's monitor, taken once per chunk, never per entry.
  */
@@ -62,6 +71,13 @@ public final class MapMemory {
     });
     /** Map classes whose leak has been reported: one warning per class, not one per map. */
     private static final Set<String> LEAKS_REPORTED = ConcurrentHashMap.newKeySet();
+    /** The last map id given; ids start at 1. */
+    private static final AtomicLong LAST_MAP_ID = new AtomicLong();
+
+    /** The map's id in JFR events: unique in this JVM, in the order ledgers were made. */
+    public final long mapId = LAST_MAP_ID.incrementAndGet();
+    /** The owner's class name ({@link #freeWhenUnreachable}), for JFR events; null before. */
+    private volatile String mapKind;
 
     private final Allocator allocator;
     /** Chunks held and not being released; a releaser claims a chunk by taking it out of here. */
@@ -101,6 +117,7 @@ public final class MapMemory {
      */
     public void freeWhenUnreachable(Object owner) {
         String ownerName = owner.getClass().getSimpleName();
+        mapKind = ownerName;
         cleanable = CLEANER.register(owner, () -> freeAbandoned(ownerName));
     }
 
@@ -149,6 +166,11 @@ public final class MapMemory {
         }
     }
 
+    /** The owner's simple class name ({@code LongLongMap}, ...), or null for a ledger without an owner. */
+    public String mapKind() {
+        return mapKind;
+    }
+
     /** The allocator behind this ledger. */
     public Allocator allocator() {
         return allocator;
@@ -162,6 +184,9 @@ public final class MapMemory {
         synchronized (this) {
             held.put(chunk, Boolean.TRUE);
             bytesHeld += chunk.byteSize();
+        }
+        if (FlightRecorder.isInitialized() && ChunkAllocated.enabled()) {
+            ChunkAllocated.emit(mapId, mapKind, chunk.byteSize(), byteAlignment, chunk.address(), allocator.name());
         }
         return chunk;
     }
@@ -187,6 +212,7 @@ public final class MapMemory {
 
     /** Releases a claimed chunk; if the allocator throws, the chunk is held again and the exception propagates. */
     private void releaseClaimed(MemorySegment chunk) {
+        ChunkReleased event = FlightRecorder.isInitialized() ? ChunkReleased.releasing() : null;
         try {
             allocator.release(chunk);
         } catch (Throwable t) {
@@ -197,6 +223,9 @@ public final class MapMemory {
         }
         synchronized (this) {
             bytesHeld -= chunk.byteSize();
+        }
+        if (event != null) {
+            ChunkReleased.released(event, mapId, mapKind, chunk.byteSize(), chunk.address(), allocator.name());
         }
     }
 

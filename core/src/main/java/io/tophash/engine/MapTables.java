@@ -9,6 +9,19 @@ public interface MapTables {
     /** The growth in progress, or null. */
     Growth growth();
 
+    /** The table writes go to (while growing, the one being evacuated into). */
+    Table table();
+
+    /** Whether the map is closed. */
+    boolean closed();
+
+    /**
+     * The number of entries as any thread may read it, never throwing and never waiting: for a
+     * sampler (the JFR {@code MapStatistics} event). A single-writer map's count is read without
+     * its writer's cooperation, so it may lag a write in progress.
+     */
+    long sampledSize();
+
     /**
      * Completes a growth in progress, as a write under the policy's rule.
      *

@@ -390,6 +390,7 @@ public abstract class SeqlockTables implements MapTables {
                 memory.release(g.next.segment);
                 throw e;
             }
+            g.announce();
             tables = new Tables(g.next, g);
         }
     }
@@ -418,6 +419,7 @@ public abstract class SeqlockTables implements MapTables {
             if (ts.growth == null && ts.table == t) {
                 Growth g = Growth.start(t, t.format.overloadedBy(size.sum() + 1, t.bucketCount), memory);
                 requireAligned(g.next);
+                g.announce();
                 tables = new Tables(g.next, g);
             }
             return tables.growth;
@@ -459,6 +461,7 @@ public abstract class SeqlockTables implements MapTables {
             tables = new Tables(g.next, null);
             memory.retire(g.old.segment); // readers holding a stale view may still be inside it
         }
+        g.completed(); // once: only the thread that installed the next table alone gets here
     }
 
     /**
@@ -628,6 +631,7 @@ public abstract class SeqlockTables implements MapTables {
     }
 
     /** The table writes go to now. */
+    @Override
     public final Table table() {
         return tables.table;
     }
@@ -659,8 +663,15 @@ public abstract class SeqlockTables implements MapTables {
         }
     }
 
+    @Override
     public final boolean closed() {
         return closed;
+    }
+
+    /** The size counter's sum, without the allocation lock and without the closed check. */
+    @Override
+    public final long sampledSize() {
+        return size.sum();
     }
 
     /**

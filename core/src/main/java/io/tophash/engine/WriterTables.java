@@ -84,6 +84,7 @@ public final class WriterTables implements MapTables {
     }
 
     /** The table writes go to. */
+    @Override
     public Table table() {
         return table;
     }
@@ -139,6 +140,7 @@ public final class WriterTables implements MapTables {
                 if (generations != null) {
                     generations.completed();
                 }
+                g.completed();
             }
         }
     }
@@ -227,6 +229,7 @@ public final class WriterTables implements MapTables {
         if (generations != null) {
             generations.switched();
         }
+        g.announce();
     }
 
     /**
@@ -312,8 +315,15 @@ public final class WriterTables implements MapTables {
         }
     }
 
+    @Override
     public boolean closed() {
         return (state & CLOSED) != 0;
+    }
+
+    /** {@link #size}, a plain read: from another thread it may lag a write in progress (a sample, not an answer). */
+    @Override
+    public long sampledSize() {
+        return size;
     }
 
     /** Marks the map closed; returns false if it already was. */

@@ -1,8 +1,10 @@
 package io.tophash.memory;
 
+import io.tophash.events.HugePageFallback;
 import io.tophash.os.NativeMemory;
 import io.tophash.os.OsMemory;
 import io.tophash.os.SystemPages;
+import jdk.jfr.FlightRecorder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,6 +47,8 @@ final class HugePageAllocator implements Allocator {
 
     private final OsMemory os;
     private final long hugePageSize;
+    /** The system's huge-page size as given, for the fallback event (hugePageSize is 0 once fallen back at construction). */
+    private final long systemHugePageSize;
     private final long basePageSize;
     private final SegmentWrapper wrapper;
     /**
@@ -72,6 +76,7 @@ final class HugePageAllocator implements Allocator {
     HugePageAllocator(long systemHugePageSize, String thpMode, Supplier<? extends OsMemory> linker,
                       SegmentWrapper wrapper) {
         this.basePageSize = SystemPages.basePageSize();
+        this.systemHugePageSize = systemHugePageSize;
         this.fallback = Allocators.pageAligned(basePageSize);
         this.wrapper = wrapper;
         OsMemory linked = null;
@@ -104,11 +109,18 @@ final class HugePageAllocator implements Allocator {
         return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, ignored -> unmap.run());
     }
 
-    private void fallBack(String reason) {
+    /**
+     * Serves page-aligned memory from now on: logs {@code reason} once per JVM and emits the JFR
+     * event {@code io.tophash.HugePageFallback} every time (at most a few times per allocator).
+     */
+    void fallBack(String reason) {
         synchronized (this) {
             if (fallbackReason == null) {
                 fallbackReason = reason;
             }
+        }
+        if (FlightRecorder.isInitialized()) {
+            HugePageFallback.emit(reason, systemHugePageSize, basePageSize);
         }
         if (REASONS_LOGGED.add(reason)) {
             log.log(System.Logger.Level.WARNING, "tophash hugePages(): falling back to page-aligned memory with "
