@@ -13,6 +13,7 @@ import io.tophash.memory.Allocator;
 
 import java.lang.ref.Reference;
 import java.util.ConcurrentModificationException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,6 +74,8 @@ public final class LongLongMap extends OffHeapMap {
 
     /** The tables, the growth in progress and the writer flag: the single-writer policy. */
     private final WriterTables tables;
+    /** The {@link #asMap()} view, made on first use. */
+    private LongLongMapView view;
 
     private LongLongMap(Builder b) {
         super(b.options);
@@ -296,6 +299,38 @@ public final class LongLongMap extends OffHeapMap {
                 throw new IllegalStateException("the cursor is not on an entry: call next() first");
             }
         }
+    }
+
+    /**
+     * A live {@link Map} view of this map, for code that takes a {@code java.util} map. Writes
+     * through the view are writes to this map and the other way round. It follows the
+     * {@link Map} contract ({@code equals}, {@code hashCode} and {@code toString} as
+     * {@link java.util.AbstractMap}'s) and tells an absent key ({@code null}) from one holding
+     * {@link #missingValue()}. Its collections' iterators support {@code remove}, entries from
+     * them {@code setValue}; iterators are fail-fast as {@link #cursor()} is (a change to the map
+     * not made through the iterator makes it throw {@link ConcurrentModificationException}).
+     * {@code null} keys and values are refused with {@link NullPointerException}, as is a
+     * {@code null} key or value queried; a key or value that is not a {@link Long} is simply
+     * absent. {@code size()} is capped at {@link Integer#MAX_VALUE}.
+     *
+     * <p><b>Cost.</b> The view boxes: every key and value crossing it is a {@link Long}
+     * (allocated outside the {@code Long} cache's -128..127), and every entry an iterator returns
+     * is a new object. A {@code get} that finds {@link #missingValue()} probes the map twice to
+     * tell a stored missing value from an absent key; everything else costs the map's own
+     * operation plus the boxing. Use the {@code long} methods on hot paths.
+     *
+     * <p>Threading: as this map's, which the view calls (one writer, no reader meanwhile); the
+     * same view object is returned to every caller. After {@link #close()} the view's methods
+     * throw {@link IllegalStateException}.
+     *
+     * @return the view, backed by this map
+     */
+    public Map<Long, Long> asMap() {
+        LongLongMapView v = view;
+        if (v == null) {
+            view = v = new LongLongMapView(this);
+        }
+        return v;
     }
 
     /**

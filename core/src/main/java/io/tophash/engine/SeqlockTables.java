@@ -535,12 +535,37 @@ public abstract class SeqlockTables implements MapTables {
      * @throws IllegalStateException after {@link #close()}
      */
     public final void forEach(ChainSnapshot snapshot) {
+        Table start = walkStart();
+        forEachIn(start, 0, start.bucketCount, snapshot);
+    }
+
+    /**
+     * The table a walk over the whole map starts in: the old table of a growth in progress, else
+     * the current one. Its buckets {@code 0 .. bucketCount - 1}, each visited once through
+     * {@link #forEachIn}, cover every entry.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final Table walkStart() {
         Tables ts = tables;
         if (closed) {
             throw closedException();
         }
-        Table start = ts.growth != null ? ts.growth.old : ts.table;
-        for (long b = 0; b < start.bucketCount; b++) {
+        return ts.growth != null ? ts.growth.old : ts.table;
+    }
+
+    /**
+     * {@link #forEach}'s step: reads and emits buckets {@code fromBucket} (inclusive) to
+     * {@code toBucket} (exclusive) of {@code start}, a {@link #walkStart()} of this map. A walk may
+     * be split into any number of such calls, in bucket order, at any time apart (an iterator
+     * does this): over the whole walk it keeps forEach's guarantees, since a bucket whose table
+     * has since been evacuated or released is read where its entries went.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final void forEachIn(Table start, long fromBucket, long toBucket, ChainSnapshot snapshot) {
+        snapshot.interruptedBefore = Thread.currentThread().isInterrupted();
+        for (long b = fromBucket; b < toBucket; b++) {
             visit(start, b, snapshot);
         }
         Reference.reachabilityFence(this);
