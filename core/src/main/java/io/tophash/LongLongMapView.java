@@ -30,6 +30,10 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
      * than that less the iterator's removals is a change from outside: next() says so at once,
      * as the cursor would only on its next step.
      *
+     * put goes through LongLongMap.putInPlace: a present key's value is set where it is, without
+     * the growth work a write owes, which would move entries under a walking iterator (and make
+     * it throw), where java.util.Map's iterators outlive a put of a present key.
+     *
      * The file: single-key methods, whole-map methods, the collections, the iterator and entry.
      */
 
@@ -64,7 +68,7 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
         long k = Objects.requireNonNull(key, "key");
         long v = Objects.requireNonNull(value, "value");
         long sizeBefore = map.size();
-        long previous = map.put(k, v);
+        long previous = map.putInPlace(k, v);
         return map.size() == sizeBefore ? previous : null;
     }
 
@@ -287,9 +291,9 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
 
     /**
      * An entry as the iterator read it. {@code setValue} writes through: through the cursor while
-     * the iterator still stands on this entry, else as a {@code put} of a key still present (a
-     * write that, as any write during an iteration, may end other iterations with
-     * {@link java.util.ConcurrentModificationException}).
+     * the iterator still stands on this entry, else as a {@code put} of a key still present (in
+     * place, so no iteration is disturbed); on an entry whose key is gone it throws
+     * {@link IllegalStateException}.
      */
     private final class Entry implements Map.Entry<Long, Long> {
         private final long key;
@@ -323,7 +327,7 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
                 if (!map.containsKey(key)) {
                     throw new IllegalStateException("the entry of key " + key + " was removed from the map");
                 }
-                previous = map.put(key, v);
+                previous = map.putInPlace(key, v);
             }
             value = v;
             return previous;

@@ -196,6 +196,33 @@ class MapViewTest {
     }
 
     /**
+     * A put of a present key is no structural change for {@code java.util.Map}, and its
+     * iterators outlive it. During a growth the map's own put does the growth work a write owes
+     * (moving entries, which ends a cursor's walk); the view's put sets the value in place, so
+     * the iteration goes on and returns every key once.
+     */
+    @Test
+    void putOfPresentKeysWhileIteratingDuringGrowthKeepsTheIteration() {
+        LongLongMap map = map(0);
+        Map<Long, Long> view = map.asMap();
+        long n = 0;
+        while (!map.growing()) {
+            map.put(n, n);
+            n++;
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (Long key : view.keySet()) {
+            assertTrue(seen.add(key), () -> "key " + key + " returned twice");
+            assertEquals(key, view.put(key, key + 1));
+        }
+        assertEquals(n, seen.size(), "every key returned once");
+        assertTrue(map.growing(), "the iteration ran during the growth");
+        for (long k = 0; k < n; k++) {
+            assertEquals(k + 1, map.get(k));
+        }
+    }
+
+    /**
      * Two threads {@code putIfAbsent} the same keys, one the missing value, one another value:
      * each key must be won by exactly one (the one that got null), the other must get the
      * winner's value, and the map must hold it. A view that took the missing value for "absent",
