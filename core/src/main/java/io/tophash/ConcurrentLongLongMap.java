@@ -389,10 +389,13 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      *
      * <p><b>Cost.</b> The view boxes: every key and value crossing it is a {@link Long}
      * (allocated outside the {@code Long} cache's -128..127), and every entry an iterator returns
-     * is a new object; an iterator holds one bucket chain's entries at a time. A {@code get} or
-     * {@code put} through the view costs the map's own operation plus the boxing; one that may
-     * find the missing value allocates one more small object to learn whether the key is there.
-     * Use the {@code long} methods on hot paths.
+     * is a new object; an iterator holds one bucket chain's entries at a time, and
+     * {@code equals}, {@code hashCode} and {@code toString} walk the whole map. A single-key
+     * method costs the map's own operation plus the boxing; {@code put}, {@code putIfAbsent},
+     * {@code remove(key)} and {@code replace(key, value)} also allocate one small object to learn,
+     * in the same locked operation, whether the key was there, and so does a {@code get} that
+     * reads the missing value (which then reads the key a second time). Use the {@code long}
+     * methods on hot paths.
      *
      * <p>Threading: any thread, as every method of the view; the same view object is returned to
      * every caller. After {@link #close()} the view's methods throw {@link IllegalStateException}.

@@ -172,7 +172,9 @@ public abstract class SeqlockTables implements MapTables {
      * What a read takes from the chain of hash {@code h} in {@code t}: called inside a reader's
      * window, with plain reads only and no side effect (its result is thrown away unless the window
      * validates, and it may see a torn chain: any exception but an {@link Error} means "retry").
-     * {@code key}, {@code absent} and {@code probe} are {@link #read}'s, passed through.
+     * {@code key}, {@code absent} and {@code probe} are {@link #read}'s, passed through. A probe
+     * owned by the reading thread may take a second answer (as {@code ConcurrentLongLongMap}'s
+     * presence): {@link #read} returns the result of the last call, which also wrote it last.
      */
     protected abstract long readSlot(Table t, long h, long key, long absent, Object probe);
 
