@@ -402,7 +402,8 @@ public abstract class SeqlockTables implements MapTables {
      * target of, if any, then grows {@code t}. This thread holds a bucket of {@code t} that is not
      * evacuated, so the growth returned is not complete.
      *
-     * @throws OutOfMemoryError if {@code t} cannot grow (nothing changed)
+     * @throws OutOfMemoryError      if {@code t} cannot grow (nothing changed)
+     * @throws IllegalStateException after {@link #close()}
      */
     private Growth growthOfHeld(Table t) {
         Tables ts = tables;
@@ -416,6 +417,9 @@ public abstract class SeqlockTables implements MapTables {
             }
         }
         synchronized (allocationLock) {
+            if (closed) {
+                throw closedException(); // else the next table would be reserved after close() released everything
+            }
             ts = tables;
             if (ts.growth == null && ts.table == t) {
                 Growth g = Growth.start(t, t.format.overloadedBy(size.sum() + 1, t.bucketCount), memory);
