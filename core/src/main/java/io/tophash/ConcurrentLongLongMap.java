@@ -86,7 +86,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         }
     }
 
-    /** The {@link #asMap()} view, made on first use; its only field is final, so a racy publication is safe. */
+    /** The {@link #asMap()} view, made on first use; its fields are final, so a racy publication is safe. */
     private ConcurrentLongLongMapView view;
 
     private ConcurrentLongLongMap(Builder b) {
