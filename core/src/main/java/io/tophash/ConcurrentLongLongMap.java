@@ -13,6 +13,7 @@ import io.tophash.memory.Allocator;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * An off-heap {@code long -> long} hash map for any number of threads, with the buckets and the
@@ -44,11 +45,24 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * locks the key's bucket, finds the key, and inserts through slotForInsert, starting over when
      * the engine has moved the bucket to the next table of a growth.
      *
-     * The file: reads, writes, whole map, builder.
+     * The asMap() view (ConcurrentLongLongMapView) needs what the long API folds into the missing
+     * value: whether the key was there. The boxed* methods answer it from the same read or write
+     * (the write's Presence, filled under the bucket lock; the read's, by the validated readSlot
+     * call), so that each view method stays one atomic operation.
+     *
+     * The file: reads, writes, whole map, the view's primitives, builder.
      */
 
     /** Passed as a read's probe: the read takes presence (1), not the value. */
     private static final Object PRESENCE = new Object();
+
+    /**
+     * Whether an operation found its key: filled by the operation, read by its caller (one thread);
+     * the answer the long API leaves to the missing value, for the {@link #asMap()} view.
+     */
+    private static final class Presence {
+        boolean found;
+    }
 
     private final long seed;
     private final long missingValue;
@@ -64,9 +78,16 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         @Override
         protected long readSlot(Table t, long h, long key, long absent, Object probe) {
             long ref = Chain.find(t, h, key);
+            if (probe instanceof Presence presence) {
+                // the caller's own object: the last call, the one read() validates, leaves its answer
+                presence.found = ref != Table.NONE;
+            }
             return ref == Table.NONE ? absent : probe == PRESENCE ? 1 : t.longValueAt(ref);
         }
     }
+
+    /** The {@link #asMap()} view, made on first use; its fields are final, so a racy publication is safe. */
+    private ConcurrentLongLongMapView view;
 
     private ConcurrentLongLongMap(Builder b) {
         super(b.options);
@@ -122,7 +143,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long put(long key, long value) {
-        return write(key, value, PUT);
+        return write(key, value, PUT, null);
     }
 
     /**
@@ -133,7 +154,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long putIfAbsent(long key, long value) {
-        return write(key, value, PUT_IF_ABSENT);
+        return write(key, value, PUT_IF_ABSENT, null);
     }
 
     /**
@@ -144,7 +165,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
     public long addAndGet(long key, long delta) {
-        return write(key, delta, ADD);
+        return write(key, delta, ADD, null);
     }
 
     private static final int PUT = 0;
@@ -153,15 +174,19 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
 
     /**
      * The three writes that may insert, under the key's bucket lock: {@code operand} is the value
-     * to put or the delta to add. Returns what the public method returns.
+     * to put or the delta to add. Returns what the public method returns; tells {@code presence},
+     * if given, whether the key was there.
      */
-    private long write(long key, long operand, int operation) {
+    private long write(long key, long operand, int operation, Presence presence) {
         long h = Hashing.hash(key, seed);
         while (true) {
             Table t = tables.lockHome(h);
             try {
                 long ref = Chain.find(t, h, key);
                 if (ref != Table.NONE) {
+                    if (presence != null) {
+                        presence.found = true;
+                    }
                     long present = t.longValueAt(ref);
                     if (operation == PUT) {
                         t.putLongValue(ref, operand);
@@ -194,12 +219,20 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * @throws IllegalStateException after {@link #close()}
      */
     public long remove(long key) {
+        return remove(key, (Presence) null);
+    }
+
+    /** {@link #remove(long)}, telling {@code presence}, if given, whether the key was there. */
+    private long remove(long key, Presence presence) {
         long h = Hashing.hash(key, seed);
         Table t = tables.lockHome(h);
         try {
             long ref = Chain.find(t, h, key);
             if (ref == Table.NONE) {
                 return missingValue;
+            }
+            if (presence != null) {
+                presence.found = true;
             }
             long previous = t.longValueAt(ref);
             tables.removeSlot(t, h, ref);
@@ -247,6 +280,31 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
                 t.putLongValue(ref, newValue);
             }
             return true;
+        } catch (RuntimeException e) {
+            throw tables.closedOr(e);
+        } finally {
+            tables.unlockHome(t, h);
+        }
+    }
+
+    /**
+     * Sets {@code key} to {@code newValue} only if it is present; atomic. Tells {@code presence}
+     * whether it was.
+     *
+     * @return the replaced value, or the missing value if absent
+     */
+    private long replace(long key, long newValue, Presence presence) {
+        long h = Hashing.hash(key, seed);
+        Table t = tables.lockHome(h);
+        try {
+            long ref = Chain.find(t, h, key);
+            if (ref == Table.NONE) {
+                return missingValue;
+            }
+            presence.found = true;
+            long previous = t.longValueAt(ref);
+            t.putLongValue(ref, newValue);
+            return previous;
         } catch (RuntimeException e) {
             throw tables.closedOr(e);
         } finally {
@@ -312,6 +370,147 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
             for (int i = 0; i < n; i++) {
                 action.accept(keys[i], values[i]);
             }
+        }
+    }
+
+    /**
+     * A live {@link ConcurrentMap} view of this map, for code that takes a {@code java.util} map.
+     * Writes through the view are writes to this map and the other way round; each single-key
+     * method ({@code get}, {@code put}, {@code putIfAbsent}, {@code remove(key)},
+     * {@code remove(key, value)}, {@code replace(key, value)}, {@code replace(key, old, new)}) is
+     * one atomic operation of this map, and tells an absent key ({@code null}) from one holding
+     * the missing value. Iterators of its collections are weakly consistent, as
+     * {@code ConcurrentHashMap}'s (never {@link java.util.ConcurrentModificationException}; every
+     * entry present for the whole iteration is seen once; later writes may or may not be); their
+     * {@code remove} removes the key, and an entry's {@code setValue} puts the key (as
+     * {@code ConcurrentHashMap}'s). {@code size}, {@code clear}, {@code equals}, {@code hashCode},
+     * {@code toString} and bulk operations are not atomic. {@code null} keys and values are
+     * refused with {@link NullPointerException}, as is a {@code null} key or value queried;
+     * a key or value that is not a {@link Long} is simply absent.
+     *
+     * <p><b>Cost.</b> The view boxes: every key and value crossing it is a {@link Long}
+     * (allocated outside the {@code Long} cache's -128..127), and every entry an iterator returns
+     * is a new object; an iterator holds one bucket chain's entries at a time, and
+     * {@code equals}, {@code hashCode} and {@code toString} walk the whole map. A single-key
+     * method costs the map's own operation plus the boxing; {@code put}, {@code putIfAbsent},
+     * {@code remove(key)} and {@code replace(key, value)} also allocate one small object to learn,
+     * in the same locked operation, whether the key was there, and so does a {@code get} that
+     * reads the missing value (which then reads the key a second time). Use the {@code long}
+     * methods on hot paths.
+     *
+     * <p>Threading: any thread, as every method of the view; the same view object is returned to
+     * every caller. After {@link #close()} the view's methods throw {@link IllegalStateException}.
+     *
+     * @return the view, backed by this map
+     */
+    public ConcurrentMap<Long, Long> asMap() {
+        ConcurrentLongLongMapView v = view;
+        if (v == null) {
+            view = v = new ConcurrentLongLongMapView(this);
+        }
+        return v;
+    }
+
+    // ---------------------------------------------------------------- the view's primitives
+
+    /*
+     * For ConcurrentLongLongMapView: the long API's operations, each telling an absent key (null)
+     * from a present one (its value, boxed), atomically. Boxing happens after the bucket lock is
+     * released.
+     */
+
+    /** {@link #get}, null if absent. */
+    Long boxedGet(long key) {
+        long value = get(key);
+        if (value != missingValue) {
+            return value;
+        }
+        Presence presence = new Presence(); // the missing value, or absent: ask the read which
+        value = tables.read(Hashing.hash(key, seed), key, missingValue, presence);
+        return presence.found ? value : null;
+    }
+
+    /** {@link #put}: the previous value, or null if absent. */
+    Long boxedPut(long key, long value) {
+        Presence presence = new Presence();
+        long previous = write(key, value, PUT, presence);
+        return presence.found ? previous : null;
+    }
+
+    /** {@link #putIfAbsent}: the present value, or null if this call inserted. */
+    Long boxedPutIfAbsent(long key, long value) {
+        Presence presence = new Presence();
+        long present = write(key, value, PUT_IF_ABSENT, presence);
+        return presence.found ? present : null;
+    }
+
+    /** {@link #remove(long)}: the removed value, or null if absent. */
+    Long boxedRemove(long key) {
+        Presence presence = new Presence();
+        long previous = remove(key, presence);
+        return presence.found ? previous : null;
+    }
+
+    /** Replaces the value of a present key: the replaced value, or null if absent (nothing done). */
+    Long boxedReplace(long key, long value) {
+        Presence presence = new Presence();
+        long previous = replace(key, value, presence);
+        return presence.found ? previous : null;
+    }
+
+    /**
+     * A weakly consistent walk over the entries, as {@link #forEach} but pulled one entry at a
+     * time (the view's iterators): {@code while (walk.next()) { walk.key(); walk.value(); }}.
+     * Holds one bucket chain's entries at a time, read as one consistent snapshot. Owned by one
+     * thread; never throws {@link java.util.ConcurrentModificationException}.
+     */
+    final class Walk implements LongLongConsumer {
+        private final Table start = tables.walkStart();
+        private final Snapshot chain = new Snapshot(this);
+        private long nextBucket;
+        private long[] keys = new long[8];
+        private long[] values = new long[8];
+        private int count;
+        private int index = -1;
+
+        /**
+         * Moves to the next entry; false when every bucket has been read.
+         *
+         * @throws IllegalStateException after {@link #close()}
+         */
+        boolean next() {
+            index++;
+            while (index >= count) {
+                if (nextBucket >= start.bucketCount) {
+                    index = count;
+                    return false;
+                }
+                count = 0;
+                index = 0;
+                tables.forEachIn(start, nextBucket, nextBucket + 1, chain);
+                nextBucket++;
+            }
+            return true;
+        }
+
+        long key() {
+            return keys[index];
+        }
+
+        long value() {
+            return values[index];
+        }
+
+        /** Collects what the bucket's snapshot emits (one bucket may emit two chains, after a growth). */
+        @Override
+        public void accept(long key, long value) {
+            if (count == keys.length) {
+                keys = Arrays.copyOf(keys, count * 2);
+                values = Arrays.copyOf(values, count * 2);
+            }
+            keys[count] = key;
+            values[count] = value;
+            count++;
         }
     }
 

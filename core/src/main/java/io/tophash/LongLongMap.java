@@ -13,6 +13,7 @@ import io.tophash.memory.Allocator;
 
 import java.lang.ref.Reference;
 import java.util.ConcurrentModificationException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,6 +74,8 @@ public final class LongLongMap extends OffHeapMap {
 
     /** The tables, the growth in progress and the writer flag: the single-writer policy. */
     private final WriterTables tables;
+    /** The {@link #asMap()} view, made on first use. */
+    private LongLongMapView view;
 
     private LongLongMap(Builder b) {
         super(b.options);
@@ -300,6 +303,40 @@ public final class LongLongMap extends OffHeapMap {
     }
 
     /**
+     * A live {@link Map} view of this map, for code that takes a {@code java.util} map. Writes
+     * through the view are writes to this map and the other way round. It follows the
+     * {@link Map} contract ({@code equals}, {@code hashCode} and {@code toString} as
+     * {@link java.util.AbstractMap}'s) and tells an absent key ({@code null}) from one holding
+     * {@link #missingValue()}. Its collections' iterators support {@code remove}, entries from
+     * them {@code setValue}; iterators are fail-fast as {@link #cursor()} is: an insert or removal
+     * not made through the iterator makes it throw {@link ConcurrentModificationException}, while
+     * a {@code put} of a present key through the view does not (it sets the value in place).
+     * {@code null} keys and values are refused with {@link NullPointerException}, as is a
+     * {@code null} key or value queried; a key or value that is not a {@link Long} is simply
+     * absent. {@code size()} is capped at {@link Integer#MAX_VALUE}.
+     *
+     * <p><b>Cost.</b> The view boxes: every key and value crossing it is a {@link Long}
+     * (allocated outside the {@code Long} cache's -128..127), and every entry an iterator returns
+     * is a new object. A {@code get} that finds {@link #missingValue()} probes the map twice to
+     * tell a stored missing value from an absent key, and a {@code put} of an absent key probes
+     * twice (it first looks for the key to set its value in place); everything else costs the
+     * map's own operation plus the boxing. Use the {@code long} methods on hot paths.
+     *
+     * <p>Threading: as this map's, which the view calls (one writer, no reader meanwhile); the
+     * same view object is returned to every caller. After {@link #close()} the view's methods
+     * throw {@link IllegalStateException}.
+     *
+     * @return the view, backed by this map
+     */
+    public Map<Long, Long> asMap() {
+        LongLongMapView v = view;
+        if (v == null) {
+            view = v = new LongLongMapView(this);
+        }
+        return v;
+    }
+
+    /**
      * A snapshot of the map's shape, memory and alignment audit. Walks every bucket address
      * (not its contents): O(buckets), meant for diagnostics, not hot paths. Single-threaded.
      *
@@ -337,6 +374,30 @@ public final class LongLongMap extends OffHeapMap {
         } finally {
             tables.endWrite();
         }
+    }
+
+    /**
+     * {@link #put}, for the {@link #asMap()} view: a present key's value is set where it is, with
+     * none of the growth work a write owes (as {@link Cursor#setValue}), so that no entry moves
+     * under a walking cursor, as {@code java.util.Map} iterators outlive a put of a present key;
+     * an absent key is {@link #put}. Same exceptions.
+     */
+    long putInPlace(long key, long value) {
+        tables.beginWrite();
+        try {
+            long h = Hashing.hash(key, seed);
+            Table t = tables.homeTable(h);
+            long ref = Chain.find(t, h, key);
+            if (ref != Table.NONE) {
+                long previous = t.longValueAt(ref);
+                t.putLongValue(ref, value);
+                return previous;
+            }
+        } finally {
+            tables.endWrite();
+            Reference.reachabilityFence(this);
+        }
+        return put(key, value);
     }
 
     /**

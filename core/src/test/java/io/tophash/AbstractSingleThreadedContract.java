@@ -124,6 +124,25 @@ public abstract class AbstractSingleThreadedContract extends AbstractLongLongMap
         assertTrue(map.isEmpty());
     }
 
+    /**
+     * A put of a present key during a growth does the growth work a write owes, moving entries
+     * between the tables a cursor walks: the cursor must then throw, not return an entry twice or
+     * skip one.
+     */
+    @Test
+    void cursorRejectsGrowthWorkOfAPutOfAPresentKey() {
+        LongLongMap map = single(newMap());
+        long n = 0;
+        while (!map.growing()) {
+            map.put(n, n);
+            n++;
+        }
+        LongLongMap.Cursor cursor = map.cursor();
+        assertTrue(cursor.next());
+        map.put(cursor.key(), cursor.value()); // no new key, but evacuations
+        assertThrows(ConcurrentModificationException.class, cursor::next);
+    }
+
     @Test
     void clearAndCursorFailAfterClose() {
         LongLongMap map = single(newMap());

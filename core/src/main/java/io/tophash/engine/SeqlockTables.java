@@ -172,7 +172,9 @@ public abstract class SeqlockTables implements MapTables {
      * What a read takes from the chain of hash {@code h} in {@code t}: called inside a reader's
      * window, with plain reads only and no side effect (its result is thrown away unless the window
      * validates, and it may see a torn chain: any exception but an {@link Error} means "retry").
-     * {@code key}, {@code absent} and {@code probe} are {@link #read}'s, passed through.
+     * {@code key}, {@code absent} and {@code probe} are {@link #read}'s, passed through. A probe
+     * owned by the reading thread may take a second answer (as {@code ConcurrentLongLongMap}'s
+     * presence): {@link #read} returns the result of the last call, which also wrote it last.
      */
     protected abstract long readSlot(Table t, long h, long key, long absent, Object probe);
 
@@ -401,7 +403,8 @@ public abstract class SeqlockTables implements MapTables {
      * target of, if any, then grows {@code t}. This thread holds a bucket of {@code t} that is not
      * evacuated, so the growth returned is not complete.
      *
-     * @throws OutOfMemoryError if {@code t} cannot grow (nothing changed)
+     * @throws OutOfMemoryError      if {@code t} cannot grow (nothing changed)
+     * @throws IllegalStateException after {@link #close()}
      */
     private Growth growthOfHeld(Table t) {
         Tables ts = tables;
@@ -415,6 +418,9 @@ public abstract class SeqlockTables implements MapTables {
             }
         }
         synchronized (allocationLock) {
+            if (closed) {
+                throw closedException(); // else the next table would be reserved after close() released everything
+            }
             ts = tables;
             if (ts.growth == null && ts.table == t) {
                 Growth g = Growth.start(t, t.format.overloadedBy(size.sum() + 1, t.bucketCount), memory);
@@ -538,12 +544,37 @@ public abstract class SeqlockTables implements MapTables {
      * @throws IllegalStateException after {@link #close()}
      */
     public final void forEach(ChainSnapshot snapshot) {
+        Table start = walkStart();
+        forEachIn(start, 0, start.bucketCount, snapshot);
+    }
+
+    /**
+     * The table a walk over the whole map starts in: the old table of a growth in progress, else
+     * the current one. Its buckets {@code 0 .. bucketCount - 1}, each visited once through
+     * {@link #forEachIn}, cover every entry.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final Table walkStart() {
         Tables ts = tables;
         if (closed) {
             throw closedException();
         }
-        Table start = ts.growth != null ? ts.growth.old : ts.table;
-        for (long b = 0; b < start.bucketCount; b++) {
+        return ts.growth != null ? ts.growth.old : ts.table;
+    }
+
+    /**
+     * {@link #forEach}'s step: reads and emits buckets {@code fromBucket} (inclusive) to
+     * {@code toBucket} (exclusive) of {@code start}, a {@link #walkStart()} of this map. A walk may
+     * be split into any number of such calls, in bucket order, at any time apart (an iterator
+     * does this): over the whole walk it keeps forEach's guarantees, since a bucket whose table
+     * has since been evacuated or released is read where its entries went.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final void forEachIn(Table start, long fromBucket, long toBucket, ChainSnapshot snapshot) {
+        snapshot.interruptedBefore = Thread.currentThread().isInterrupted();
+        for (long b = fromBucket; b < toBucket; b++) {
             visit(start, b, snapshot);
         }
         Reference.reachabilityFence(this);

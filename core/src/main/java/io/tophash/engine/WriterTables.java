@@ -60,7 +60,7 @@ public final class WriterTables implements MapTables {
     private Growth growth;
     /** 0, or the {@code WRITING} and {@code CLOSED} bits. Read on every operation. */
     public int state;
-    /** Changes on every structural write and on close: what iterators check. */
+    /** Changes on every structural write (evacuations included) and on close: what iterators check. */
     public int modCount;
     /** The map's entries: counted by the map's inserts, {@link #removeSlot} and {@link #clear}. */
     public long size;
@@ -134,6 +134,7 @@ public final class WriterTables implements MapTables {
     private void evacuateIfNeeded(Growth g, long ob) {
         if (!g.isEvacuated(ob)) {
             Evacuation.evacuate(g, ob, keyWords, relocation);
+            modCount++; // entries moved: a walking cursor could see them twice or miss them
             if (g.evacuatedOne()) {
                 growth = null;
                 memory.releaseLater(g.old.segment);
