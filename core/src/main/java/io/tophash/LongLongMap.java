@@ -85,7 +85,11 @@ public final class LongLongMap extends OffHeapMap {
                 "LongLongMap");
     }
 
-    /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
+    /**
+     * A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -96,6 +100,8 @@ public final class LongLongMap extends OffHeapMap {
      * The value of {@code key}, or {@link #missingValue()} when absent. Use {@link #containsKey}
      * to tell a stored missing value from an absent key. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @return the value, or {@link #missingValue()} when absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -106,6 +112,9 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * The value of {@code key}, or {@code defaultValue} when absent. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @param defaultValue returned when the key is absent
+     * @return the value, or {@code defaultValue} when absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -125,6 +134,8 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Whether {@code key} is present. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @return whether the key is present
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -146,7 +157,11 @@ public final class LongLongMap extends OffHeapMap {
         return tables.size;
     }
 
-    /** The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default). */
+    /**
+     * The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default).
+     *
+     * @return the value reads return for absent keys
+     */
     public long missingValue() {
         return missingValue;
     }
@@ -155,6 +170,7 @@ public final class LongLongMap extends OffHeapMap {
      * Calls {@code action} once for every entry, in no particular order, without allocating.
      * The action may read the map but not change it. Single-threaded.
      *
+     * @param action called once per entry
      * @throws ConcurrentModificationException if the action changes the map
      * @throws IllegalStateException           after {@link #close()}, also when the action closes it
      */
@@ -171,6 +187,7 @@ public final class LongLongMap extends OffHeapMap {
      * the entry it stands on. Other changes to the map while a cursor is in use make the cursor
      * throw {@link ConcurrentModificationException}. Single-threaded.
      *
+     * @return a new cursor, before the first entry
      * @throws IllegalStateException after {@link #close()}
      */
     public Cursor cursor() {
@@ -242,7 +259,12 @@ public final class LongLongMap extends OffHeapMap {
             return true;
         }
 
-        /** The key of the current entry. @throws IllegalStateException if {@link #next()} has not returned true */
+        /**
+         * The key of the current entry.
+         *
+         * @return the current entry's key
+         * @throws IllegalStateException if {@link #next()} has not returned true
+         */
         public long key() {
             checkPositioned();
             long key = chainTable.keyWordAt(ref);
@@ -250,7 +272,12 @@ public final class LongLongMap extends OffHeapMap {
             return key;
         }
 
-        /** The value of the current entry. @throws IllegalStateException if not on an entry */
+        /**
+         * The value of the current entry.
+         *
+         * @return the current entry's value
+         * @throws IllegalStateException if not on an entry
+         */
         public long value() {
             checkPositioned();
             long value = chainTable.longValueAt(ref);
@@ -258,7 +285,12 @@ public final class LongLongMap extends OffHeapMap {
             return value;
         }
 
-        /** Replaces the value of the current entry. @throws IllegalStateException if not on an entry */
+        /**
+         * Replaces the value of the current entry.
+         *
+         * @param value the new value
+         * @throws IllegalStateException if not on an entry
+         */
         public void setValue(long value) {
             checkPositioned();
             chainTable.putLongValue(ref, value);
@@ -302,6 +334,7 @@ public final class LongLongMap extends OffHeapMap {
      * A snapshot of the map's shape, memory and alignment audit. Walks every bucket address
      * (not its contents): O(buckets), meant for diagnostics, not hot paths. Single-threaded.
      *
+     * @return the snapshot
      * @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
@@ -315,6 +348,8 @@ public final class LongLongMap extends OffHeapMap {
      * Associates {@code value} with {@code key}. Single-threaded. May reserve a new table (a
      * growth); if that fails the map is unchanged.
      *
+     * @param key the key
+     * @param value the value
      * @return the previous value, or {@link #missingValue()} if the key was absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -341,6 +376,8 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Associates {@code value} with {@code key} only if the key is absent. Single-threaded.
      *
+     * @param key the key
+     * @param value the value
      * @return the existing value, or {@link #missingValue()} if this call inserted
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -366,6 +403,8 @@ public final class LongLongMap extends OffHeapMap {
      * Adds {@code delta} to the value of {@code key}, an absent key counting as 0 (so it is
      * inserted with {@code delta}). Overflow wraps as {@code long} arithmetic does. Single-threaded.
      *
+     * @param key the key
+     * @param delta added to the value
      * @return the new value
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -392,6 +431,7 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Removes {@code key}. Never allocates. Single-threaded.
      *
+     * @param key the key
      * @return the previous value, or {@link #missingValue()} if the key was absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -486,6 +526,7 @@ public final class LongLongMap extends OffHeapMap {
         /**
          * Reserves the map's initial table.
          *
+         * @return the new map
          * @throws OutOfMemoryError if the allocator cannot supply it (nothing is leaked)
          */
         public LongLongMap build() {
