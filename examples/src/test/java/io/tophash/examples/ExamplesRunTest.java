@@ -31,10 +31,9 @@ class ExamplesRunTest {
 
     /** The README's flag for the core maps. */
     static final List<String> CORE_FLAGS = List.of("--enable-native-access=io.tophash");
-    /** The README's flags for tophash-agrona on the module path (the agrona pom's agrona.jvmFlags). */
-    static final List<String> AGRONA_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.misc=org.agrona",
-            "--enable-native-access=io.tophash,io.tophash.agrona");
+    /** The README's flags for tophash-agrona on the module path (the parent pom's agrona.jvmFlags). */
+    static final List<String> AGRONA_FLAGS = List.of(System.getProperty("tophash.agrona.jvmFlags",
+            "--add-exports=java.base/jdk.internal.misc=org.agrona --enable-native-access=io.tophash,io.tophash.agrona").trim().split("\\s+"));
 
     record Run(int exit, String out, String err) {
     }
