@@ -42,32 +42,56 @@ public enum BucketPadding {
         return format;
     }
 
-    /** Entries one bucket holds before it needs an overflow bucket. */
+    /**
+     * Entries one bucket holds before it needs an overflow bucket.
+     *
+     * @return slots per bucket
+     */
     public int slotsPerBucket() {
         return format.slots();
     }
 
-    /** Bytes from one bucket to the next. */
+    /**
+     * Bytes from one bucket to the next.
+     *
+     * @return the bucket stride in bytes
+     */
     public long bucketLength() {
         return format.bucketLength();
     }
 
-    /** Offset of the 8-byte tophash word within a bucket (for layout models and reports). */
+    /**
+     * Offset of the 8-byte tophash word within a bucket (for layout models and reports).
+     *
+     * @return the tophash word's offset in bytes
+     */
     public long tophashOffset() {
         return format.tophashOffset();
     }
 
-    /** Offset of key 0 within a bucket; key {@code i} is 8 bytes further per slot. */
+    /**
+     * Offset of key 0 within a bucket; key {@code i} is 8 bytes further per slot.
+     *
+     * @return key 0's offset in bytes
+     */
     public long keysOffset() {
         return format.keysOffset();
     }
 
-    /** Offset of value 0 within a bucket; value {@code i} is 8 bytes further per slot. */
+    /**
+     * Offset of value 0 within a bucket; value {@code i} is 8 bytes further per slot.
+     *
+     * @return value 0's offset in bytes
+     */
     public long valuesOffset() {
         return format.valuesOffset();
     }
 
-    /** Offset of the 8-byte overflow link (the concurrent map's lock word) within a bucket. */
+    /**
+     * Offset of the 8-byte overflow link (the concurrent map's lock word) within a bucket.
+     *
+     * @return the link word's offset in bytes
+     */
     public long overflowOffset() {
         return format.linkOffset();
     }

@@ -129,7 +129,11 @@ public final class BytesMap extends OffHeapMap {
         };
     }
 
-    /** A builder; {@link Builder#valueSize} is required. */
+    /**
+     * A builder; {@link Builder#valueSize} is required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -140,6 +144,8 @@ public final class BytesMap extends OffHeapMap {
      * A read-only view of the value of {@code key} (its whole {@code byteSize()}), or null when
      * absent; valid until the next write to this map. Reader thread rules as the class says.
      *
+     * @param key the key: the segment's bytes
+     * @return a read-only view of the value, or null when the key is absent
      * @throws IllegalArgumentException        if the key is longer than {@link #maxKeyLength()}
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
@@ -152,18 +158,32 @@ public final class BytesMap extends OffHeapMap {
      * {@link #get(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}:
      * a key inside a larger buffer (a request being parsed), read where it lies.
      *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return a read-only view of the value, or null when the key is absent
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      */
     public MemorySegment get(MemorySegment buffer, long offset, long length) {
         return readOnlyView(locate(slots.probe(buffer, offset, length)));
     }
 
-    /** {@link #get(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #get(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return a read-only view of the value, or null when the key is absent
+     */
     public MemorySegment get(byte[] key) {
         return readOnlyView(locate(slots.probe(key)));
     }
 
-    /** {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating. */
+    /**
+     * {@link #get(MemorySegment)} for the UTF-8 bytes of {@code key}; encodes without allocating.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return a read-only view of the value, or null when the key is absent
+     */
     public MemorySegment get(CharSequence key) {
         long head = slots.inlineHead(key);
         return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(slots.probe(key)));
@@ -209,6 +229,8 @@ public final class BytesMap extends OffHeapMap {
      * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
      * allocates nothing. Reader thread rules as the class says.
      *
+     * @param key the key: the segment's bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
      * @return false (target untouched) when the key is absent
      * @throws IllegalArgumentException        if the key is too long, or {@code target} is read-only or
      *                                         smaller than {@link #valueSize()}
@@ -219,19 +241,39 @@ public final class BytesMap extends OffHeapMap {
         return getIntoAt(slots.probe(key), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(byte[] key, MemorySegment target) {
         return getIntoAt(slots.probe(key), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(CharSequence key, MemorySegment target) {
         long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? getIntoAt(head, ByteKeys.asciiTail(key), null, target)
                 : getIntoAt(slots.probe(key), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
         return getIntoAt(slots.probe(buffer, offset, length), target);
     }
@@ -257,17 +299,32 @@ public final class BytesMap extends OffHeapMap {
         }
     }
 
-    /** Whether {@code key} is present. Reader thread rules as the class says; allocates nothing. */
+    /**
+     * Whether {@code key} is present. Reader thread rules as the class says; allocates nothing.
+     *
+     * @param key the key: the segment's bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(MemorySegment key) {
         return containsAt(slots.probe(key));
     }
 
-    /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #containsKey(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(byte[] key) {
         return containsAt(slots.probe(key));
     }
 
-    /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(CharSequence key) {
         long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(slots.probe(key));
@@ -300,12 +357,20 @@ public final class BytesMap extends OffHeapMap {
         return tables.size;
     }
 
-    /** Bytes of every value. */
+    /**
+     * Bytes of every value.
+     *
+     * @return the value size in bytes
+     */
     public int valueSize() {
         return valueSize;
     }
 
-    /** The longest key accepted, in bytes. */
+    /**
+     * The longest key accepted, in bytes.
+     *
+     * @return the longest key, in bytes
+     */
     public int maxKeyLength() {
         return maxKeyLength;
     }
@@ -315,6 +380,7 @@ public final class BytesMap extends OffHeapMap {
      * key and a writable view of the value, both valid during the call. The action may read the map
      * and write the value it is given, but not otherwise change the map. Single-threaded.
      *
+     * @param action called once per entry
      * @throws ConcurrentModificationException if the action changes the map
      * @throws IllegalStateException           after {@link #close()}, also when the action closes it
      */
@@ -352,6 +418,8 @@ public final class BytesMap extends OffHeapMap {
     /**
      * A snapshot of the map's shape and memory ({@code bytesReserved} includes the key stores).
      * O(buckets). @throws IllegalStateException after {@link #close()}
+     *
+     * @return the snapshot
      */
     public MapStats stats() {
         tables.checkOpen();
@@ -362,6 +430,8 @@ public final class BytesMap extends OffHeapMap {
      * Off-heap bytes of the key store: the chunks holding keys longer than 15 bytes (and, during a
      * growth, the old table's). Not in {@link MapStats#bucketBytes()}; in {@link MapStats#bytesReserved()}.
      * Single-threaded. @throws IllegalStateException after {@link #close()}
+     *
+     * @return the key store's off-heap bytes
      */
     public long keyStoreBytes() {
         tables.checkOpen();
@@ -384,6 +454,8 @@ public final class BytesMap extends OffHeapMap {
      * Associates a copy of {@code value} with {@code key}. Single-threaded. May start a growth; if
      * memory cannot be had the map is unchanged.
      *
+     * @param key the key: the segment's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
      * @return true if the key was new
      * @throws IllegalArgumentException        if the key is too long or {@code value.byteSize()} is not
      *                                         {@link #valueSize()}
@@ -395,18 +467,38 @@ public final class BytesMap extends OffHeapMap {
         return putAt(slots.probe(key), value);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(byte[] key, MemorySegment value) {
         return putAt(slots.probe(key), value);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(CharSequence key, MemorySegment value) {
         long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(slots.probe(key), value);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
         return putAt(slots.probe(buffer, offset, length), value);
     }
@@ -437,6 +529,8 @@ public final class BytesMap extends OffHeapMap {
      * Associates a copy of {@code value} with {@code key} only if the key is absent. Single-threaded,
      * a write (it does the growth work a write owes, inserted or not).
      *
+     * @param key the key: the segment's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
      * @return true if this call inserted
      * @throws IllegalArgumentException        if the key is too long or {@code value.byteSize()} is not
      *                                         {@link #valueSize()}
@@ -448,12 +542,24 @@ public final class BytesMap extends OffHeapMap {
         return putIfAbsentAt(slots.probe(key), value);
     }
 
-    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if this call inserted
+     */
     public boolean putIfAbsent(byte[] key, MemorySegment value) {
         return putIfAbsentAt(slots.probe(key), value);
     }
 
-    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if this call inserted
+     */
     public boolean putIfAbsent(CharSequence key, MemorySegment value) {
         long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? putIfAbsentAt(head, ByteKeys.asciiTail(key), null, value)
@@ -484,6 +590,8 @@ public final class BytesMap extends OffHeapMap {
      * A writable view of the value of {@code key}, inserted zero-filled if absent; valid until the
      * next write to this map. Single-threaded, a write.
      *
+     * @param key the key: the segment's bytes
+     * @return a writable view of the value, valid until the next write to this map
      * @throws IllegalArgumentException        if the key is too long
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -493,18 +601,35 @@ public final class BytesMap extends OffHeapMap {
         return valueAt(acquireSlot(slots.probe(key)));
     }
 
-    /** {@link #acquire(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #acquire(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return a writable view of the value, valid until the next write to this map
+     */
     public MemorySegment acquire(byte[] key) {
         return valueAt(acquireSlot(slots.probe(key)));
     }
 
-    /** {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #acquire(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return a writable view of the value, valid until the next write to this map
+     */
     public MemorySegment acquire(CharSequence key) {
         long head = slots.inlineHead(key);
         return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null) : acquireSlot(slots.probe(key)));
     }
 
-    /** {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    /**
+     * {@link #acquire(MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return a writable view of the value, valid until the next write to this map
+     */
     public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
         return valueAt(acquireSlot(slots.probe(buffer, offset, length)));
     }
@@ -529,6 +654,7 @@ public final class BytesMap extends OffHeapMap {
     /**
      * Removes {@code key}. Never allocates. Single-threaded.
      *
+     * @param key the key: the segment's bytes
      * @return whether the key was present
      * @throws IllegalArgumentException        if the key is too long
      * @throws IllegalStateException           after {@link #close()}
@@ -538,18 +664,35 @@ public final class BytesMap extends OffHeapMap {
         return removeAt(slots.probe(key));
     }
 
-    /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #remove(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return whether the key was present
+     */
     public boolean remove(byte[] key) {
         return removeAt(slots.probe(key));
     }
 
-    /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return whether the key was present
+     */
     public boolean remove(CharSequence key) {
         long head = slots.inlineHead(key);
         return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.asciiTail(key), null) : removeAt(slots.probe(key));
     }
 
-    /** {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}. */
+    /**
+     * {@link #remove(MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return whether the key was present
+     */
     public boolean remove(MemorySegment buffer, long offset, long length) {
         return removeAt(slots.probe(buffer, offset, length));
     }

@@ -116,7 +116,11 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         built();
     }
 
-    /** A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} is required. */
+    /**
+     * A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} is required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -127,6 +131,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
      * lock-free, allocates nothing. Any thread.
      *
+     * @param key the key: the segment's bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
      * @return whether the key is present (when false, {@code target} is unchanged)
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or
      *                                  {@code target} is read-only or smaller than {@link #valueSize()}
@@ -136,17 +142,37 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return getInto(slots.probe(key), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
         return getInto(slots.probe(buffer, offset, length), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(byte[] key, MemorySegment target) {
         return getInto(slots.probe(key), target);
     }
 
-    /** {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #getInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value in its first {@link #valueSize()} bytes
+     * @return false (target untouched) when the key is absent
+     */
     public boolean getInto(CharSequence key, MemorySegment target) {
         return getInto(slots.probe(key), target);
     }
@@ -169,6 +195,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     /**
      * Whether {@code key} is present; lock-free. Any thread.
      *
+     * @param key the key: the segment's bytes
+     * @return whether the key is present
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
      */
@@ -176,17 +204,34 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return contains(slots.probe(key));
     }
 
-    /** {@link #containsKey(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #containsKey(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(MemorySegment buffer, long offset, long length) {
         return contains(slots.probe(buffer, offset, length));
     }
 
-    /** {@link #containsKey(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #containsKey(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(byte[] key) {
         return contains(slots.probe(key));
     }
 
-    /** {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #containsKey(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return whether the key is present
+     */
     public boolean containsKey(CharSequence key) {
         return contains(slots.probe(key));
     }
@@ -201,6 +246,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     /**
      * Associates a copy of {@code value} with {@code key}. Linearizable. Any thread.
      *
+     * @param key the key: the segment's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
      * @return true if the key was new
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or the
      *                                  value is not {@link #valueSize()} bytes (map unchanged)
@@ -211,17 +258,37 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return write(slots.probe(key), PUT, checked(value), null);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
         return write(slots.probe(buffer, offset, length), PUT, checked(value), null);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(byte[] key, MemorySegment value) {
         return write(slots.probe(key), PUT, checked(value), null);
     }
 
-    /** {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #put(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if the key was new
+     */
     public boolean put(CharSequence key, MemorySegment value) {
         return write(slots.probe(key), PUT, checked(value), null);
     }
@@ -229,6 +296,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     /**
      * Inserts a copy of {@code value} only if {@code key} is absent; atomic. Any thread.
      *
+     * @param key the key: the segment's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
      * @return true if this call inserted
      * @throws IllegalArgumentException as {@link #put(MemorySegment, MemorySegment)}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
@@ -238,17 +307,37 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
     }
 
-    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #putIfAbsent(MemorySegment, MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if this call inserted
+     */
     public boolean putIfAbsent(MemorySegment buffer, long offset, long length, MemorySegment value) {
         return write(slots.probe(buffer, offset, length), PUT_IF_ABSENT, checked(value), null);
     }
 
-    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #putIfAbsent(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if this call inserted
+     */
     public boolean putIfAbsent(byte[] key, MemorySegment value) {
         return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
     }
 
-    /** {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #putIfAbsent(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param value the value, exactly {@link #valueSize()} bytes
+     * @return true if this call inserted
+     */
     public boolean putIfAbsent(CharSequence key, MemorySegment value) {
         return write(slots.probe(key), PUT_IF_ABSENT, checked(value), null);
     }
@@ -261,6 +350,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * propagates. Any thread; the updater runs on the calling thread (see {@link ValueUpdater} for
      * what it must not do).
      *
+     * @param key the key: the segment's bytes
+     * @param updater changes the value in place while the key's bucket is locked
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
      * @throws OutOfMemoryError         if the map must grow or store the key and the allocator refuses (map unchanged)
@@ -269,17 +360,34 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
     }
 
-    /** {@link #update(MemorySegment, ValueUpdater)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #update(MemorySegment, ValueUpdater)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param updater changes the value in place while the key's bucket is locked
+     */
     public void update(MemorySegment buffer, long offset, long length, ValueUpdater updater) {
         write(slots.probe(buffer, offset, length), UPDATE, null, Objects.requireNonNull(updater, "updater"));
     }
 
-    /** {@link #update(MemorySegment, ValueUpdater)} for the bytes of {@code key}. */
+    /**
+     * {@link #update(MemorySegment, ValueUpdater)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param updater changes the value in place while the key's bucket is locked
+     */
     public void update(byte[] key, ValueUpdater updater) {
         write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
     }
 
-    /** {@link #update(MemorySegment, ValueUpdater)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #update(MemorySegment, ValueUpdater)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param updater changes the value in place while the key's bucket is locked
+     */
     public void update(CharSequence key, ValueUpdater updater) {
         write(slots.probe(key), UPDATE, null, Objects.requireNonNull(updater, "updater"));
     }
@@ -287,6 +395,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     /**
      * Removes {@code key}. Linearizable; never needs memory. Any thread.
      *
+     * @param key the key: the segment's bytes
      * @return whether it was present
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
@@ -295,17 +404,34 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return write(slots.probe(key), REMOVE, null, null);
     }
 
-    /** {@link #remove(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}. */
+    /**
+     * {@link #remove(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return whether the key was present
+     */
     public boolean remove(MemorySegment buffer, long offset, long length) {
         return write(slots.probe(buffer, offset, length), REMOVE, null, null);
     }
 
-    /** {@link #remove(MemorySegment)} for the bytes of {@code key}. */
+    /**
+     * {@link #remove(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return whether the key was present
+     */
     public boolean remove(byte[] key) {
         return write(slots.probe(key), REMOVE, null, null);
     }
 
-    /** {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}. */
+    /**
+     * {@link #remove(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return whether the key was present
+     */
     public boolean remove(CharSequence key) {
         return write(slots.probe(key), REMOVE, null, null);
     }
@@ -438,6 +564,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * written meanwhile; each bucket's entries are read as one consistent snapshot, and the action
      * runs with no lock held and may itself write to the map. Any thread.
      *
+     * @param action called once per entry
      * @throws IllegalStateException after {@link #close()}
      */
     public void forEach(BytesEntryConsumer action) {
@@ -508,6 +635,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * A snapshot of the map's shape and memory, as {@link BytesMap#stats()}; {@code size} is
      * approximate while writers run. Any thread.
      *
+     * @return the snapshot
      * @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
@@ -517,6 +645,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     /**
      * Bytes reserved for keys too long to sit in their slot: live, freed and not yet used.
      *
+     * @return the key store's off-heap bytes
      * @throws IllegalStateException after {@link #close()}
      */
     public long keyStoreBytes() {
@@ -538,12 +667,20 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return tables;
     }
 
-    /** Bytes of every value. */
+    /**
+     * Bytes of every value.
+     *
+     * @return the value size in bytes
+     */
     public int valueSize() {
         return valueSize;
     }
 
-    /** The longest key accepted, in bytes. */
+    /**
+     * The longest key accepted, in bytes.
+     *
+     * @return the longest key, in bytes
+     */
     public int maxKeyLength() {
         return slots.maxKeyLength();
     }

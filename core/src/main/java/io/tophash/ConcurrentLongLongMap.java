@@ -98,7 +98,11 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         built();
     }
 
-    /** A builder with the same options and defaults as {@link LongLongMap#builder()}. */
+    /**
+     * A builder with the same options and defaults as {@link LongLongMap#builder()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -109,6 +113,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * The value of {@code key}, or the map's missing value. Lock-free: writes nothing, waits only
      * while a writer holds the key's bucket. Any thread.
      *
+     * @param key the key
+     * @return the value, or {@link #missingValue()} when absent
      * @throws IllegalStateException after {@link #close()}
      */
     public long get(long key) {
@@ -118,6 +124,9 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * The value of {@code key}, or {@code defaultValue} if absent. Any thread.
      *
+     * @param key the key
+     * @param defaultValue returned when the key is absent
+     * @return the value, or {@code defaultValue} when absent
      * @throws IllegalStateException after {@link #close()}
      */
     public long getOrDefault(long key, long defaultValue) {
@@ -127,6 +136,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * Whether {@code key} is present. Any thread.
      *
+     * @param key the key
+     * @return whether the key is present
      * @throws IllegalStateException after {@link #close()}
      */
     public boolean containsKey(long key) {
@@ -138,6 +149,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * Associates {@code value} with {@code key}. Linearizable. Any thread.
      *
+     * @param key the key
+     * @param value the value
      * @return the previous value, or the missing value if the key was absent
      * @throws IllegalStateException after {@link #close()}
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
@@ -149,6 +162,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * Inserts {@code value} only if {@code key} is absent; atomic. Any thread.
      *
+     * @param key the key
+     * @param value the value
      * @return the present value, or the missing value if this call inserted
      * @throws IllegalStateException after {@link #close()}
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
@@ -161,6 +176,9 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the
      * sum; atomic, no increment is lost. Any thread.
      *
+     * @param key the key
+     * @param delta added to the value
+     * @return the new value
      * @throws IllegalStateException after {@link #close()}
      * @throws OutOfMemoryError      if the map must grow, the allocator refuses and there is no room left (map unchanged)
      */
@@ -215,6 +233,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * Removes {@code key}. Linearizable; never needs memory. Any thread.
      *
+     * @param key the key
      * @return the removed value, or the missing value if absent
      * @throws IllegalStateException after {@link #close()}
      */
@@ -247,6 +266,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /**
      * Removes {@code key} only if it maps to {@code expectedValue}; atomic; never needs memory. Any thread.
      *
+     * @param key the key
+     * @param expectedValue the value the key must have
      * @return whether it was removed
      * @throws IllegalStateException after {@link #close()}
      */
@@ -258,6 +279,9 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * Sets {@code key} to {@code newValue} only if it maps to {@code expectedValue}; atomic; never
      * needs memory. Any thread.
      *
+     * @param key the key
+     * @param expectedValue the value the key must have
+     * @param newValue the value to set
      * @return whether it was replaced
      * @throws IllegalStateException after {@link #close()}
      */
@@ -333,6 +357,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * bucket's entries are read as one consistent snapshot; the action runs with no lock held and
      * may itself write to the map. Any thread.
      *
+     * @param action called once per entry
      * @throws IllegalStateException after {@link #close()}
      */
     public void forEach(LongLongConsumer action) {
@@ -518,6 +543,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * A snapshot of the map's shape and memory, as {@link LongLongMap#stats()}; taken under the
      * allocation lock; {@code size} is approximate while writers run. Any thread.
      *
+     * @return the snapshot
      * @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
@@ -529,7 +555,11 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         return tables;
     }
 
-    /** The value reads return for absent keys. */
+    /**
+     * The value reads return for absent keys.
+     *
+     * @return the value reads return for absent keys
+     */
     public long missingValue() {
         return missingValue;
     }
@@ -564,6 +594,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         /**
          * Reserves the map's initial table.
          *
+         * @return the new map
          * @throws IllegalArgumentException if the allocator's memory is not 8-byte aligned (nothing is leaked)
          * @throws OutOfMemoryError         if the allocator cannot supply it (nothing is leaked)
          */

@@ -89,7 +89,11 @@ public final class LongLongMap extends OffHeapMap {
         built();
     }
 
-    /** A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed. */
+    /**
+     * A builder with defaults: no pre-sizing, cache-line allocator and padding, missing value 0, random seed.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -100,6 +104,8 @@ public final class LongLongMap extends OffHeapMap {
      * The value of {@code key}, or {@link #missingValue()} when absent. Use {@link #containsKey}
      * to tell a stored missing value from an absent key. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @return the value, or {@link #missingValue()} when absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -110,6 +116,9 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * The value of {@code key}, or {@code defaultValue} when absent. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @param defaultValue returned when the key is absent
+     * @return the value, or {@code defaultValue} when absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -129,6 +138,8 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Whether {@code key} is present. Single-threaded; never allocates.
      *
+     * @param key the key
+     * @return whether the key is present
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -150,7 +161,11 @@ public final class LongLongMap extends OffHeapMap {
         return tables.size;
     }
 
-    /** The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default). */
+    /**
+     * The value reads return for absent keys (set by {@link Builder#missingValue}; 0 by default).
+     *
+     * @return the value reads return for absent keys
+     */
     public long missingValue() {
         return missingValue;
     }
@@ -159,6 +174,7 @@ public final class LongLongMap extends OffHeapMap {
      * Calls {@code action} once for every entry, in no particular order, without allocating.
      * The action may read the map but not change it. Single-threaded.
      *
+     * @param action called once per entry
      * @throws ConcurrentModificationException if the action changes the map
      * @throws IllegalStateException           after {@link #close()}, also when the action closes it
      */
@@ -175,6 +191,7 @@ public final class LongLongMap extends OffHeapMap {
      * the entry it stands on. Other changes to the map while a cursor is in use make the cursor
      * throw {@link ConcurrentModificationException}. Single-threaded.
      *
+     * @return a new cursor, before the first entry
      * @throws IllegalStateException after {@link #close()}
      */
     public Cursor cursor() {
@@ -246,7 +263,12 @@ public final class LongLongMap extends OffHeapMap {
             return true;
         }
 
-        /** The key of the current entry. @throws IllegalStateException if {@link #next()} has not returned true */
+        /**
+         * The key of the current entry.
+         *
+         * @return the current entry's key
+         * @throws IllegalStateException if {@link #next()} has not returned true
+         */
         public long key() {
             checkPositioned();
             long key = chainTable.keyWordAt(ref);
@@ -254,7 +276,12 @@ public final class LongLongMap extends OffHeapMap {
             return key;
         }
 
-        /** The value of the current entry. @throws IllegalStateException if not on an entry */
+        /**
+         * The value of the current entry.
+         *
+         * @return the current entry's value
+         * @throws IllegalStateException if not on an entry
+         */
         public long value() {
             checkPositioned();
             long value = chainTable.longValueAt(ref);
@@ -262,7 +289,12 @@ public final class LongLongMap extends OffHeapMap {
             return value;
         }
 
-        /** Replaces the value of the current entry. @throws IllegalStateException if not on an entry */
+        /**
+         * Replaces the value of the current entry.
+         *
+         * @param value the new value
+         * @throws IllegalStateException if not on an entry
+         */
         public void setValue(long value) {
             checkPositioned();
             chainTable.putLongValue(ref, value);
@@ -340,6 +372,7 @@ public final class LongLongMap extends OffHeapMap {
      * A snapshot of the map's shape, memory and alignment audit. Walks every bucket address
      * (not its contents): O(buckets), meant for diagnostics, not hot paths. Single-threaded.
      *
+     * @return the snapshot
      * @throws IllegalStateException after {@link #close()}
      */
     public MapStats stats() {
@@ -353,6 +386,8 @@ public final class LongLongMap extends OffHeapMap {
      * Associates {@code value} with {@code key}. Single-threaded. May reserve a new table (a
      * growth); if that fails the map is unchanged.
      *
+     * @param key the key
+     * @param value the value
      * @return the previous value, or {@link #missingValue()} if the key was absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -403,6 +438,8 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Associates {@code value} with {@code key} only if the key is absent. Single-threaded.
      *
+     * @param key the key
+     * @param value the value
      * @return the existing value, or {@link #missingValue()} if this call inserted
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -428,6 +465,8 @@ public final class LongLongMap extends OffHeapMap {
      * Adds {@code delta} to the value of {@code key}, an absent key counting as 0 (so it is
      * inserted with {@code delta}). Overflow wraps as {@code long} arithmetic does. Single-threaded.
      *
+     * @param key the key
+     * @param delta added to the value
      * @return the new value
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -454,6 +493,7 @@ public final class LongLongMap extends OffHeapMap {
     /**
      * Removes {@code key}. Never allocates. Single-threaded.
      *
+     * @param key the key
      * @return the previous value, or {@link #missingValue()} if the key was absent
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if another write is seen in progress
@@ -548,6 +588,7 @@ public final class LongLongMap extends OffHeapMap {
         /**
          * Reserves the map's initial table.
          *
+         * @return the new map
          * @throws OutOfMemoryError if the allocator cannot supply it (nothing is leaked)
          */
         public LongLongMap build() {

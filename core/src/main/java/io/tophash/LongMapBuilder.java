@@ -14,6 +14,9 @@ abstract class LongMapBuilder<B extends LongMapBuilder<B>> extends MapBuilder<B>
     /**
      * The value reads return for absent keys (from any thread, for a concurrent map); 0 by
      * default, as for Java's primitive maps.
+     *
+     * @param value the value reads return for absent keys
+     * @return this builder
      */
     public B missingValue(long value) {
         options.missingValue = value;

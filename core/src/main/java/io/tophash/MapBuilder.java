@@ -29,6 +29,8 @@ abstract class MapBuilder<B extends MapBuilder<B>> {
      * The table is reserved by {@code build()}; allocators map large tables lazily, so its pages
      * are faulted in as entries reach them.
      *
+     * @param entries the number of entries to fit without a growth
+     * @return this builder
      * @throws IllegalArgumentException if negative or above {@link LongLongMap#MAX_EXPECTED_SIZE}
      */
     public B expectedSize(long entries) {
@@ -40,13 +42,21 @@ abstract class MapBuilder<B extends MapBuilder<B>> {
      * Where memory comes from; {@link Allocators#cacheLineAligned()} by default. A map shared
      * between threads needs 8-byte aligned memory ({@code naive(3)} cannot give it): its
      * {@code build()} checks.
+     *
+     * @param allocator the allocator
+     * @return this builder
      */
     public B allocator(Allocator allocator) {
         options.allocator(allocator);
         return self();
     }
 
-    /** The bucket layout; {@link BucketPadding#CACHE_LINE} by default. */
+    /**
+     * The bucket layout; {@link BucketPadding#CACHE_LINE} by default.
+     *
+     * @param padding the bucket layout
+     * @return this builder
+     */
     public B padding(BucketPadding padding) {
         options.padding(padding);
         return self();
@@ -55,6 +65,9 @@ abstract class MapBuilder<B extends MapBuilder<B>> {
     /**
      * A fixed hash seed, for reproducible tests and benchmarks: the same seed places the same keys
      * in the same buckets. By default each map draws a random one.
+     *
+     * @param seed the hash seed
+     * @return this builder
      */
     public B seed(long seed) {
         options.seed(seed);
@@ -65,6 +78,8 @@ abstract class MapBuilder<B extends MapBuilder<B>> {
      * Validated and kept for compatibility; since 0.2.0 it changes nothing: each table is one
      * reservation, mapped lazily, so no growth step allocates or zeroes a chunk.
      *
+     * @param bytes a chunk size in bytes (validated, otherwise unused)
+     * @return this builder
      * @throws IllegalArgumentException if not between 4 KiB and 1 GiB
      */
     public B chunkBytes(long bytes) {

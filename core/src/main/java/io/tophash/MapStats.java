@@ -102,6 +102,8 @@ public record MapStats(
     /**
      * Whether the kernel backs at least one huge page of this map's memory, as read back from
      * {@code /proc/self/smaps}: the proof that {@code Allocators.hugePages()} took effect.
+     *
+     * @return whether huge pages back any of the map
      */
     public boolean hugePagesInEffect() {
         return hugePageBytes > 0;
@@ -112,17 +114,27 @@ public record MapStats(
      * use of the current table, and during a growth the primary buckets of the table being
      * evacuated. Overflow buckets are taken in order from the start of the overflow area, so this
      * is, to within a page, the memory the map's entries have touched.
+     *
+     * @return bytes of the buckets in use
      */
     public long bucketBytes() {
         return (bucketCount + overflowBucketCount + oldBucketCount) * bucketStride;
     }
 
-    /** {@link #bucketBytes()} per entry; infinite for an empty map. */
+    /**
+     * {@link #bucketBytes()} per entry; infinite for an empty map.
+     *
+     * @return bucket bytes per entry
+     */
     public double bucketBytesPerEntry() {
         return size == 0 ? Double.POSITIVE_INFINITY : (double) bucketBytes() / size;
     }
 
-    /** Off-heap bytes per entry ({@code bytesReserved / size}); infinite for an empty map. */
+    /**
+     * Off-heap bytes per entry ({@code bytesReserved / size}); infinite for an empty map.
+     *
+     * @return off-heap bytes per entry
+     */
     public double bytesPerEntry() {
         return size == 0 ? Double.POSITIVE_INFINITY : (double) bytesReserved / size;
     }

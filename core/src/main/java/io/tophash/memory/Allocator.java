@@ -45,18 +45,25 @@ public interface Allocator {
      * Returns memory obtained from {@link #allocate}; the segment, and every slice of it, becomes
      * inaccessible (later accesses throw {@link IllegalStateException}).
      *
+     * @param segment a segment this allocator returned and that is not yet released
      * @throws IllegalArgumentException if the segment did not come from this allocator or was
      *                                  already released
      */
     void release(MemorySegment segment);
 
-    /** Bytes currently allocated and not yet released, as requested by callers. Thread-safe. */
+    /**
+     * Bytes currently allocated and not yet released, as requested by callers. Thread-safe.
+     *
+     * @return bytes allocated and not yet released
+     */
     long bytesInUse();
 
     /**
      * The page size this allocator lays memory out against, used by the alignment audit in
      * {@link io.tophash.MapStats}. Defaults to the system's base page size
      * ({@link Allocators#systemPageSize()}).
+     *
+     * @return the page size in bytes
      */
     default long pageSize() {
         return Allocators.systemPageSize();
@@ -66,6 +73,8 @@ public interface Allocator {
      * The huge-page size this allocator asks the kernel to back its memory with, or 0 if it does
      * not ask (the default). Asking is not getting: {@link io.tophash.MapStats#hugePageBytes()}
      * reads back what the kernel did.
+     *
+     * @return the huge-page size in bytes, or 0
      */
     default long hugePageSize() {
         return 0;
@@ -75,12 +84,18 @@ public interface Allocator {
      * The smallest allocation that gets this allocator's full benefit, or 0 for no preference
      * (the default). Maps make their bucket chunks at least this large: a huge-page allocator
      * returns one huge page, since a smaller chunk could never be backed by one.
+     *
+     * @return the smallest allocation worth making, in bytes, or 0
      */
     default long preferredChunkBytes() {
         return 0;
     }
 
-    /** A short name for reports and benchmark tables, e.g. {@code cacheLineAligned}. */
+    /**
+     * A short name for reports and benchmark tables, e.g. {@code cacheLineAligned}.
+     *
+     * @return the allocator's short name
+     */
     default String name() {
         return getClass().getSimpleName();
     }

@@ -36,12 +36,18 @@ public final class Allocators {
     /**
      * Every allocation starts on a 64-byte cache-line boundary (or the caller's alignment, if
      * larger). The default allocator.
+     *
+     * @return the allocator
      */
     public static Allocator cacheLineAligned() {
         return new ArenaAllocator("cacheLineAligned", CACHE_LINE_LENGTH, 0, systemPageSize());
     }
 
-    /** Every allocation starts on a boundary of the system's base page size ({@link #systemPageSize()}). */
+    /**
+     * Every allocation starts on a boundary of the system's base page size ({@link #systemPageSize()}).
+     *
+     * @return the allocator
+     */
     public static Allocator pageAligned() {
         return pageAligned(systemPageSize());
     }
@@ -67,6 +73,8 @@ public final class Allocators {
      * {@link io.tophash.MapStats#hugePageBytes()} tells whether huge pages are in effect, read back
      * from {@code /proc/self/smaps}. With the kernel's THP mode {@code madvise} (the common
      * default) only advised memory gets huge pages; with {@code always} every large mapping may.
+     *
+     * @return the allocator
      */
     public static Allocator hugePages() {
         return new HugePageAllocator();
@@ -76,6 +84,8 @@ public final class Allocators {
      * The base page size of this system: {@code getpagesize()} when this module has native
      * access, else the kernel's {@code AT_PAGESZ} from {@code /proc/self/auxv} on Linux, else the
      * system property {@code io.tophash.pageSize}, else {@value #DEFAULT_PAGE_SIZE}.
+     *
+     * @return the base page size in bytes
      */
     public static long systemPageSize() {
         return SystemPages.basePageSize();
@@ -85,6 +95,8 @@ public final class Allocators {
      * The transparent huge-page size from {@code /sys/kernel/mm/transparent_hugepage/hpage_pmd_size}
      * (2 MiB on x86-64; 2 MiB, 32 MiB or 512 MiB on ARM64 with 4, 16 or 64 KiB base pages), or 0
      * if the kernel offers none.
+     *
+     * @return the transparent huge-page size in bytes, or 0
      */
     public static long systemHugePageSize() {
         return SystemPages.hugePageSize();
@@ -93,6 +105,8 @@ public final class Allocators {
     /**
      * The kernel's transparent-huge-page mode ({@code always}, {@code madvise}, {@code never}), or
      * {@code unsupported}.
+     *
+     * @return the mode's name
      */
     public static String transparentHugePageMode() {
         return SystemPages.transparentHugePageMode();
@@ -102,6 +116,8 @@ public final class Allocators {
      * Every allocation starts on a boundary of {@code pageSize} bytes: use 16384 or 65536 for
      * ARM64 kernels built with 16 KiB or 64 KiB pages.
      *
+     * @param pageSize the boundary in bytes, a power of two of at least 64
+     * @return the allocator
      * @throws IllegalArgumentException if {@code pageSize} is not a power of two of at least 64
      */
     public static Allocator pageAligned(long pageSize) {
@@ -124,6 +140,8 @@ public final class Allocators {
      * read through unaligned accessors, which on x86-64 and ARM64 Linux are ordinary loads); maps
      * that need atomic access refuse such memory at build time.
      *
+     * @param offsetBytes bytes past the natural placement where each allocation starts
+     * @return the allocator
      * @throws IllegalArgumentException if {@code offsetBytes} is negative or above 4096
      */
     public static Allocator naive(long offsetBytes) {
