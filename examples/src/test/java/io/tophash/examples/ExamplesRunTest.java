@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -74,15 +75,22 @@ class ExamplesRunTest {
 
     @Test
     void theExamplesAreTheReadmesText() throws IOException {
-        String source = Files.readString(Path.of("src/main/java/io/tophash/examples/ReadmeExamples.java"));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        for (String marker : List.of("README-EXAMPLE", "README-BYTES-EXAMPLE", "README-CONCURRENT-EXAMPLE")) {
-            String begin = "// " + marker + "-BEGIN\n";
+        // the README shows the device registry; docs/usage.md shows every example
+        String docs = Files.readString(Path.of("..", "README.md")) + Files.readString(Path.of("..", "docs", "usage.md"));
+        Map<String, Path> markers = Map.of(
+                "README-EXAMPLE", Path.of("src/main/java/io/tophash/examples/ReadmeExamples.java"),
+                "README-BYTES-EXAMPLE", Path.of("src/main/java/io/tophash/examples/ReadmeExamples.java"),
+                "README-CONCURRENT-EXAMPLE", Path.of("src/main/java/io/tophash/examples/ReadmeExamples.java"),
+                "README-AGRONA-EXAMPLE", Path.of("src/main/java/io/tophash/examples/AgronaExample.java"));
+        for (Map.Entry<String, Path> marker : markers.entrySet()) {
+            String source = Files.readString(marker.getValue());
+            String begin = "// " + marker.getKey() + "-BEGIN\n";
             String example = source.substring(source.indexOf(begin) + begin.length(),
-                            source.indexOf("    // " + marker + "-END"))
+                            source.indexOf("    // " + marker.getKey() + "-END"))
                     .lines().map(line -> line.startsWith("    ") ? line.substring(4) : line)
                     .collect(Collectors.joining("\n", "", "\n"));
-            assertTrue(readme.contains(example), "README.md no longer shows " + marker + " as the examples module runs it:\n" + example);
+            assertTrue(docs.contains(example), "README.md and docs/usage.md no longer show " + marker.getKey()
+                    + " as the examples module runs it:\n" + example);
         }
     }
 
