@@ -76,9 +76,11 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
     public Long putIfAbsent(Long key, Long value) {
         long k = Objects.requireNonNull(key, "key");
         long v = Objects.requireNonNull(value, "value");
-        long sizeBefore = map.size();
-        long present = map.putIfAbsent(k, v);
-        return map.size() == sizeBefore ? present : null;
+        if (map.containsKey(k)) { // a no-op must not do a write's growth work (open iterators would fail)
+            return map.get(k);
+        }
+        map.put(k, v);
+        return null;
     }
 
     @Override
@@ -86,9 +88,10 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
         if (!(Objects.requireNonNull(key, "key") instanceof Long k)) {
             return null;
         }
-        long sizeBefore = map.size();
-        long previous = map.remove(k);
-        return map.size() != sizeBefore ? previous : null;
+        if (!map.containsKey(k)) { // an absent key's removal must not do a write's growth work
+            return null;
+        }
+        return map.remove(k);
     }
 
     /** Whether {@code key} maps to {@code value}. */
@@ -202,9 +205,11 @@ final class LongLongMapView extends AbstractMap<Long, Long> {
             if (!(Objects.requireNonNull(o, "key") instanceof Long k)) {
                 return false;
             }
-            long sizeBefore = map.size();
+            if (!map.containsKey(k)) {
+                return false;
+            }
             map.remove(k);
-            return map.size() != sizeBefore;
+            return true;
         }
 
         @Override

@@ -107,17 +107,27 @@ public final class Growth {
         if (!FlightRecorder.isInitialized()) {
             return; // no recording yet: the event classes stay unloaded (see io.tophash.events)
         }
-        if (GrowthStarted.enabled()) {
-            GrowthStarted.emit(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount, old.overflowInUse(),
-                    next.bytesReserved());
+        try {
+            if (GrowthStarted.enabled()) {
+                GrowthStarted.emit(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount, old.overflowInUse(),
+                        next.bytesReserved());
+            }
+            finished = GrowthFinished.started(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount);
+        } catch (Throwable eventFailed) {
+            // an event is best effort: the growth is installed already and must go on (an
+            // OutOfMemoryError here would otherwise leave a writer between tables)
+            finished = null;
         }
-        finished = GrowthFinished.started(memory.mapId, memory.mapKind(), old.bucketCount, next.bucketCount);
     }
 
     /** The growth is complete (its old table handed to the releaser): commits {@code GrowthFinished} if begun. Called once. */
     public void completed() {
         if (finished != null) {
-            GrowthFinished.complete(finished, claimed.get());
+            try {
+                GrowthFinished.complete(finished, Math.min(claimed.get(), old.bucketCount));
+            } catch (Throwable eventFailed) {
+                // best effort, as in announce(): the growth is complete whatever the event does
+            }
         }
     }
 

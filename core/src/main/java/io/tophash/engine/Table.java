@@ -210,13 +210,18 @@ public final class Table {
         if (g == null) {
             return takeOverflow();
         }
-        long reserve = g.overflowStillNeeded();
-        long n = (long) OVERFLOW_TAKEN.getAndAdd(this, 1L);
-        if (n >= overflowCapacity - reserve) {
-            OVERFLOW_TAKEN.getAndAdd(this, -1L);
-            return NONE;
+        // compare-and-set, not add-then-undo: an undo below capacity would let a taker in between
+        // get a bucket whose number the undo then hands out again
+        long limit = overflowCapacity - g.overflowStillNeeded();
+        while (true) {
+            long n = (long) OVERFLOW_TAKEN.getVolatile(this);
+            if (n >= limit) {
+                return NONE;
+            }
+            if (OVERFLOW_TAKEN.compareAndSet(this, n, n + 1)) {
+                return bucketCount + n;
+            }
         }
-        return bucketCount + n;
     }
 
     /** Overflow buckets handed out. */

@@ -73,6 +73,48 @@ class EvacuationReserveTest {
         }
     }
 
+    /**
+     * Inserts refused at the reserve's edge while evacuation takes buckets from the same area: no
+     * bucket may be handed out twice (a refusal that undoes its count below capacity would let the
+     * next taker get a bucket another already has), and evacuation gets every bucket it reserved.
+     */
+    @Test
+    void insertsRacingEvacuationNeverShareAnOverflowBucket() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            MapMemory memory = new MapMemory(Allocators.cacheLineAligned());
+            Table old = Table.reserve(LineBucketLayout.FORMAT, memory, 2, 4096, true);
+            for (int i = 0; i < 4000; i++) {
+                old.takeOverflow(); // counted as in use: what evacuation may need
+            }
+            Growth g = Growth.start(old, true, memory);
+            java.util.Set<Long> byInserts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong duplicates = new java.util.concurrent.atomic.AtomicLong();
+            Thread inserter = new Thread(() -> {
+                while (!done.get()) {
+                    long id = g.next.takeOverflowForInsert();
+                    if (id != Table.NONE && !byInserts.add(id)) {
+                        duplicates.incrementAndGet();
+                    }
+                }
+            });
+            inserter.start();
+            java.util.Set<Long> byEvacuation = new java.util.HashSet<>();
+            for (int i = 0; i < 4000; i++) {
+                long id = g.takeOverflowForEvacuation();
+                assertNotEquals(Table.NONE, id, "evacuation refused its reserved bucket " + i);
+                byEvacuation.add(id);
+            }
+            done.set(true);
+            inserter.join();
+            assertEquals(0, duplicates.get());
+            assertEquals(4000, byEvacuation.size(), "evacuation got 4000 distinct buckets");
+            byEvacuation.retainAll(byInserts);
+            assertTrue(byEvacuation.isEmpty(), "buckets handed to both an insert and evacuation: " + byEvacuation);
+            memory.close();
+        }
+    }
+
     private static void insert(Table t, long h) {
         long ref = Chain.freeSlot(t, h);
         t.putKeyWord(ref, h);
