@@ -169,6 +169,32 @@ public final class BytesMap extends OffHeapMap {
     }
 
     /**
+     * The native address of the value of the key at {@code (buffer, offset, length)}, or 0 when the
+     * key is absent: for flyweights over raw memory, such as tophash-agrona's {@code UnsafeBuffer},
+     * that must not allocate even when this call is not inlined (a view can then cost 40 B). The
+     * address is valid exactly as long as a view {@link #get} returns (until the next write to this
+     * map) but, unlike a view, nothing checks it: memory read through it after a write or after
+     * {@link #close()} may have been given back. Prefer {@link #get} or {@link #getInto}. Reader
+     * thread rules as the class says.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return the address of the first of the value's {@link #valueSize()} bytes, or 0 when absent
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
+     * @throws IllegalStateException     if the map is closed
+     */
+    public long valueAddress(MemorySegment buffer, long offset, long length) {
+        long located = locate(slots.probe(buffer, offset, length));
+        if (located == Table.NONE) {
+            return 0;
+        }
+        Growth g = tables.growth();
+        Table t = (located & IN_OLD_TABLE) != 0 && g != null ? g.old : tables.table();
+        return t.segment.address() + t.valueOffset(located & ~IN_OLD_TABLE);
+    }
+
+    /**
      * {@link #get(MemorySegment)} for the bytes of {@code key}.
      *
      * @param key the key's bytes

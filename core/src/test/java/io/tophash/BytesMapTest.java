@@ -43,6 +43,26 @@ class BytesMapTest {
         return MemorySegment.ofArray(BytesMapProperties.valueOf(seed, size));
     }
 
+    /** valueAddress names the bytes a view shows, inline and stored keys, before and during a growth; 0 when absent. */
+    @Test
+    void valueAddressIsWhereTheViewIs() {
+        try (BytesMap map = BytesMap.builder().valueSize(16).expectedSize(8).build()) {
+            for (int i = 0; i < 2_000; i++) {
+                String key = (i % 2 == 0 ? "k" : "a-key-longer-than-fifteen-bytes-") + i;
+                map.put(key, MemorySegment.ofArray(new long[] {i, -i}));
+                MemorySegment request = MemorySegment.ofArray(("GET " + key + " HTTP").getBytes(StandardCharsets.US_ASCII));
+                long address = map.valueAddress(request, 4, key.length());
+                MemorySegment view = map.get(key);
+                org.junit.jupiter.api.Assertions.assertEquals(view.address(), address, key);
+                org.junit.jupiter.api.Assertions.assertEquals(i, view.get(ValueLayout.JAVA_LONG, 0));
+            }
+            MemorySegment absent = MemorySegment.ofArray("nope".getBytes(StandardCharsets.US_ASCII));
+            org.junit.jupiter.api.Assertions.assertEquals(0, map.valueAddress(absent, 0, 4));
+            map.close();
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> map.valueAddress(absent, 0, 4));
+        }
+    }
+
     @Test
     void badInputGetsAClearExceptionAndChangesNothing() {
         try (BytesMap map = BytesMap.builder().valueSize(16).maxKeyLength(10).build()) {
