@@ -152,19 +152,24 @@ class MapMemoryTest {
     /** A retired chunk outlives its grace period (readers may be inside), then goes back on the background thread. */
     @Test
     void aRetiredChunkIsReleasedOnlyAfterItsGracePeriod() throws Exception {
-        withRetireGrace(300, (allocator, memory) -> {
+        withRetireGrace(1_000, (allocator, memory) -> {
             MemorySegment chunk = memory.allocate(4096, 64);
             long retiredAt = System.nanoTime();
             memory.retire(chunk);
             assertThrows(IllegalStateException.class, () -> memory.retire(chunk), "retired twice");
             Thread.sleep(100);
-            assertEquals(4096, memory.bytesHeld(), "released before its grace period was over");
+            long held = memory.bytesHeld();
+            // checked only while the grace period surely lasts: under emulation the steps above
+            // alone can take longer than it (the aarch64 lane measured it)
+            if (System.nanoTime() - retiredAt < Duration.ofMillis(800).toNanos()) {
+                assertEquals(4096, held, "released before its grace period was over");
+            }
             long deadline = retiredAt + Duration.ofSeconds(10).toNanos();
             while (memory.bytesHeld() != 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertEquals(0, memory.bytesHeld());
-            assertTrue(System.nanoTime() - retiredAt >= Duration.ofMillis(300).toNanos());
+            assertTrue(System.nanoTime() - retiredAt >= Duration.ofMillis(1_000).toNanos());
             assertEquals(List.of("tophash-chunk-release"), allocator.releasingThreads);
             assertEquals(0, allocator.bytesInUse());
         });
