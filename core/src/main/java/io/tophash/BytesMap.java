@@ -755,12 +755,30 @@ public final class BytesMap extends OffHeapMap {
         tables.beginWrite();
         try {
             tables.clear();
-            keys.releaseLater();
+            keys.releaseAfterWrite();
             keys = new KeyStore(memory, maxKeyLength);
             if (oldKeys != null) {
-                oldKeys.releaseLater();
+                oldKeys.releaseAfterWrite();
                 oldKeys = null;
             }
+        } finally {
+            tables.endWrite();
+        }
+    }
+
+    /**
+     * Shrinks the map to what its entries need, as {@link LongLongMap#trimToSize()} does (with the
+     * same exceptions), and the key store with it: evacuation copies the live keys into the smaller
+     * table's store, so freed blocks go back too; a table that already fits gets a same-size growth
+     * when its key store holds much more than its live keys ({@code KeyStore}: more than a quarter,
+     * and 16 KiB). Single-threaded, a write.
+     *
+     * @return whether a shrink (or a compaction) is under way; false when nothing would be given back
+     */
+    public boolean trimToSize() {
+        tables.beginWrite();
+        try {
+            return tables.trimToSize(keys.wasteful());
         } finally {
             tables.endWrite();
         }
@@ -804,7 +822,7 @@ public final class BytesMap extends OffHeapMap {
 
         @Override
         public void completed() {
-            oldKeys.releaseLater();
+            oldKeys.releaseAfterWrite(); // a view the write was given may point into it
             oldKeys = null;
         }
     }

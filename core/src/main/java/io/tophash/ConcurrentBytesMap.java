@@ -38,12 +38,13 @@ import java.util.Objects;
  * (see each).
  *
  * <p><b>Memory.</b> The allocator must give 8-byte aligned memory ({@code naive(3)} cannot).
- * Keys longer than 15 bytes live in one off-heap key store; a removed key's space is reused by
- * the next key of its 8-byte size class. Unlike {@link BytesMap}, this map does not compact the
- * store during growth (evacuation leaves stored keys where they are, so that it never allocates
- * while other threads read them): a workload whose key lengths drift keeps the freed blocks of the
- * old lengths ({@link #keyStoreBytes()} shows it). Freed by {@link #close()}; a map that becomes
- * unreachable unclosed is freed after GC, with one warning per map class.
+ * Keys longer than 15 bytes live in an off-heap key store, one per table generation, as in
+ * {@link BytesMap}: a removed key's space is reused by the next key of its 8-byte size class, and
+ * every growth copies the live keys into the next table's store, which compacts it; when freed
+ * blocks no key has reused outweigh the live keys (and 1 MiB), an insert starts a same-size growth
+ * for that alone. {@link #trimToSize()} gives back what a map that has shrunk no longer needs, and
+ * {@link #clear()} empties it. Freed by {@link #close()}; a map that becomes unreachable unclosed
+ * is freed after GC, with one warning per map class.
  */
 public final class ConcurrentBytesMap extends OffHeapMap {
 
@@ -56,13 +57,17 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
      * the caller's target, so a read that raced a writer never leaves a torn value behind.
      *
-     * The key store is shared by every table generation and its allocation and free calls are
-     * serialized on the store (writers of different buckets may insert long keys at once).
+     * Each table generation has its own key store (Table.keyStore), whose allocation and free calls
+     * are serialized on the store (writers of different buckets may insert long keys at once).
      * Readers read stored keys without that lock: a block they compare was written before the
      * insert that links it was published by the bucket's release; a block freed or reused under
      * them belongs to a bucket whose version changed, so their window fails and they retry; a
-     * chunk array replaced under them still holds every chunk they can name. Chunks are given back
-     * only by close().
+     * chunk array replaced under them still holds every chunk they can name. A growth, under the
+     * engine's allocation lock, seals the old store (no new key may come in, so its live bytes can
+     * only fall), reserves the next store's evacuation region as large as those live bytes, and
+     * evacuation copies every moved key into it (relocate, serialized on the next store): that is
+     * compaction. A writer whose insert meets a sealed store starts over, in the growth's next
+     * table. The old store is retired with the old table, after the grace period for readers.
      *
      * Writes: the key's bucket is locked (lockHome), the key looked up; an insert takes a slot
      * from slotForInsert and starts over when the engine moved the bucket to a growth's next
@@ -77,23 +82,29 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private static final int UPDATE = 2;
     private static final int REMOVE = 3;
 
+    /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
+    private static final long COMPACTION_THRESHOLD = 1 << 20;
+
     private final ByteSlots slots;
     private final int valueSize;
-    /** Stored keys of every table generation; allocation and free synchronized on it. */
-    private final KeyStore keys;
     private final Tables tables;
 
-    /** The engine's concurrent tables, told what a read of a byte key takes. */
+    /** The engine's concurrent tables, told what a read of a byte key takes and how key stores follow growths. */
     private final class Tables extends SeqlockTables {
+        /** The next table's key store between prepareNext and installing; guarded by the allocation lock. */
+        private KeyStore preparedStore;
+
         Tables(BucketFormat format, int log2Buckets, long seed) {
-            super(format, memory, log2Buckets, new Evacuation.KeyWords(seed, true), "ConcurrentBytesMap");
+            super(format, memory, log2Buckets, new Evacuation.KeyWords(seed, true), ConcurrentBytesMap.this::relocate,
+                    "ConcurrentBytesMap");
+            table().keyStore = new KeyStore(memory, slots.maxKeyLength());
         }
 
         /** 1 if found (the value copied to the probe's scratch when it has a target), else 0. */
         @Override
         protected long readSlot(Table t, long h, long key, long absent, Object probe) {
             KeyProbe p = (KeyProbe) probe;
-            long ref = slots.find(t, h, p.head, p.tail, p, keys);
+            long ref = slots.find(t, h, p.head, p.tail, p, t.keyStore);
             if (ref == Table.NONE) {
                 return 0;
             }
@@ -101,6 +112,78 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 MemorySegment.copy(t.segment, t.valueOffset(ref), p.valueScratch(valueSize), 0, valueSize);
             }
             return 1;
+        }
+
+        @Override
+        protected void prepareNext(Table old, boolean entriesMove) {
+            KeyStore store = old.keyStore;
+            long live;
+            synchronized (store) {
+                store.seal();
+                live = store.liveBytes();
+            }
+            KeyStore next = new KeyStore(memory, slots.maxKeyLength());
+            try {
+                if (entriesMove) {
+                    next.reserveForEvacuation(live);
+                }
+            } catch (RuntimeException | Error e) {
+                synchronized (store) {
+                    store.unseal();
+                }
+                throw e;
+            }
+            preparedStore = next;
+        }
+
+        @Override
+        protected void abandonNext(Table old) {
+            preparedStore.releaseLater();
+            preparedStore = null;
+            synchronized (old.keyStore) {
+                old.keyStore.unseal();
+            }
+        }
+
+        @Override
+        protected void installing(Growth g) {
+            g.next.keyStore = preparedStore;
+            preparedStore = null;
+        }
+
+        @Override
+        protected void retiring(Growth g) {
+            g.old.keyStore.retire(); // readers holding a stale view may still compare keys in it
+        }
+
+        @Override
+        protected boolean wasteful(Table t) {
+            KeyStore store = t.keyStore;
+            synchronized (store) {
+                return store.wasteful();
+            }
+        }
+
+        @Override
+        protected boolean wantsCompaction(Table t) {
+            KeyStore store = t.keyStore; // racy reads: a hint, settled when the growth starts
+            long free = store.freeBytes();
+            return free > COMPACTION_THRESHOLD && free > store.liveBytes();
+        }
+    }
+
+    /** Evacuation's hook: a stored key follows its entry into the next table's key store. */
+    private void relocate(Table from, long fromRef, Table to, long toRef) {
+        long at = to.keyOffset(toRef);
+        long descriptor = RawMemory.getLong(to.segment, at + BytesBucketLayout.DESCRIPTOR_OFFSET);
+        if (ByteKeys.isStored(descriptor)) {
+            long locator = RawMemory.getLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET);
+            long moved;
+            KeyStore into = to.keyStore;
+            synchronized (into) { // evacuators of different units copy into the same region
+                moved = into.moveFrom(from.keyStore, locator, ByteKeys.lengthOf(descriptor));
+            }
+            RawMemory.putLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, moved);
         }
     }
 
@@ -110,7 +193,6 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         long seed = o.seedForNewMap();
         this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
         this.valueSize = slots.valueSize();
-        this.keys = new KeyStore(memory, slots.maxKeyLength());
         BucketFormat format = BytesMap.formatFor(padding, valueSize);
         this.tables = new Tables(format, o.initialLog2Buckets(format), seed);
         built();
@@ -448,69 +530,80 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private boolean write(KeyProbe p, int operation, MemorySegment value, ValueUpdater updater) {
         checkNotUpdating(p);
         long h = slots.hash(p.head, p.tail, p);
-        while (true) {
-            Table t = tables.lockHome(h);
-            try {
-                long ref = slots.find(t, h, p.head, p.tail, p, keys);
-                if (ref != Table.NONE) {
-                    switch (operation) {
-                        case PUT -> MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
-                        case UPDATE -> runUpdater(t, ref, h, p, updater, false);
-                        case REMOVE -> removeLocked(t, h, ref);
-                        default -> { } // PUT_IF_ABSENT: present, nothing to do
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        try {
+            while (true) {
+                Table t = tables.lockHome(h);
+                try {
+                    long ref = slots.find(t, h, p.head, p.tail, p, t.keyStore);
+                    if (ref != Table.NONE) {
+                        switch (operation) {
+                            case PUT -> MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+                            case UPDATE -> runUpdater(t, ref, h, p, updater, false);
+                            case REMOVE -> removeLocked(t, h, ref);
+                            default -> { } // PUT_IF_ABSENT: present, nothing to do
+                        }
+                        return operation == REMOVE;
                     }
-                    return operation == REMOVE;
+                    if (operation == REMOVE) {
+                        return false;
+                    }
+                    ref = tables.slotForInsert(t, h);
+                    if (ref == SeqlockTables.RETRY || !insertLocked(t, ref, h, p, value)) {
+                        Thread.onSpinWait();
+                        continue; // the bucket moved to the next table, or is about to
+                    }
+                    if (operation == UPDATE) {
+                        runUpdater(t, ref, h, p, updater, true);
+                    }
+                    return true;
+                } finally {
+                    tables.unlockHome(t, h);
                 }
-                if (operation == REMOVE) {
-                    return false;
-                }
-                ref = tables.slotForInsert(t, h);
-                if (ref == SeqlockTables.RETRY) {
-                    continue; // the bucket moved to the next table
-                }
-                insertLocked(t, ref, h, p, value);
-                if (operation == UPDATE) {
-                    runUpdater(t, ref, h, p, updater, true);
-                }
-                return true;
-            } catch (RuntimeException e) {
-                throw tables.closedOr(e);
-            } finally {
-                tables.unlockHome(t, h);
             }
+        } catch (RuntimeException e) {
+            throw tables.closedOr(e, interruptedBefore);
         }
     }
 
     /**
      * Writes a new entry into free slot {@code ref} of the held bucket of {@code h}: the value
      * first (zeros when null), then the key's block, so a failure at either leaves the slot free.
+     * Returns false, with the slot left free, when {@code t}'s key store is sealed: a growth is
+     * being installed, and the key belongs in its next table.
      */
-    private void insertLocked(Table t, long ref, long h, KeyProbe p, MemorySegment value) {
+    private boolean insertLocked(Table t, long ref, long h, KeyProbe p, MemorySegment value) {
         slots.writeValue(t, ref, value);
         long second = p.tail;
         if (!p.inline()) {
-            synchronized (keys) {
-                second = keys.allocate(p.length);
+            KeyStore store = t.keyStore;
+            synchronized (store) {
+                if (store.sealed()) {
+                    return false;
+                }
+                second = store.allocate(p.length);
             }
             try {
-                keys.write(second, p.segment, p.offset, p.length);
+                store.write(second, p.segment, p.offset, p.length);
             } catch (RuntimeException e) { // e.g. the caller's key segment was closed meanwhile
-                synchronized (keys) {
-                    keys.free(second, p.length);
+                synchronized (store) {
+                    store.free(second, p.length);
                 }
                 throw e;
             }
         }
         ByteSlots.writeKey(t, ref, h, p.head, second);
         tables.occupy(t, ref, h);
+        return true;
     }
 
     private void removeLocked(Table t, long h, long ref) {
         long descriptor = RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.DESCRIPTOR_OFFSET);
         if (ByteKeys.isStored(descriptor)) {
             long locator = ByteSlots.secondWord(t, ref);
-            synchronized (keys) {
-                keys.free(locator, ByteKeys.lengthOf(descriptor));
+            KeyStore store = t.keyStore;
+            synchronized (store) {
+                store.free(locator, ByteKeys.lengthOf(descriptor));
             }
         }
         tables.removeSlot(t, h, ref);
@@ -583,11 +676,18 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return super.finishGrowth();
     }
 
-    /** One chain's keys and values, copied out inside a validated window. Owned by one forEach call. */
+    /**
+     * One chain's keys and values, copied out inside a validated window. Owned by one forEach call.
+     * Values are copied into a {@code long[]}, each at a multiple of 8 bytes, so that the value
+     * views the action gets are 8-byte aligned like the map's own and a struct layout of
+     * {@code long}s reads them.
+     */
     private final class Snapshot extends SeqlockTables.ChainSnapshot {
         private final BytesEntryConsumer action;
+        /** Bytes between two values' starts: the value size rounded up to 8. */
+        private final int valueStride = (valueSize + 7) & -8;
         private byte[] keyBytes = new byte[1024];
-        private byte[] valueBytes = new byte[Math.max(valueSize * 8, 64)];
+        private long[] valueWords = new long[Math.max(valueStride, 8)];
         private int[] keyEnds = new int[16];
         private int count;
 
@@ -600,7 +700,10 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             count = 0;
             int keyTop = 0;
             for (long ref = Chain.firstLive(t, off); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
-                MemorySegment key = slots.keyView(t, ref, keys);
+                if (!inWalk(t, ref)) {
+                    continue;
+                }
+                MemorySegment key = slots.keyView(t, ref, t.keyStore);
                 int len = (int) key.byteSize();
                 if (count == keyEnds.length) {
                     keyEnds = Arrays.copyOf(keyEnds, count * 2);
@@ -608,12 +711,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 if (keyTop + len > keyBytes.length) {
                     keyBytes = Arrays.copyOf(keyBytes, Math.max(keyBytes.length * 2, keyTop + len));
                 }
-                if ((count + 1) * valueSize > valueBytes.length) {
-                    valueBytes = Arrays.copyOf(valueBytes, (count + 1) * valueSize * 2);
+                if ((long) (count + 1) * valueStride > (long) valueWords.length * Long.BYTES) {
+                    valueWords = Arrays.copyOf(valueWords, (count + 1) * valueStride / Long.BYTES * 2);
                 }
                 MemorySegment.copy(key, 0, MemorySegment.ofArray(keyBytes), keyTop, len);
-                MemorySegment.copy(t.segment, t.valueOffset(ref), MemorySegment.ofArray(valueBytes),
-                        (long) count * valueSize, valueSize);
+                MemorySegment.copy(t.segment, t.valueOffset(ref), MemorySegment.ofArray(valueWords),
+                        (long) count * valueStride, valueSize);
                 keyTop += len;
                 keyEnds[count++] = keyTop;
             }
@@ -622,13 +725,50 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         @Override
         protected void emit() {
             int n = count;
-            byte[] k = keyBytes;
-            byte[] v = valueBytes;
+            MemorySegment keys = MemorySegment.ofArray(keyBytes);
+            MemorySegment values = MemorySegment.ofArray(valueWords);
             for (int i = 0, start = 0; i < n; start = keyEnds[i], i++) {
-                action.accept(MemorySegment.ofArray(k).asSlice(start, keyEnds[i] - start).asReadOnly(),
-                        MemorySegment.ofArray(v).asSlice((long) i * valueSize, valueSize).asReadOnly());
+                action.accept(keys.asSlice(start, keyEnds[i] - start).asReadOnly(),
+                        values.asSlice((long) i * valueStride, valueSize).asReadOnly());
             }
         }
+    }
+
+    /**
+     * Removes every entry, keeping the map's capacity; the key store starts afresh. Not atomic, as
+     * {@code ConcurrentHashMap.clear()} is not: an entry present when the call starts and not
+     * written meanwhile is gone when it returns, entries written meanwhile may or may not be.
+     * Readers and writers go on meanwhile (a clearing growth: see {@code docs/how-it-works.md});
+     * the call itself visits every bucket. A trim in progress is dropped. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}, or from inside a {@link ValueUpdater}
+     * @throws OutOfMemoryError      if the fresh table cannot be reserved (map unchanged)
+     */
+    public void clear() {
+        checkNotUpdating(KeyProbe.forThread());
+        tables.clear();
+    }
+
+    /**
+     * Shrinks the map to what its entries need: the table a map built with
+     * {@code expectedSize(size())} would get, and a key store compacted to its live keys. Like a
+     * growth, the shrink is carried out by later writes, each moving at most two evacuation units
+     * (a unit is the up to 8 old buckets that share a new bucket), or at once by
+     * {@link #finishGrowth()}; it runs as several growths when the table is more than 8 times too
+     * large, the next starting when one completes. A growth in progress completes first. Readers
+     * and writers go on meanwhile. The old tables go back to the allocator after the grace period
+     * for readers. Any thread.
+     *
+     * A table that already fits gets a same-size growth instead when its key store holds much more
+     * than its live keys (more than a quarter, and 16 KiB), which compacts the store.
+     *
+     * @return whether a shrink (or a compaction) is under way; false when nothing would be given back
+     * @throws IllegalStateException after {@link #close()}, or from inside a {@link ValueUpdater}
+     * @throws OutOfMemoryError      if the first smaller table cannot be reserved (map unchanged)
+     */
+    public boolean trimToSize() {
+        checkNotUpdating(KeyProbe.forThread());
+        return tables.trimToSize();
     }
 
     /**
@@ -643,22 +783,28 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     }
 
     /**
-     * Bytes reserved for keys too long to sit in their slot: live, freed and not yet used.
+     * Bytes reserved for keys too long to sit in their slot: live, freed and not yet used, in the
+     * current table's key store and, during a growth, the old table's.
      *
      * @return the key store's off-heap bytes
      * @throws IllegalStateException after {@link #close()}
      */
     public long keyStoreBytes() {
-        tables.checkOpen();
-        synchronized (keys) {
-            return keys.reservedBytes();
+        return tables.stats((size, table, growth) -> reservedBytes(table.keyStore)
+                + (growth == null ? 0 : reservedBytes(growth.old.keyStore)));
+    }
+
+    private static long reservedBytes(KeyStore store) {
+        synchronized (store) {
+            return store.reservedBytes();
         }
     }
 
-    /** For tests: live, free and reserved bytes of the key store. */
+    /** For tests: live, free and reserved bytes of the current table's key store. */
     long[] keyStoreFigures() {
-        synchronized (keys) {
-            return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};
+        KeyStore store = tables.table().keyStore;
+        synchronized (store) {
+            return new long[] {store.liveBytes(), store.freeBytes(), store.reservedBytes()};
         }
     }
 

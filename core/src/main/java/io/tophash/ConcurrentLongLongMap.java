@@ -197,36 +197,39 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      */
     private long write(long key, long operand, int operation, Presence presence) {
         long h = Hashing.hash(key, seed);
-        while (true) {
-            Table t = tables.lockHome(h);
-            try {
-                long ref = Chain.find(t, h, key);
-                if (ref != Table.NONE) {
-                    if (presence != null) {
-                        presence.found = true;
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        try {
+            while (true) {
+                Table t = tables.lockHome(h);
+                try {
+                    long ref = Chain.find(t, h, key);
+                    if (ref != Table.NONE) {
+                        if (presence != null) {
+                            presence.found = true;
+                        }
+                        long present = t.longValueAt(ref);
+                        if (operation == PUT) {
+                            t.putLongValue(ref, operand);
+                        } else if (operation == ADD) {
+                            t.putLongValue(ref, present + operand);
+                            return present + operand;
+                        }
+                        return present;
                     }
-                    long present = t.longValueAt(ref);
-                    if (operation == PUT) {
-                        t.putLongValue(ref, operand);
-                    } else if (operation == ADD) {
-                        t.putLongValue(ref, present + operand);
-                        return present + operand;
+                    ref = tables.slotForInsert(t, h);
+                    if (ref == SeqlockTables.RETRY) {
+                        continue; // the bucket moved to the next table
                     }
-                    return present;
+                    t.putKeyWord(ref, key);
+                    t.putLongValue(ref, operand);
+                    tables.occupy(t, ref, h);
+                    return operation == ADD ? operand : missingValue;
+                } finally {
+                    tables.unlockHome(t, h);
                 }
-                ref = tables.slotForInsert(t, h);
-                if (ref == SeqlockTables.RETRY) {
-                    continue; // the bucket moved to the next table
-                }
-                t.putKeyWord(ref, key);
-                t.putLongValue(ref, operand);
-                tables.occupy(t, ref, h);
-                return operation == ADD ? operand : missingValue;
-            } catch (RuntimeException e) {
-                throw tables.closedOr(e);
-            } finally {
-                tables.unlockHome(t, h);
             }
+        } catch (RuntimeException e) {
+            throw tables.closedOr(e, interruptedBefore);
         }
     }
 
@@ -244,22 +247,25 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /** {@link #remove(long)}, telling {@code presence}, if given, whether the key was there. */
     private long remove(long key, Presence presence) {
         long h = Hashing.hash(key, seed);
-        Table t = tables.lockHome(h);
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         try {
-            long ref = Chain.find(t, h, key);
-            if (ref == Table.NONE) {
-                return missingValue;
+            Table t = tables.lockHome(h);
+            try {
+                long ref = Chain.find(t, h, key);
+                if (ref == Table.NONE) {
+                    return missingValue;
+                }
+                if (presence != null) {
+                    presence.found = true;
+                }
+                long previous = t.longValueAt(ref);
+                tables.removeSlot(t, h, ref);
+                return previous;
+            } finally {
+                tables.unlockHome(t, h);
             }
-            if (presence != null) {
-                presence.found = true;
-            }
-            long previous = t.longValueAt(ref);
-            tables.removeSlot(t, h, ref);
-            return previous;
         } catch (RuntimeException e) {
-            throw tables.closedOr(e);
-        } finally {
-            tables.unlockHome(t, h);
+            throw tables.closedOr(e, interruptedBefore);
         }
     }
 
@@ -292,22 +298,25 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     /** Removes {@code key}, or sets it to {@code newValue}, if it maps to {@code expectedValue}. */
     private boolean compareAnd(long key, long expectedValue, long newValue, boolean remove) {
         long h = Hashing.hash(key, seed);
-        Table t = tables.lockHome(h);
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         try {
-            long ref = Chain.find(t, h, key);
-            if (ref == Table.NONE || t.longValueAt(ref) != expectedValue) {
-                return false;
+            Table t = tables.lockHome(h);
+            try {
+                long ref = Chain.find(t, h, key);
+                if (ref == Table.NONE || t.longValueAt(ref) != expectedValue) {
+                    return false;
+                }
+                if (remove) {
+                    tables.removeSlot(t, h, ref);
+                } else {
+                    t.putLongValue(ref, newValue);
+                }
+                return true;
+            } finally {
+                tables.unlockHome(t, h);
             }
-            if (remove) {
-                tables.removeSlot(t, h, ref);
-            } else {
-                t.putLongValue(ref, newValue);
-            }
-            return true;
         } catch (RuntimeException e) {
-            throw tables.closedOr(e);
-        } finally {
-            tables.unlockHome(t, h);
+            throw tables.closedOr(e, interruptedBefore);
         }
     }
 
@@ -319,20 +328,23 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      */
     private long replace(long key, long newValue, Presence presence) {
         long h = Hashing.hash(key, seed);
-        Table t = tables.lockHome(h);
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         try {
-            long ref = Chain.find(t, h, key);
-            if (ref == Table.NONE) {
-                return missingValue;
+            Table t = tables.lockHome(h);
+            try {
+                long ref = Chain.find(t, h, key);
+                if (ref == Table.NONE) {
+                    return missingValue;
+                }
+                presence.found = true;
+                long previous = t.longValueAt(ref);
+                t.putLongValue(ref, newValue);
+                return previous;
+            } finally {
+                tables.unlockHome(t, h);
             }
-            presence.found = true;
-            long previous = t.longValueAt(ref);
-            t.putLongValue(ref, newValue);
-            return previous;
         } catch (RuntimeException e) {
-            throw tables.closedOr(e);
-        } finally {
-            tables.unlockHome(t, h);
+            throw tables.closedOr(e, interruptedBefore);
         }
     }
 
@@ -348,6 +360,37 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
     @Override
     public long size() {
         return tables.size();
+    }
+
+    /**
+     * Removes every entry, keeping the map's capacity. Not atomic, as
+     * {@code ConcurrentHashMap.clear()} is not: an entry present when the call starts and not
+     * written meanwhile is gone when it returns; entries written meanwhile may or may not be.
+     * Readers and writers go on meanwhile (a clearing growth: see {@code docs/how-it-works.md}); the
+     * call itself visits every bucket. A trim in progress is dropped. Any thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the fresh table cannot be reserved (map unchanged)
+     */
+    public void clear() {
+        tables.clear();
+    }
+
+    /**
+     * Shrinks the map to what its entries need: the table a map built with
+     * {@code expectedSize(size())} would get. Like a growth, the shrink is carried out by later
+     * writes, each moving at most two evacuation units (a unit is the up to 8 old buckets that share
+     * a new bucket), or at once by {@link #finishGrowth()}; it runs as several growths when the
+     * table is more than 8 times too large, the next starting when one completes. A growth in
+     * progress completes first. Readers and writers go on meanwhile; the old tables go back to the
+     * allocator after the grace period for readers. Any thread.
+     *
+     * @return whether a shrink is under way (false: the table is no larger than the entries need)
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError      if the first smaller table cannot be reserved (map unchanged)
+     */
+    public boolean trimToSize() {
+        return tables.trimToSize();
     }
 
     /**
@@ -379,6 +422,9 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         protected void read(Table t, long off) {
             count = 0;
             for (long ref = Chain.firstLive(t, off); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
+                if (!inWalk(t, ref)) {
+                    continue;
+                }
                 if (count == keys.length) {
                     keys = Arrays.copyOf(keys, count * 2);
                     values = Arrays.copyOf(values, count * 2);

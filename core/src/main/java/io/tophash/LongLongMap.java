@@ -535,6 +535,30 @@ public final class LongLongMap extends OffHeapMap {
     }
 
     /**
+     * Shrinks the map to what its entries need: the table a map built with
+     * {@code expectedSize(size())} would get, as {@code trimToSize()} does for an
+     * {@link java.util.ArrayList}, but incrementally, as a growth toward fewer buckets: later writes
+     * carry it out, each moving at most two evacuation units (a unit is the up to 8 old buckets that
+     * share a new bucket), and {@link #finishGrowth()} completes it at once. A table more than 8
+     * times too large shrinks in several such growths, the next starting when one completes; a
+     * growth in progress completes first. The old tables go back to the allocator once the write
+     * that completes each has ended. Single-threaded, a write.
+     *
+     * @return whether a shrink is under way (false: the table is no larger than the entries need)
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if another write is seen in progress
+     * @throws OutOfMemoryError                if the first smaller table cannot be reserved (map unchanged)
+     */
+    public boolean trimToSize() {
+        tables.beginWrite();
+        try {
+            return tables.trimToSize(false);
+        } finally {
+            tables.endWrite();
+        }
+    }
+
+    /**
      * Frees all off-heap memory and returns once all of it is back with the allocator (tables a
      * growth queued for background release included). Afterwards every other method throws
      * {@link IllegalStateException}. Single-threaded: closing while another thread uses the map

@@ -23,11 +23,7 @@ final class MapOptions {
 
     /** Log2 of the primary buckets a table of {@code format} needs to hold {@link #expectedSize} entries unresized. */
     int initialLog2Buckets(BucketFormat format) {
-        int log2 = 0;
-        while (log2 < LongLongMap.MAX_LOG2_BUCKETS && format.overloadedBy(expectedSize, 1L << log2)) {
-            log2++;
-        }
-        return log2;
+        return format.log2BucketsFor(expectedSize);
     }
 
     void expectedSize(long entries) {

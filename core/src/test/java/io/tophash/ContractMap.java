@@ -44,6 +44,15 @@ interface ContractMap extends AutoCloseable {
     /** Completes a growth in progress; whether there was one. */
     boolean finishGrowth();
 
+    /** Starts shrinking the map to what its entries need; whether a shrink is under way. */
+    boolean trimToSize();
+
+    /** Removes every entry. */
+    void clear();
+
+    /** Units evacuated so far in the growth in progress. */
+    long evacuatedBuckets();
+
     /** Waits until every chunk queued for background release is back with the allocator. */
     void awaitRetiredReleased();
 
@@ -144,6 +153,9 @@ interface ContractMap extends AutoCloseable {
         public long oldBucketCount() { return map.oldBucketCount(); }
         public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
+        public boolean trimToSize() { return map.trimToSize(); }
+        public void clear() { map.clear(); }
+        public long evacuatedBuckets() { return map.evacuatedBuckets(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }
         public LongLongMap single() { return map; }
@@ -166,6 +178,9 @@ interface ContractMap extends AutoCloseable {
         public long oldBucketCount() { return map.oldBucketCount(); }
         public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
+        public boolean trimToSize() { return map.trimToSize(); }
+        public void clear() { map.clear(); }
+        public long evacuatedBuckets() { return map.evacuatedBuckets(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public void close() { map.close(); }
     }
@@ -257,6 +272,9 @@ interface ContractMap extends AutoCloseable {
         public long oldBucketCount() { return map.oldBucketCount(); }
         public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
+        public boolean trimToSize() { return map.trimToSize(); }
+        public void clear() { map.clear(); }
+        public long evacuatedBuckets() { return map.evacuatedBuckets(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public long auxiliaryBytes() { return map.keyStoreFigures()[2]; }
         public void close() { map.close(); }
@@ -321,6 +339,9 @@ interface ContractMap extends AutoCloseable {
         public long oldBucketCount() { return map.oldBucketCount(); }
         public String auditChains() { return map.auditChains(); }
         public boolean finishGrowth() { return map.finishGrowth(); }
+        public boolean trimToSize() { return map.trimToSize(); }
+        public void clear() { map.clear(); }
+        public long evacuatedBuckets() { return map.evacuatedBuckets(); }
         public void awaitRetiredReleased() { map.awaitRetiredReleased(); }
         public long auxiliaryBytes() { return map.keyStoreFigures()[2]; }
         public void close() { map.close(); }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Model-based fuzzing of {@link LongLongMap} and {@link ConcurrentLongLongMap}: a seeded random
  * sequence of phases (growth through several doublings, mixed operations, bucket-ordered rewrites
  * of a {@code forEach} snapshot, removals of absent keys in bucket order, delete-heavy phases,
- * clears, cursor sweeps, forced growth ends) checked against a {@link HashMap} model and against
+ * clears, cursor sweeps, forced growth ends, trims) checked against a {@link HashMap} model and against
  * the map's health:
  * <ul>
  *   <li>after every operation: its result and the size equal the model's; a growth in progress
@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   {@link #RESERVED_BYTES_PER_PEAK_ENTRY} per entry of the largest size the map has had (plus
  *   {@link #floorBytes a few chunks}); once a growth is finished and the background releases have
  *   settled, nothing but the current table is held;</li>
+ *   <li>after a trim that no fault stopped: the map has exactly the buckets of a map pre-sized for
+ *   its entries, and from then on the bounds above are taken per entry of its size then, not of the
+ *   largest it ever had;</li>
  *   <li>at the end: {@code close()} returns (within {@link #CLOSE_TIMEOUT_SECONDS}), and every byte
  *   is back with the allocator.</li>
  * </ul>
@@ -71,7 +74,7 @@ final class MapFuzzer {
 
     enum Phase {
         GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
-        FINISH_GROWTH, READS
+        FINISH_GROWTH, READS, TRIM
     }
 
     /** One combination under test. */
@@ -262,6 +265,7 @@ final class MapFuzzer {
                 }
             }
             case CLEAR -> clear();
+            case TRIM -> trim();
             case CURSOR -> cursorSweep();
             case FINISH_GROWTH -> finishGrowth();
             case READS -> {
@@ -455,14 +459,8 @@ final class MapFuzzer {
     }
 
     private void clear() {
-        if (map.single() == null) {
-            for (long key : snapshot()) { // the concurrent map has no clear(): remove everything
-                remove(key);
-            }
-            return;
-        }
         try {
-            map.single().clear();
+            map.clear();
         } catch (Throwable t) {
             requireInjected(t);
             sizeMatches();
@@ -473,6 +471,58 @@ final class MapFuzzer {
         assertFalse(map.growing(), "clear() completes a growth");
         resetGrowthWatch();
         sizeMatches();
+    }
+
+    /**
+     * {@code trimToSize()}, carried out by some writes (rewrites of present keys, removals of absent
+     * ones) and then {@code finishGrowth()}. Unless a fault stopped it, the map then has exactly the
+     * buckets a map pre-sized for its entries has, and from then on the memory bounds are checked
+     * against its size now, not the largest it ever had: the memory a trim gives back is the point.
+     */
+    private void trim() {
+        long refusedBefore = faulty == null ? 0 : faulty.refusedAllocations();
+        if (map.growing()) {
+            finishGrowth(); // so that the buckets before the trim are a settled table's
+        }
+        long bucketsBefore = map.stats().bucketCount();
+        try {
+            map.trimToSize();
+        } catch (Throwable t) {
+            requireInjected(t);
+            faultInGrowth = true;
+            return;
+        }
+        operations++;
+        long[] keys = snapshot();
+        int writes = random.nextInt(1 + keys.length);
+        for (int i = 0; i < writes && map.growing(); i++) {
+            if (random.nextBoolean()) {
+                put(keys[i], random.nextLong());
+            } else {
+                remove(keys[i] ^ 0x5555_0000_0000_0001L);
+            }
+        }
+        finishGrowth();
+        if (map.growing() || faulty != null && faulty.refusedAllocations() != refusedBefore) {
+            return; // a refused reservation ended the trim early: the map keeps its size, as documented
+        }
+        MapStats stats = map.stats();
+        // a table smaller than its entries need (a doubling a fault refused) is left as it is
+        long expected = Math.min(bucketsBefore, bucketsFor(model.size(), stats.slotsPerBucket()));
+        assertEquals(expected, stats.bucketCount(), "buckets after trimToSize() for " + model.size() + " entries");
+        map.awaitRetiredReleased(); // the tables the trim retired are given back now, not after their grace period
+        if (faulty == null || faulty.failedReleases() == 0) {
+            peakSize = model.size(); // a release that failed keeps its table in the ledger until close()
+        }
+    }
+
+    /** The primary buckets a map pre-sized for {@code entries} gets: the 13/16 rule of {@code BucketFormat}. */
+    static long bucketsFor(long entries, int slots) {
+        long buckets = 1;
+        while (entries > slots && entries > buckets * slots * 13 / 16) {
+            buckets *= 2;
+        }
+        return buckets;
     }
 
     /** Walks the map with a cursor, updating and removing some entries as it goes (no growth work). */

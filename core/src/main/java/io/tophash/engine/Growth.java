@@ -9,27 +9,37 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One growth in progress, Go's {@code hashGrow}/{@code growWork} bookkeeping shared by both maps:
- * the table being evacuated, the table it is evacuated into, which old buckets have been claimed
- * and how many are done.
+ * the table being evacuated, the table it is evacuated into, which evacuation units have been
+ * claimed and how many are done.
  *
- * <p>Implementation notes. Starting a growth only reserves the next table ({@link #start}), which
- * maps lazily, so it costs neither copying nor zeroing. Every later write evacuates the old bucket
- * its key maps to, if not yet evacuated, and then claims the next unclaimed old bucket
- * ({@link #claim}) and evacuates that one too: after as many writes as the old table has buckets,
- * every bucket has been claimed, which is Go's bound on a growth's length. An old bucket is
- * evacuated when its tophash word reads {@link Tophash#EVACUATED_WORD}; lookups read the old bucket
- * until then and the new table after ({@link #homeTable}). The counters are atomic because the
- * concurrent map's writers share them; the single-threaded map pays two uncontended atomic
- * increments per write during a growth, and nothing otherwise.
+ * <p>Implementation notes. A growth is one of four {@link Kind kinds}: Go's doubling and
+ * same-size growths, and two that Go does not have: a shrink ({@link #startShrink}, which
+ * {@code trimToSize()} runs) and a clearing ({@link #startClearing}, a concurrent map's
+ * {@code clear()}). Starting one only reserves the next table ({@link #start}), which maps lazily,
+ * so it costs neither copying nor zeroing. Evacuation moves one <em>unit</em> at a time: one old
+ * bucket, except in a shrink, where a unit is the old buckets that share a new bucket
+ * ({@code u, u + n, u + 2n, ...} for {@code n} new buckets, at most {@link #MAX_SHRINK_LOG2}
+ * doublings' worth), moved and marked together, so that a new bucket still receives entries from
+ * one unit only and no insert reaches it before that unit is marked. Every later write evacuates
+ * the unit its key maps to, if not yet evacuated, and then claims the next unit nobody has claimed
+ * ({@link #claim}) and evacuates that one too: after as many writes as there are units, every unit
+ * has been claimed, which is Go's bound on a growth's length. An old bucket is evacuated when its
+ * tophash word reads {@link Tophash#EVACUATED_WORD}; lookups read the old bucket until then and the
+ * new table after ({@link #homeTable}). A clearing growth drops what it evacuates. The counters are
+ * atomic because the concurrent map's writers share them; the single-threaded map pays two
+ * uncontended atomic increments per write during a growth, and nothing otherwise.
  *
  * <p>The next table's overflow area is sized ({@link #overflowCapacityFor}) for the overflow
- * buckets evacuation can need (at most as many as the old table has in use: a chain of {@code n}
- * buckets splits into chains of at most {@code n} buckets in all) plus one per write during the
- * growth (at most one per old bucket, by the bound above) plus slack for writers in flight, so
- * evacuation never needs memory and never fails. The bound on writes holds while old buckets are
- * left to claim; a concurrent map's writes after the last claim, while a stalled claimer has yet to
- * evacuate its bucket, are not bounded by it. So the overflow buckets evacuation may still need are
- * reserved: an insert into the next table may not take them ({@link Table#takeOverflowForInsert},
+ * buckets evacuation can need plus one per write during the growth (at most one per unit, by the
+ * bound above) plus slack for writers in flight, so evacuation never needs memory and never fails.
+ * What evacuation can need: in a doubling or same-size growth, at most as many overflow buckets as
+ * the old table has in use (a chain of {@code n} buckets splits into chains of at most {@code n}
+ * buckets in all); in a shrink, at most one per {@code slots} entries the old table holds when the
+ * shrink starts (a new chain of {@code e} entries needs {@code ceil(e / slots) - 1} overflow
+ * buckets); in a clearing, none. The bound on writes holds while units are left to claim; a
+ * concurrent map's writes after the last claim, while a stalled claimer has yet to evacuate its
+ * unit, are not bounded by it. So the overflow buckets evacuation may still need are reserved: an
+ * insert into the next table may not take them ({@link Table#takeOverflowForInsert},
  * {@link #overflowStillNeeded}), and an insert refused one completes this growth first, as an
  * insert that finds no room does.
  *
@@ -41,13 +51,39 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Growth {
 
+    /** What a growth does to the table. */
+    public enum Kind {
+        /** Twice the buckets: the entries of old bucket {@code i} split between new buckets {@code i} and {@code i + oldCount}. */
+        DOUBLING,
+        /** The same buckets, overflow chains compacted (and a byte map's key store with them). */
+        SAME_SIZE,
+        /** Fewer buckets: the old buckets that share a new bucket move together, as one unit. */
+        SHRINK,
+        /** The same buckets, every entry dropped: a concurrent map's {@code clear()}. */
+        CLEARING
+    }
+
     /** Overflow buckets beyond the proven need: writers already past their claim when the last one is taken. */
     static final long OVERFLOW_SLACK = 256;
+    /**
+     * The most a shrink halves the bucket count in one growth: a unit is then at most 8 old
+     * buckets, and a write evacuates at most two units. A longer shrink runs as several growths.
+     */
+    public static final int MAX_SHRINK_LOG2 = 3;
 
     public final Table old;
     public final Table next;
-    /** Doubling (entries split between bucket i and i + oldCount) or same-size (compacting overflow chains). */
+    public final Kind kind;
+    /** Doubling (entries split between bucket i and i + oldCount). */
     public final boolean doubling;
+    /** Whether evacuation drops the entries instead of moving them (a clearing). */
+    public final boolean dropping;
+    /** Evacuation units: the old buckets, or in a shrink the new ones (each fed by {@link #unitBuckets} old buckets). */
+    public final long units;
+    /** Old buckets per unit: 1, or in a shrink {@code old.bucketCount / next.bucketCount}. */
+    public final int unitBuckets;
+    /** Overflow buckets of {@link #next} evacuation may take in all, in a shrink; else unused. */
+    private final long shrinkOverflowNeed;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
     /** Overflow buckets of {@link #next} evacuation has taken so far. */
@@ -56,10 +92,15 @@ public final class Growth {
     /** The {@code GrowthFinished} event begun by {@link #announce}, or null; committed by {@link #completed}. */
     private GrowthFinished finished;
 
-    private Growth(Table old, Table next, MapMemory memory) {
+    private Growth(Kind kind, Table old, Table next, long shrinkOverflowNeed, MapMemory memory) {
+        this.kind = kind;
         this.old = old;
         this.next = next;
-        this.doubling = next.bucketCount != old.bucketCount;
+        this.doubling = kind == Kind.DOUBLING;
+        this.dropping = kind == Kind.CLEARING;
+        this.units = kind == Kind.SHRINK ? next.bucketCount : old.bucketCount;
+        this.unitBuckets = (int) (old.bucketCount / units);
+        this.shrinkOverflowNeed = shrinkOverflowNeed;
         this.memory = memory;
     }
 
@@ -70,25 +111,64 @@ public final class Growth {
      * @throws OutOfMemoryError if the reservation is refused (nothing changed)
      */
     public static Growth start(Table old, boolean doubling, MapMemory memory) {
+        Kind kind = doubling ? Kind.DOUBLING : Kind.SAME_SIZE;
         int log2 = old.log2Buckets + (doubling ? 1 : 0);
+        return install(kind, old, log2, overflowCapacityFor(old, 1L << log2), 0, memory);
+    }
+
+    /**
+     * Reserves the next table of a shrink of {@code old} toward {@code 2^targetLog2} buckets, at most
+     * {@link #MAX_SHRINK_LOG2} halvings at once, for the {@code entries} the old table holds (an
+     * upper bound: a concurrent map's count of them may lag the inserts in flight, which the slack
+     * covers).
+     *
+     * @throws IllegalArgumentException if {@code targetLog2} is not below the old table's
+     * @throws OutOfMemoryError         if the reservation is refused (nothing changed)
+     */
+    public static Growth startShrink(Table old, int targetLog2, long entries, MapMemory memory) {
+        if (targetLog2 >= old.log2Buckets || targetLog2 < 0) {
+            throw new IllegalArgumentException("a shrink of 2^" + old.log2Buckets + " buckets to 2^" + targetLog2);
+        }
+        int log2 = Math.max(targetLog2, old.log2Buckets - MAX_SHRINK_LOG2);
         long newBuckets = 1L << log2;
-        Table next = Table.reserve(old.format, memory, log2, overflowCapacityFor(old, newBuckets), old.atomicLinks);
+        long need = (Math.max(0, entries) + old.slots - 1) / old.slots;
+        long slack = Math.min(OVERFLOW_SLACK, Math.max(16, newBuckets)); // a small table's slack stays small
+        long capacity = Math.max(Table.initialOverflowCapacity(log2), need + newBuckets + slack);
+        return install(Kind.SHRINK, old, log2, capacity, need, memory);
+    }
+
+    /**
+     * Reserves a fresh table of {@code old}'s size for a clearing growth: evacuation drops every
+     * entry, so the new table's overflow area serves inserts only.
+     *
+     * @throws OutOfMemoryError if the reservation is refused (nothing changed)
+     */
+    public static Growth startClearing(Table old, MapMemory memory) {
+        long capacity = Math.max(Table.initialOverflowCapacity(old.log2Buckets), old.bucketCount + OVERFLOW_SLACK);
+        return install(Kind.CLEARING, old, old.log2Buckets, capacity, 0, memory);
+    }
+
+    private static Growth install(Kind kind, Table old, int log2, long overflowCapacity, long shrinkOverflowNeed,
+                                  MapMemory memory) {
+        Table next = Table.reserve(old.format, memory, log2, overflowCapacity, old.atomicLinks);
         old.grownInto = next;
-        Growth g = new Growth(old, next, memory);
+        Growth g = new Growth(kind, old, next, shrinkOverflowNeed, memory);
         next.filledBy = g;
         return g;
     }
 
     /**
-     * The overflow buckets of the next table evacuation may still take: at most one per overflow
-     * bucket of the old table (a chain of {@code n} buckets splits into chains of at most {@code n}
-     * buckets in all, whose primaries only evacuation fills), less those it took. Read racily, it can
-     * be stale by the evacuations in flight, which {@link #OVERFLOW_SLACK} covers.
+     * The overflow buckets of the next table evacuation may still take (see the class comment),
+     * less those it took. Read racily, it can be stale by the evacuations in flight, which
+     * {@link #OVERFLOW_SLACK} covers.
      */
     long overflowStillNeeded() {
-        return complete() ? 0 : Math.max(0, old.overflowInUse() - evacuationOverflow.get());
+        if (complete() || dropping) {
+            return 0;
+        }
+        long need = kind == Kind.SHRINK ? shrinkOverflowNeed : old.overflowInUse();
+        return Math.max(0, need - evacuationOverflow.get());
     }
-
     /** An overflow bucket of the next table for evacuation, which the reserve keeps; {@link Table#NONE} if none is left. */
     long takeOverflowForEvacuation() {
         long id = next.takeOverflow();
@@ -124,7 +204,7 @@ public final class Growth {
     public void completed() {
         if (finished != null) {
             try {
-                GrowthFinished.complete(finished, Math.min(claimed.get(), old.bucketCount));
+                GrowthFinished.complete(finished, Math.min(claimed.get(), units));
             } catch (Throwable eventFailed) {
                 // best effort, as in announce(): the growth is complete whatever the event does
             }
@@ -137,7 +217,7 @@ public final class Growth {
                 old.overflowInUse() + old.bucketCount + OVERFLOW_SLACK);
     }
 
-    /** Whether old bucket {@code ob} has been evacuated. */
+    /** Whether old bucket {@code ob} has been evacuated (in a shrink, with the rest of its unit). */
     public boolean isEvacuated(long ob) {
         return old.tophashWord(old.offsetOf(ob)) == Tophash.EVACUATED_WORD;
     }
@@ -147,31 +227,36 @@ public final class Growth {
         return isEvacuated(h & old.bucketMask) ? next : old;
     }
 
-    /** Claims the next old bucket nobody has claimed; -1 once all are. */
-    public long claim() {
-        if (claimed.get() >= old.bucketCount) {
-            return -1;
-        }
-        long ob = claimed.getAndIncrement();
-        return ob < old.bucketCount ? ob : -1;
+    /** The evacuation unit of old bucket {@code ob}: itself, or in a shrink its new bucket's index. */
+    public long unitOf(long ob) {
+        return ob & (units - 1);
     }
 
-    /** Counts one more old bucket evacuated; true for the one that completes the growth. */
+    /** Claims the next unit nobody has claimed; -1 once all are. */
+    public long claim() {
+        if (claimed.get() >= units) {
+            return -1;
+        }
+        long unit = claimed.getAndIncrement();
+        return unit < units ? unit : -1;
+    }
+
+    /** Counts one more unit evacuated; true for the one that completes the growth. */
     public boolean evacuatedOne() {
-        boolean last = done.incrementAndGet() == old.bucketCount;
+        boolean last = done.incrementAndGet() == units;
         if (last) {
             next.filledBy = null; // no reserve left to keep, and no chain of finished growths kept reachable
         }
         return last;
     }
 
-    /** Old buckets evacuated so far. */
+    /** Units evacuated so far (old buckets, except in a shrink). */
     public long evacuatedBuckets() {
         return done.get();
     }
 
-    /** Whether every old bucket is evacuated. */
+    /** Whether every unit is evacuated. */
     public boolean complete() {
-        return done.get() == old.bucketCount;
+        return done.get() == units;
     }
 }

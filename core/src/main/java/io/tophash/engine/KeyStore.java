@@ -45,6 +45,8 @@ public final class KeyStore {
     private long liveBytes;
     private long freeBytes;
     private long reservedBytes;
+    /** Set while a concurrent map's growth moves this store's keys out: no new key may come in. */
+    private boolean sealed;
 
     /** A store for keys of up to {@code maxKeyLength} bytes. Allocates nothing until the first key. */
     public KeyStore(MapMemory memory, int maxKeyLength) {
@@ -94,6 +96,25 @@ public final class KeyStore {
         chunks[chunkCount] = chunk;
         reservedBytes += chunk.byteSize();
         return chunkCount++;
+    }
+
+    /**
+     * Closes the store to new keys: a concurrent map's growth is about to size the next store's
+     * evacuation region from {@link #liveBytes()}, which from now on can only fall. The owner's
+     * allocation lock (this store's monitor, in a concurrent map) is held.
+     */
+    public void seal() {
+        sealed = true;
+    }
+
+    /** Opens a {@link #seal sealed} store again: the growth that sealed it could not start. */
+    public void unseal() {
+        sealed = false;
+    }
+
+    /** Whether {@link #seal} closed the store to new keys. */
+    public boolean sealed() {
+        return sealed;
     }
 
     /** Puts the block of a removed key of {@code length} bytes on its size class's free list. */
@@ -159,9 +180,42 @@ public final class KeyStore {
             memory.releaseLater(chunks[i]);
             chunks[i] = null;
         }
+        forget();
+    }
+
+    /** {@link #releaseLater()} once the single writer's write ends ({@link MapMemory#releaseAfterWrite}). */
+    public void releaseAfterWrite() {
+        for (int i = 0; i < chunkCount; i++) {
+            memory.releaseAfterWrite(chunks[i]);
+        }
+        forget();
+    }
+
+    /**
+     * Hands every chunk to the ledger's grace period ({@link MapMemory#retire}): lock-free readers
+     * may still compare keys in it.
+     */
+    public void retire() {
+        for (int i = 0; i < chunkCount; i++) {
+            memory.retire(chunks[i]); // the array keeps them: readers with a stale view meet FFM's closed arena, not a null
+        }
+    }
+
+    private void forget() {
+        Arrays.fill(chunks, 0, chunkCount, null);
         chunkCount = 0;
         bumpChunk = -1;
         evacuationChunk = -1;
+    }
+
+    /**
+     * Whether the store holds much more than its live keys (freed blocks, chunks not yet cut): more
+     * than a quarter more, and more than a first chunk. What a trim compacts even when the table
+     * already fits. Racy reads are fine: a hint.
+     */
+    public boolean wasteful() {
+        long live = liveBytes;
+        return reservedBytes > live + Math.max(FIRST_CHUNK, live / 4);
     }
 
     /** Bytes of the blocks holding keys. */

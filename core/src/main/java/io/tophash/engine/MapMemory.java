@@ -91,6 +91,8 @@ public final class MapMemory {
     private Throwable backgroundFailure;
     private volatile boolean closeRequested;
     private Cleaner.Cleanable cleanable;
+    /** Chunks a single writer retired during its write ({@link #releaseAfterWrite}); the writer's only. */
+    private List<MemorySegment> afterWrite;
 
     public MapMemory(Allocator allocator) {
         this.allocator = allocator;
@@ -255,6 +257,43 @@ public final class MapMemory {
         } catch (RejectedExecutionException | OutOfMemoryError cannotQueue) {
             releaseInBackground(chunk);
         }
+    }
+
+    /**
+     * Marks a held chunk for release once the single writer's current write ends
+     * ({@link #releaseWritten}): a write's arguments may be views into a table that the write's own
+     * growth work retires. Until then the chunk stays held, so {@link #releaseAll()} still covers
+     * it. Called by the writer only, as is {@link #releaseWritten}.
+     */
+    public void releaseAfterWrite(MemorySegment chunk) {
+        if (afterWrite == null) {
+            afterWrite = new ArrayList<>(4);
+        }
+        afterWrite.add(chunk);
+    }
+
+    /** Whether chunks wait for the end of the write ({@link #releaseAfterWrite}). Cheap: one field. */
+    public boolean releasesAfterWrite() {
+        return afterWrite != null && !afterWrite.isEmpty();
+    }
+
+    /** The write ended: hands every chunk {@link #releaseAfterWrite} marked, and still held, to the background releaser. */
+    public void releaseWritten() {
+        List<MemorySegment> chunks = afterWrite;
+        for (int i = 0; i < chunks.size(); i++) {
+            MemorySegment chunk = chunks.get(i);
+            boolean claimed;
+            synchronized (this) {
+                claimed = held.containsKey(chunk);
+                if (claimed) {
+                    claimForBackground(chunk);
+                }
+            }
+            if (claimed) {
+                queueClaimed(chunk);
+            }
+        }
+        chunks.clear();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.tophash.layout.BucketFormat;
 import io.tophash.layout.Tophash;
 
 import java.lang.ref.Reference;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -72,11 +73,15 @@ public abstract class SeqlockTables implements MapTables {
 
     private final MapMemory memory;
     private final Evacuation.KeyWords keyWords;
+    /** Told of every entry evacuation moves (a byte map's stored keys follow it), or null. */
+    private final Evacuation.Relocation relocation;
     private final String mapName;
     /** Guards growth start and completion, and close. Never held while waiting for a bucket. */
     private final Object allocationLock = new Object();
     private volatile Tables tables;
     private volatile boolean closed;
+    /** Whether a trim is under way: each growth that completes starts the next shrink step while the table is too large. */
+    private volatile boolean trimming;
     private final LongAdder size = new LongAdder();
 
     /**
@@ -87,12 +92,22 @@ public abstract class SeqlockTables implements MapTables {
      */
     protected SeqlockTables(BucketFormat format, MapMemory memory, int log2Buckets, Evacuation.KeyWords keyWords,
                             String mapName) {
+        this(format, memory, log2Buckets, keyWords, null, mapName);
+    }
+
+    /**
+     * Reserves the first table, as the other constructor; {@code relocation} is told of every entry
+     * evacuation moves, and the generation hooks ({@link #prepareNext} and the others) of every growth.
+     */
+    protected SeqlockTables(BucketFormat format, MapMemory memory, int log2Buckets, Evacuation.KeyWords keyWords,
+                            Evacuation.Relocation relocation, String mapName) {
         if (format.linkOffset() % Long.BYTES != 0 || format.bucketLength() % Long.BYTES != 0) {
             throw new IllegalArgumentException("layout " + format.name() + " puts the link word at offset "
                     + format.linkOffset() + ", not 8-byte aligned");
         }
         this.memory = memory;
         this.keyWords = keyWords;
+        this.relocation = relocation;
         this.mapName = mapName;
         Table first = Table.reserveFirst(format, memory, log2Buckets, true);
         try {
@@ -269,7 +284,7 @@ public abstract class SeqlockTables implements MapTables {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    evacuate(g, h & g.old.bucketMask);
+                    evacuate(g, g.unitOf(h & g.old.bucketMask));
                     long claimed = g.claim();
                     if (claimed >= 0) {
                         evacuate(g, claimed);
@@ -313,6 +328,21 @@ public abstract class SeqlockTables implements MapTables {
     }
 
     /**
+     * {@link #closedOr(RuntimeException)} for a write that began with the thread's interrupt flag
+     * {@code interruptedBefore}: when the map was closed under it, an interrupt found now and not
+     * there before is the JDK's (see {@link #retryOrRethrow}) and is cleared.
+     */
+    public final RuntimeException closedOr(RuntimeException e, boolean interruptedBefore) {
+        if (!closed) {
+            return e;
+        }
+        if (!interruptedBefore) {
+            Thread.interrupted();
+        }
+        return closedException();
+    }
+
+    /**
      * A free slot for a key found absent in {@code t}, whose bucket for {@code h} this thread holds;
      * starts a growth first when the map is full. Returns {@link #RETRY} instead when the key
      * belongs in the next table: a growth of {@code t} is in progress (installed after this thread
@@ -325,6 +355,8 @@ public abstract class SeqlockTables implements MapTables {
     public final long slotForInsert(Table t, long h) {
         if (shouldGrow(t, h)) {
             startGrowth(t, true);
+        } else if (wantsCompaction(t)) {
+            startGrowth(t, false);
         }
         Growth g = tables.growth;
         if (g == null || g.old != t) {
@@ -334,9 +366,25 @@ public abstract class SeqlockTables implements MapTables {
             }
             g = growthOfHeld(t);
         }
-        Evacuation.evacuate(g, h & t.bucketMask, keyWords);
+        if (g.unitBuckets > 1) {
+            // a shrink's unit is several old buckets: lockHome evacuates it, taking their locks in
+            // order, once this thread holds none (it would otherwise hold one while waiting for another)
+            return RETRY;
+        }
+        long entries = Evacuation.evacuate(g, h & t.bucketMask, keyWords, relocation);
+        if (g.dropping) {
+            size.add(-entries);
+        }
         return RETRY; // counted by unlockHome, once the bucket is free
+    }
 
+    /**
+     * Whether an insert into {@code t} should start a same-size growth, to compact what the map
+     * keeps per table besides its slots (a byte map's key store). Called on every insert with a
+     * bucket held: racy reads only. None by default.
+     */
+    protected boolean wantsCompaction(Table t) {
+        return false;
     }
 
     /** Marks a written slot live (the last write of an insert) and counts the entry. */
@@ -380,21 +428,71 @@ public abstract class SeqlockTables implements MapTables {
             if (ts.table != t || ts.growth != null) {
                 return;
             }
-            Growth g;
             try {
-                g = Growth.start(t, doubling, memory);
-            } catch (RuntimeException | OutOfMemoryError noMemory) {
-                return;
+                installLocked(t, true, () -> Growth.start(t, doubling, memory));
+            } catch (OutOfMemoryError | IllegalStateException noMemory) {
+                // keep going in t while it has room
+            } catch (RuntimeException e) {
+                if (e instanceof IllegalArgumentException) {
+                    throw e; // the allocator's memory is not aligned for the lock words
+                }
             }
-            try {
-                requireAligned(g.next);
-            } catch (IllegalArgumentException e) {
-                memory.release(g.next.segment);
-                throw e;
-            }
-            g.announce();
-            tables = new Tables(g.next, g);
         }
+    }
+
+    /**
+     * Reserves a growth of {@code t}, the current table with no growth in progress, through
+     * {@code start}, with what the map keeps per table ({@link #prepareNext}), and publishes it.
+     * Holding the allocation lock. Nothing changed if it throws.
+     *
+     * @param entriesMove whether evacuation moves entries (every growth but a clearing)
+     */
+    private Growth installLocked(Table t, boolean entriesMove, Supplier<Growth> start) {
+        Growth g = reserveLocked(t, entriesMove, start);
+        tables = new Tables(g.next, g);
+        return g;
+    }
+
+    /** {@link #installLocked} but for the publication, which the caller makes. */
+    private Growth reserveLocked(Table t, boolean entriesMove, Supplier<Growth> start) {
+        prepareNext(t, entriesMove);
+        Growth g;
+        try {
+            g = start.get();
+        } catch (RuntimeException | Error e) {
+            abandonNext(t);
+            throw e;
+        }
+        try {
+            requireAligned(g.next);
+        } catch (IllegalArgumentException e) {
+            memory.release(g.next.segment);
+            abandonNext(t);
+            throw e;
+        }
+        installing(g);
+        g.announce();
+        return g;
+    }
+
+    /**
+     * A growth of {@code old} is about to reserve its next table: reserve what the next table's
+     * entries need besides their slots (a byte map: the next key store, with room for the moved
+     * keys when {@code entriesMove}). Holding the allocation lock; may throw, with nothing changed.
+     */
+    protected void prepareNext(Table old, boolean entriesMove) {
+    }
+
+    /** The growth {@link #prepareNext} prepared for could not be reserved: give back what it reserved. */
+    protected void abandonNext(Table old) {
+    }
+
+    /** The growth is reserved and about to be published: attach what {@link #prepareNext} reserved to {@code g.next}. */
+    protected void installing(Growth g) {
+    }
+
+    /** A completed growth's old table is retired (released after the grace period): retire what goes with it. */
+    protected void retiring(Growth g) {
     }
 
     /**
@@ -410,7 +508,7 @@ public abstract class SeqlockTables implements MapTables {
         Tables ts = tables;
         Growth previous = ts.growth;
         if (previous != null && previous.next == t) {
-            // our bucket's old bucket is evacuated: completing never waits for us (it may wait for
+            // our bucket's old unit is evacuated: completing never waits for us (it may wait for
             // a writer that holds an evacuated old bucket to unlock it and count it)
             while (tables.growth == previous) {
                 completeNow(previous);
@@ -423,64 +521,215 @@ public abstract class SeqlockTables implements MapTables {
             }
             ts = tables;
             if (ts.growth == null && ts.table == t) {
-                Growth g = Growth.start(t, t.format.overloadedBy(size.sum() + 1, t.bucketCount), memory);
-                requireAligned(g.next);
-                g.announce();
-                tables = new Tables(g.next, g);
+                boolean doubling = t.format.overloadedBy(size.sum() + 1, t.bucketCount);
+                installLocked(t, true, () -> Growth.start(t, doubling, memory));
             }
             return tables.growth;
         }
     }
 
     /**
-     * Evacuates old bucket {@code ob} under its lock unless it is already evacuated; the growth's
-     * last evacuation completes it.
+     * Evacuates unit {@code unit} of {@code g} under the locks of all its old buckets (taken in
+     * increasing order, so two evacuators of a shrink's unit cannot deadlock) unless it is already
+     * evacuated; the growth's last evacuation completes it.
      */
-    private void evacuate(Growth g, long ob) {
+    private void evacuate(Growth g, long unit) {
         Table old = g.old;
-        long oo = old.offsetOf(ob);
-        if (evacuatedAcquire(old, oo)) {
+        long first = old.offsetOf(unit);
+        if (evacuatedAcquire(old, first)) {
             return;
         }
-        boolean evacuatedNow = false;
-        lock(old, oo);
+        long entries = -1;
+        long last = unit;
         try {
-            if (old.tophashWord(oo) != Tophash.EVACUATED_WORD) {
-                Evacuation.evacuate(g, ob, keyWords);
-                evacuatedNow = true;
+            lock(old, first);
+            for (long ob = unit + g.units; ob < old.bucketCount; ob += g.units) {
+                lock(old, old.offsetOf(ob));
+                last = ob;
+            }
+            if (old.tophashWord(first) != Tophash.EVACUATED_WORD) {
+                entries = Evacuation.evacuate(g, unit, keyWords, relocation);
             }
         } finally {
-            unlock(old, oo);
+            for (long ob = last; ob >= unit; ob -= g.units) {
+                unlock(old, old.offsetOf(ob));
+            }
         }
-        if (evacuatedNow && g.evacuatedOne()) {
-            completeGrowth(g);
+        if (entries >= 0) {
+            if (g.dropping) {
+                size.add(-entries);
+            }
+            if (g.evacuatedOne()) {
+                completeGrowth(g);
+            }
         }
     }
 
-    /** Installs the next table alone and retires the old one (see {@link MapMemory#retire}). Idempotent. */
+    /**
+     * Installs the next table alone and retires the old one (see {@link MapMemory#retire}); during a
+     * trim, starts its next step. Idempotent.
+     */
     private void completeGrowth(Growth g) {
         synchronized (allocationLock) {
             Tables ts = tables;
             if (closed || ts.growth != g) {
                 return;
             }
-            tables = new Tables(g.next, null);
+            retiring(g);
             memory.retire(g.old.segment); // readers holding a stale view may still be inside it
+            // a trim's next step is published with the table it shrinks: the map is never seen between steps
+            Growth step = trimming ? nextTrimStepLocked(g.next) : null;
+            tables = step == null ? new Tables(g.next, null) : new Tables(step.next, step);
         }
         g.completed(); // once: only the thread that installed the next table alone gets here
     }
 
     /**
-     * Evacuates every old bucket not yet evacuated and completes the growth if every evacuation is
+     * Evacuates every unit not yet evacuated and completes the growth if every evacuation is
      * counted; one that a writer holds evacuated and has not counted yet is completed by that
      * writer's {@link #unlockHome}.
      */
     private void completeNow(Growth g) {
-        for (long ob = 0; ob < g.old.bucketCount && !g.complete(); ob++) {
-            evacuate(g, ob);
+        for (long unit = 0; unit < g.units && !g.complete(); unit++) {
+            evacuate(g, unit);
         }
         if (g.complete()) {
             completeGrowth(g);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- trim
+
+    /**
+     * Starts shrinking the table to what the entries need (the table a map pre-sized for them
+     * gets), as growths toward fewer buckets that later writes (or {@link #finishGrowthAsWrite})
+     * carry out, at most {@link Growth#MAX_SHRINK_LOG2} halvings each; a growth in progress
+     * completes first. Readers and writers go on meanwhile. A table that already fits gets a
+     * same-size growth instead when {@link #wasteful} says so. Returns whether a shrink (or a
+     * compaction) is under way.
+     *
+     * @throws OutOfMemoryError      if the first step's table cannot be reserved (nothing changed)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final boolean trimToSize() {
+        synchronized (allocationLock) {
+            checkOpen();
+            Tables ts = tables;
+            if (ts.growth != null) {
+                trimming = true; // the first step starts when the growth in progress completes
+                return true;
+            }
+            Table t = ts.table;
+            if (t.log2Buckets <= t.format.log2BucketsFor(size.sum())) {
+                if (!wasteful(t)) {
+                    return false;
+                }
+                installLocked(t, true, () -> Growth.start(t, false, memory)); // a compaction alone
+                return true;
+            }
+            trimming = true;
+            try {
+                startShrinkLocked(t);
+            } catch (RuntimeException | Error e) {
+                trimming = false;
+                throw e;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Whether what the map keeps for {@code t} besides its slots (a byte map's key store) holds much
+     * more than its entries need, so that a trim of a table that already fits still compacts it.
+     * None by default.
+     */
+    protected boolean wasteful(Table t) {
+        return false;
+    }
+
+    /**
+     * A growth completed during a trim, leaving {@code t}: reserves the next step while {@code t} is
+     * larger than the entries need, for the caller to publish; null when the trim is over (or cannot
+     * get memory: the map then stays larger than it needs, and a later trimToSize() may retry).
+     */
+    private Growth nextTrimStepLocked(Table t) {
+        if (t.log2Buckets > t.format.log2BucketsFor(size.sum())) {
+            try {
+                return reserveShrinkLocked(t);
+            } catch (RuntimeException | OutOfMemoryError noMemory) {
+                // stays as it is
+            }
+        }
+        trimming = false;
+        return null;
+    }
+
+    private void startShrinkLocked(Table t) {
+        Growth g = reserveShrinkLocked(t);
+        tables = new Tables(g.next, g);
+    }
+
+    private Growth reserveShrinkLocked(Table t) {
+        long entries = size.sum();
+        int target = t.format.log2BucketsFor(entries);
+        return reserveLocked(t, true, () -> Growth.startShrink(t, target, entries, memory));
+    }
+
+    /** Whether a trim is under way (its steps still to run). */
+    public final boolean trimming() {
+        return trimming;
+    }
+
+    // ------------------------------------------------------------------------------ clear
+
+    /**
+     * Removes every entry, keeping the table's size: a clearing growth, whose evacuation drops what
+     * it moves, installed and then carried out by this call (other writers help, and readers go on
+     * meanwhile). Like {@code ConcurrentHashMap.clear()}, not atomic: an entry present when the call
+     * starts and not written meanwhile is gone when it returns; entries written meanwhile may or
+     * may not be. A growth in progress completes first; a trim in progress is dropped.
+     *
+     * @throws OutOfMemoryError      if the fresh table cannot be reserved (nothing changed)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public final void clear() {
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        int faults = 0;
+        Growth mine = null;
+        try {
+            while (true) {
+                Tables ts = tables;
+                if (closed) {
+                    throw closedException();
+                }
+                try {
+                    if (mine != null) {
+                        if (ts.growth != mine) {
+                            return; // growths run one at a time: once not current, it is complete
+                        }
+                        completeNow(mine);
+                    } else if (ts.growth != null) {
+                        completeNow(ts.growth); // entries it moves must be cleared too
+                    } else {
+                        synchronized (allocationLock) {
+                            if (closed) {
+                                throw closedException();
+                            }
+                            if (tables == ts) {
+                                trimming = false;
+                                Table t = ts.table;
+                                mine = installLocked(t, false, () -> Growth.startClearing(t, memory));
+                            }
+                        }
+                        continue;
+                    }
+                    Thread.onSpinWait(); // a writer's count is still to come
+                } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException e) {
+                    faults = retryOrRethrow(e, faults, interruptedBefore);
+                }
+            }
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -528,6 +777,19 @@ public abstract class SeqlockTables implements MapTables {
     public abstract static class ChainSnapshot {
         /** Whether the thread was interrupted before the walk (or by the action): such an interrupt is kept. */
         boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        /** The walk's hash class in the chain being read: entries with {@code (hash & walkMask) == walkClass}; mask 0: all. */
+        private long walkMask;
+        private long walkClass;
+        private Evacuation.KeyWords keyWords;
+
+        /**
+         * Whether the live slot {@code ref} of the chain being read belongs to this step of the walk.
+         * Always, unless a shrink merged the buckets the walk visits one by one into this chain: then
+         * only the entries of the bucket being visited ({@link #visit}).
+         */
+        protected final boolean inWalk(Table t, long ref) {
+            return walkMask == 0 || (keyWords.hash(t.keyWordAt(ref)) & walkMask) == walkClass;
+        }
 
         /** Copies the live entries of the chain at {@code off} in {@code t}; plain reads only. */
         protected abstract void read(Table t, long off);
@@ -574,17 +836,23 @@ public abstract class SeqlockTables implements MapTables {
      */
     public final void forEachIn(Table start, long fromBucket, long toBucket, ChainSnapshot snapshot) {
         snapshot.interruptedBefore = Thread.currentThread().isInterrupted();
+        snapshot.keyWords = keyWords;
         for (long b = fromBucket; b < toBucket; b++) {
-            visit(start, b, snapshot);
+            visit(start, b, 0, 0, snapshot);
         }
         Reference.reachabilityFence(this);
     }
 
     /**
-     * Visits bucket {@code b} of {@code t}: its entries if it holds them, else (evacuated, or
-     * released after its growth completed) the buckets it was evacuated into.
+     * Visits the entries of bucket {@code b} of {@code t} whose hash is in the walk's class
+     * ({@code (hash & mask) == cls}; mask 0: all): where they are if the bucket holds them, else
+     * (evacuated, or released after its growth completed) in the buckets they were evacuated into.
+     * A doubling splits a bucket's entries between two new buckets; a shrink merges several old
+     * buckets into one, so from then on the walk takes from that bucket only the entries of the old
+     * bucket it came through ({@code hash & (t.bucketCount - 1) == b}): each entry present for the
+     * whole walk is seen once, whichever growths run meanwhile.
      */
-    private void visit(Table t, long b, ChainSnapshot snapshot) {
+    private void visit(Table t, long b, long mask, long cls, ChainSnapshot snapshot) {
         int faults = 0;
         int spins = 0;
         while (true) {
@@ -601,6 +869,8 @@ public abstract class SeqlockTables implements MapTables {
                 }
                 evacuated = t.tophashWord(off) == Tophash.EVACUATED_WORD;
                 if (!evacuated) {
+                    snapshot.walkMask = mask;
+                    snapshot.walkClass = cls;
                     snapshot.read(t, off);
                 }
                 if (!validate(t, off, w)) {
@@ -627,9 +897,15 @@ public abstract class SeqlockTables implements MapTables {
             if (into == null) {
                 return;
             }
-            visit(into, b, snapshot);
-            if (into.bucketCount != t.bucketCount) {
-                visit(into, b + t.bucketCount, snapshot);
+            if (into.bucketCount >= t.bucketCount) {
+                visit(into, b, mask, cls, snapshot);
+                if (into.bucketCount != t.bucketCount) {
+                    visit(into, b + t.bucketCount, mask, cls, snapshot);
+                }
+            } else if (t.bucketMask > mask) {
+                visit(into, b & into.bucketMask, t.bucketMask, b, snapshot);
+            } else {
+                visit(into, b & into.bucketMask, mask, cls, snapshot);
             }
             return;
         }

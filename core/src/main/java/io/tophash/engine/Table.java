@@ -90,6 +90,12 @@ public final class Table {
     public volatile Table grownInto;
     /** The growth evacuating into this table while it is in progress, else null: whose reserve inserts leave alone. */
     volatile Growth filledBy;
+    /**
+     * The store of this table's keys too long for their slot, in a concurrent byte-keyed map (one
+     * store per table generation, compacted by evacuation); null otherwise. Set before the table
+     * is published to other threads, never changed after.
+     */
+    public KeyStore keyStore;
 
     private Table(BucketFormat format, MemorySegment segment, int log2Buckets, long overflowCapacity,
                   boolean atomicLinks) {

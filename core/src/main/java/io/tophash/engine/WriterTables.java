@@ -64,6 +64,8 @@ public final class WriterTables implements MapTables {
     public int modCount;
     /** The map's entries: counted by the map's inserts, {@link #removeSlot} and {@link #clear}. */
     public long size;
+    /** Whether a trim is under way: each growth that completes starts the next shrink step while the table is too large. */
+    private boolean trimming;
 
     /**
      * Reserves the first table ({@link Table#reserveFirst}: if that fails, the ledger is given back
@@ -112,41 +114,45 @@ public final class WriterTables implements MapTables {
     // ------------------------------------------------------------------------------- growth
 
     /**
-     * Does the growth work a write owes (Go's {@code growWork}): evacuates the old bucket of
-     * {@code h} and one more claimed bucket. Returns the table holding {@code h}'s bucket now,
-     * which is always {@link #table()}.
+     * Does the growth work a write owes (Go's {@code growWork}): evacuates the unit of {@code h} and
+     * one more claimed unit. Returns the table holding {@code h}'s bucket now, which is always
+     * {@link #table()}. If that work completes a step of a trim and the next step starts, the write
+     * owes the next step its share too.
      */
     public Table writeTable(long h) {
         Growth g = growth;
-        if (g == null) {
-            return table;
-        }
-        evacuateIfNeeded(g, h & g.old.bucketMask);
-        if (growth == g) { // else that evacuation completed the growth and the old table is gone
-            long claimed = g.claim();
-            if (claimed >= 0) {
-                evacuateIfNeeded(g, claimed);
+        while (g != null) {
+            evacuateIfNeeded(g, g.unitOf(h & g.old.bucketMask));
+            if (growth == g) { // else that evacuation completed the growth and the old table is gone
+                long claimed = g.claim();
+                if (claimed >= 0) {
+                    evacuateIfNeeded(g, claimed);
+                }
             }
+            g = growth != g ? growth : null;
         }
         return table;
     }
 
-    private void evacuateIfNeeded(Growth g, long ob) {
-        if (!g.isEvacuated(ob)) {
-            Evacuation.evacuate(g, ob, keyWords, relocation);
+    private void evacuateIfNeeded(Growth g, long unit) {
+        if (!g.isEvacuated(unit)) {
+            Evacuation.evacuate(g, unit, keyWords, relocation);
             modCount++; // entries moved: a walking cursor could see them twice or miss them
             if (g.evacuatedOne()) {
                 growth = null;
-                memory.releaseLater(g.old.segment);
+                // not before the write ends: its arguments may be views into the old table
+                memory.releaseAfterWrite(g.old.segment);
                 if (generations != null) {
                     generations.completed();
                 }
                 g.completed();
+                if (trimming) {
+                    continueTrim();
+                }
             }
         }
     }
 
-    /** Evacuates every old bucket not yet evacuated; returns whether a growth was in progress. */
     /** {@link #finishGrowth()} between {@link #beginWrite()} and {@link #endWrite()}. */
     @Override
     public boolean finishGrowthAsWrite() {
@@ -158,15 +164,80 @@ public final class WriterTables implements MapTables {
         }
     }
 
+    /**
+     * Evacuates every unit not yet evacuated, of the growth in progress and of every step of a trim
+     * that follows it; returns whether a growth was in progress.
+     */
     public boolean finishGrowth() {
         Growth g = growth;
         if (g == null) {
             return false;
         }
-        for (long ob = 0; ob < g.old.bucketCount && growth == g; ob++) {
-            evacuateIfNeeded(g, ob);
+        while (g != null) {
+            for (long unit = 0; unit < g.units && growth == g; unit++) {
+                evacuateIfNeeded(g, unit);
+            }
+            g = growth;
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------------------- trim
+
+    /**
+     * Starts shrinking the table to what {@code size} entries need (the table a map pre-sized for
+     * them gets), as a growth toward fewer buckets that later writes (or {@link #finishGrowth})
+     * carry out: at most {@link Growth#MAX_SHRINK_LOG2} halvings per growth, the next step started
+     * when one completes. A growth in progress finishes first, the same way. The key store of a
+     * byte-keyed map is compacted by the same evacuation; when the table already fits but
+     * {@code storeWasteful} (the map's other per-table memory holds more than its entries need), a
+     * same-size growth compacts that alone. Returns whether a shrink or compaction is under way.
+     *
+     * @throws OutOfMemoryError if the first step's table cannot be reserved (nothing changed)
+     */
+    public boolean trimToSize(boolean storeWasteful) {
+        if (growth != null) {
+            trimming = true; // the step starts when the growth in progress completes
+            return true;
+        }
+        if (table.log2Buckets <= format.log2BucketsFor(size)) {
+            if (!storeWasteful) {
+                return false;
+            }
+            startGrowth(false);
+            return true;
+        }
+        trimming = true;
+        try {
+            startShrinkStep();
+        } catch (RuntimeException | Error e) {
+            trimming = false;
+            throw e;
+        }
+        return true;
+    }
+
+    /** A growth completed during a trim: starts its next step while the table is larger than the entries need. */
+    private void continueTrim() {
+        if (table.log2Buckets <= format.log2BucketsFor(size)) {
+            trimming = false;
+            return;
+        }
+        try {
+            startShrinkStep();
+        } catch (RuntimeException | OutOfMemoryError noMemory) {
+            trimming = false; // the map stays as it is, larger than it needs; a later trimToSize() may retry
+        }
+    }
+
+    private void startShrinkStep() {
+        int target = format.log2BucketsFor(size);
+        install(() -> Growth.startShrink(table, target, size, memory));
+    }
+
+    /** Whether a trim is under way (its steps still to run). */
+    public boolean trimming() {
+        return trimming;
     }
 
     /**
@@ -213,12 +284,16 @@ public final class WriterTables implements MapTables {
 
     /** Reserves the next table (and the map's generation companions) and switches writes to it; nothing changed if it throws. */
     private void startGrowth(boolean doubling) {
+        install(() -> Growth.start(table, doubling, memory));
+    }
+
+    private void install(java.util.function.Supplier<Growth> start) {
         if (generations != null) {
             generations.prepareNext();
         }
         Growth g;
         try {
-            g = Growth.start(table, doubling, memory);
+            g = start.get();
         } catch (RuntimeException | Error e) {
             if (generations != null) {
                 generations.abandonNext();
@@ -247,9 +322,10 @@ public final class WriterTables implements MapTables {
         Growth g = growth;
         table = fresh;
         growth = null;
-        memory.releaseLater(current.segment);
+        trimming = false;
+        memory.releaseAfterWrite(current.segment);
         if (g != null) {
-            memory.releaseLater(g.old.segment);
+            memory.releaseAfterWrite(g.old.segment);
         }
         size = 0;
         modCount++;
@@ -296,8 +372,15 @@ public final class WriterTables implements MapTables {
         state = WRITING;
     }
 
+    /**
+     * Ends a write; what it retired (a table a growth completed, a key store) goes to the background
+     * releaser only now, since the write's arguments may have been views into it.
+     */
     public void endWrite() {
         state &= ~WRITING;
+        if (memory.releasesAfterWrite()) {
+            memory.releaseWritten();
+        }
     }
 
     /** @throws IllegalStateException if closed; ConcurrentModificationException if a write is in progress */

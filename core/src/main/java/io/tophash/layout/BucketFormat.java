@@ -83,4 +83,16 @@ public record BucketFormat(String name, int slots, long tophashOffset, long keys
     public boolean overloadedBy(long entries, long buckets) {
         return entries > slots && entries > maxEntries(buckets);
     }
+
+    /**
+     * The smallest table, as log2 of its primary buckets (at most 30), that {@code entries} entries
+     * do not overload: what a map pre-sized for them gets, and what a trim shrinks to.
+     */
+    public int log2BucketsFor(long entries) {
+        int log2 = 0;
+        while (log2 < 30 && overloadedBy(entries, 1L << log2)) {
+            log2++;
+        }
+        return log2;
+    }
 }

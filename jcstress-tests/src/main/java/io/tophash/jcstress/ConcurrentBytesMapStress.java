@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.L_Result;
 import org.openjdk.jcstress.infra.results.ZZJ_Result;
@@ -349,6 +350,128 @@ public final class ConcurrentBytesMapStress {
                     && read(map, key(1)) == 2 && map.size() == before + 2;
             r.r1 = ok ? "all" : "one:" + read(map, "new-key-number-one-00001") + " two:"
                     + read(map, "new-key-number-two-00002") + " k1:" + read(map, key(1)) + " size " + map.size();
+            map.close();
+        }
+    }
+
+    /**
+     * Fills keys 1..120, removes all but 1..6 and starts a trim: a shrink of the table toward one
+     * bucket, in steps of at most 8 old buckets per new one, no unit evacuated yet.
+     */
+    static ConcurrentBytesMap shrinking() {
+        ConcurrentBytesMap map = newMap();
+        for (long k = 1; k <= 120; k++) {
+            map.put(key(k), record(k));
+        }
+        map.finishGrowth();
+        for (long k = 7; k <= 120; k++) {
+            map.remove(key(k));
+        }
+        map.trimToSize();
+        return map;
+    }
+
+    /**
+     * A getInto of a present key while another thread carries a trim out ({@code finishGrowth}
+     * evacuates every unit of every step, locking each unit's old buckets together): always found,
+     * whole, whichever table it reads.
+     */
+    @JCStressTest
+    @Description("getInto during a shrink always finds the key")
+    @Outcome(id = "3", expect = ACCEPTABLE, desc = "found with its record")
+    @Outcome(expect = FORBIDDEN, desc = "missing, torn or wrong during the shrink")
+    @State
+    public static class GetDuringShrink {
+        final ConcurrentBytesMap map = shrinking();
+
+        @Actor
+        public void shrinker() {
+            map.finishGrowth();
+        }
+
+        @Actor
+        public void reader(L_Result r) {
+            r.r1 = read(map, key(3));
+        }
+
+        @Arbiter
+        public void end() {
+            map.close();
+        }
+    }
+
+    /** Two writers during a shrink: a new key each, and an update of a kept one; all present afterwards, size right. */
+    @JCStressTest
+    @Description("Writes during a shrink: all present after")
+    @Outcome(id = "all", expect = ACCEPTABLE, desc = "both new keys present, the update applied, size right")
+    @Outcome(expect = FORBIDDEN, desc = "a write lost or duplicated")
+    @State
+    public static class WritesDuringShrink {
+        final ConcurrentBytesMap map = shrinking();
+
+        @Actor
+        public void first() {
+            map.put("new-key-number-one-00001", record(11));
+            map.finishGrowth();
+        }
+
+        @Actor
+        public void second() {
+            map.put("new-key-number-two-00002", record(22));
+            increment(map, key(1));
+        }
+
+        @Arbiter
+        public void end(L_Result r) {
+            boolean ok = read(map, "new-key-number-one-00001") == 11 && read(map, "new-key-number-two-00002") == 22
+                    && read(map, key(1)) == 2 && read(map, key(6)) == 6 && map.size() == 8;
+            r.r1 = ok ? "all" : "one:" + read(map, "new-key-number-one-00001") + " two:"
+                    + read(map, "new-key-number-two-00002") + " k1:" + read(map, key(1)) + " size " + map.size();
+            map.close();
+        }
+    }
+
+    /**
+     * clear() racing a getInto of a present key and the put of a new one: the reader sees the record
+     * whole or nothing; afterwards the old key is gone, and the new key is present or not (put
+     * before or after the clear), never torn.
+     */
+    @JCStressTest
+    @Description("clear racing getInto and put")
+    @Outcome(id = "5, 0, 9", expect = ACCEPTABLE, desc = "read before the clear; the put after it")
+    @Outcome(id = "5, 0, 0", expect = ACCEPTABLE, desc = "read before the clear; the put before it")
+    @Outcome(id = "0, 0, 9", expect = ACCEPTABLE, desc = "read after the clear; the put after it")
+    @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "read after the clear; the put before it")
+    @Outcome(expect = FORBIDDEN, desc = "an old key left, or a torn record")
+    @State
+    public static class ClearVersusReadAndPut {
+        final ConcurrentBytesMap map = newMap();
+
+        {
+            for (long k = 1; k <= 40; k++) {
+                map.put(key(k), record(k == 5 ? 5 : k));
+            }
+        }
+
+        @Actor
+        public void clearer() {
+            map.clear();
+        }
+
+        @Actor
+        public void reader(JJJ_Result r) {
+            r.r1 = read(map, key(5));
+        }
+
+        @Actor
+        public void putter() {
+            map.put(KEY, record(9));
+        }
+
+        @Arbiter
+        public void end(JJJ_Result r) {
+            r.r2 = read(map, key(5));
+            r.r3 = read(map, KEY);
             map.close();
         }
     }

@@ -389,4 +389,122 @@ public final class ConcurrentLongLongMapStress {
             }
         }
     }
+
+    /** Fills keys 1..120, removes all but 1..6 and starts a trim toward one bucket, no unit evacuated yet. */
+    static ConcurrentLongLongMap shrinking() {
+        ConcurrentLongLongMap map = newMap();
+        for (long k = 1; k <= 120; k++) {
+            map.put(k, k * 10);
+        }
+        map.finishGrowth();
+        for (long k = 7; k <= 120; k++) {
+            map.remove(k);
+        }
+        map.trimToSize();
+        return map;
+    }
+
+    /**
+     * A get of a present key while another thread carries a trim out ({@code finishGrowth} evacuates
+     * every unit of every step, locking each unit's old buckets together): always found.
+     */
+    @JCStressTest
+    @Description("get during a shrink always finds the key")
+    @Outcome(id = "30", expect = ACCEPTABLE, desc = "found")
+    @Outcome(expect = FORBIDDEN, desc = "missing or wrong during the shrink")
+    @State
+    public static class GetDuringShrink {
+        final ConcurrentLongLongMap map = shrinking();
+
+        @Actor
+        public void shrinker() {
+            map.finishGrowth();
+        }
+
+        @Actor
+        public void reader(L_Result r) {
+            r.r1 = map.get(3);
+        }
+
+        @Arbiter
+        public void end() {
+            map.close();
+        }
+    }
+
+    /** Puts of new keys and an addAndGet during a shrink: all present afterwards, size right. */
+    @JCStressTest
+    @Description("Writes during a shrink: all present after")
+    @Outcome(id = "all", expect = ACCEPTABLE, desc = "both new keys present, the add applied, size right")
+    @Outcome(expect = FORBIDDEN, desc = "a write lost or duplicated")
+    @State
+    public static class WritesDuringShrink {
+        final ConcurrentLongLongMap map = shrinking();
+
+        @Actor
+        public void first() {
+            map.put(1_001, 11);
+            map.finishGrowth();
+        }
+
+        @Actor
+        public void second() {
+            map.put(1_002, 22);
+            map.addAndGet(1, 1);
+        }
+
+        @Arbiter
+        public void end(L_Result r) {
+            boolean ok = map.get(1_001) == 11 && map.get(1_002) == 22 && map.get(1) == 11 && map.get(6) == 60
+                    && map.size() == 8;
+            r.r1 = ok ? "all" : "1001:" + map.get(1_001) + " 1002:" + map.get(1_002) + " 1:" + map.get(1)
+                    + " size " + map.size();
+            map.close();
+        }
+    }
+
+    /**
+     * clear() racing a get of a present key and the put of a new one: afterwards the old key is gone,
+     * and the new key is present or not (put before or after the clear); the reader sees the value or
+     * nothing.
+     */
+    @JCStressTest
+    @Description("clear racing get and put")
+    @Outcome(id = "50, 0, 9", expect = ACCEPTABLE, desc = "read before the clear; the put after it")
+    @Outcome(id = "50, 0, 0", expect = ACCEPTABLE, desc = "read before the clear; the put before it")
+    @Outcome(id = "0, 0, 9", expect = ACCEPTABLE, desc = "read after the clear; the put after it")
+    @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "read after the clear; the put before it")
+    @Outcome(expect = FORBIDDEN, desc = "an old key left, or a wrong value")
+    @State
+    public static class ClearVersusGetAndPut {
+        final ConcurrentLongLongMap map = newMap();
+
+        {
+            for (long k = 1; k <= 40; k++) {
+                map.put(k, k * 10);
+            }
+        }
+
+        @Actor
+        public void clearer() {
+            map.clear();
+        }
+
+        @Actor
+        public void reader(JJJ_Result r) {
+            r.r1 = map.get(5);
+        }
+
+        @Actor
+        public void putter() {
+            map.put(KEY, 9);
+        }
+
+        @Arbiter
+        public void end(JJJ_Result r) {
+            r.r2 = map.get(5);
+            r.r3 = map.get(KEY);
+            map.close();
+        }
+    }
 }
