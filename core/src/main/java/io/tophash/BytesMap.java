@@ -37,7 +37,10 @@ import java.util.Objects;
  * the value where it lies, valid until the next write to this map: a write may move the entry (a
  * growth step) or reuse its slot. A stale view never crashes the JVM: it reads or writes some
  * value of this map, or throws {@link IllegalStateException} once its table has been given back.
- * {@link #getInto} copies instead and allocates nothing.
+ * {@link #getInto} copies instead and allocates nothing. A view (of a value, or of a key from
+ * {@link #forEach}) may be the argument of the next write itself, {@code put(k2, get(k1))}: a
+ * table that write's growth work retires is given back only after the write has finished with its
+ * arguments.
  *
  * <p><b>Threading.</b> As {@link LongLongMap}: one writer at a time and no reader while it
  * writes; any number of threads may read a map no thread is writing. Writes set a flag that
@@ -478,7 +481,9 @@ public final class BytesMap extends OffHeapMap {
 
     /**
      * Associates a copy of {@code value} with {@code key}. Single-threaded. May start a growth; if
-     * memory cannot be had the map is unchanged.
+     * memory cannot be had the map is unchanged. {@code key} and {@code value} may be views of this
+     * map ({@code put(k2, get(k1))} copies a record): what this write's growth work retires is given
+     * back only after the write has read them.
      *
      * @param key the key: the segment's bytes
      * @param value the value, exactly {@link #valueSize()} bytes
@@ -553,7 +558,8 @@ public final class BytesMap extends OffHeapMap {
 
     /**
      * Associates a copy of {@code value} with {@code key} only if the key is absent. Single-threaded,
-     * a write (it does the growth work a write owes, inserted or not).
+     * a write (it does the growth work a write owes, inserted or not). {@code key} and {@code value}
+     * may be views of this map, as for {@link #put(MemorySegment, MemorySegment)}.
      *
      * @param key the key: the segment's bytes
      * @param value the value, exactly {@link #valueSize()} bytes
@@ -614,7 +620,8 @@ public final class BytesMap extends OffHeapMap {
 
     /**
      * A writable view of the value of {@code key}, inserted zero-filled if absent; valid until the
-     * next write to this map. Single-threaded, a write.
+     * next write to this map. Single-threaded, a write. {@code key} may be a view of this map (a key
+     * from {@link #forEach}), as for {@link #put(MemorySegment, MemorySegment)}.
      *
      * @param key the key: the segment's bytes
      * @return a writable view of the value, valid until the next write to this map

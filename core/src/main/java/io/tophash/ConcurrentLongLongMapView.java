@@ -97,10 +97,10 @@ final class ConcurrentLongLongMapView extends AbstractMap<Long, Long> implements
         return map.isEmpty();
     }
 
-    /** Removes every key a weakly consistent walk sees, as {@code ConcurrentHashMap.clear()}: not atomic. */
+    /** {@link ConcurrentLongLongMap#clear()}: not atomic, as {@code ConcurrentHashMap.clear()}. */
     @Override
     public void clear() {
-        map.forEach((key, value) -> map.remove(key));
+        map.clear();
     }
 
     /** The map's weakly consistent {@link ConcurrentLongLongMap#forEach}, boxing each entry. */

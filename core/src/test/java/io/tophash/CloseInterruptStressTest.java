@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class CloseInterruptStressTest {
 
-    private static final int TRIALS = Integer.getInteger("tophash.closeInterruptTrials", 150);
+    private static final int TRIALS = Integer.getInteger("tophash.closeInterruptTrials", 800);
     private static final int WORKERS = 3;
 
     @Test
