@@ -55,7 +55,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * over the byte-key slots of BytesMap (ByteSlots: probe, hash, find, key regions), with no code
      * of its own for either. A read runs ByteSlots.find inside the engine's validated window
      * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
-     * the caller's target, so a read that raced a writer never leaves a torn value behind.
+     * the caller's target, so a read that raced a writer never leaves a torn value behind. getLong
+     * reads one field in that window and copies nothing; it and containsKey take a short ASCII
+     * String's key in two registers, with no thread-local probe.
      *
      * Each table generation has its own key store (Table.keyStore), whose allocation and free calls
      * are serialized on the store (writers of different buckets may insert long keys at once).
@@ -82,6 +84,11 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private static final int UPDATE = 2;
     private static final int REMOVE = 3;
 
+    /** What a read takes ({@code Tables.readSlot}'s {@code part}): whether the key is present. */
+    private static final long PRESENCE = -1;
+    /** What a read takes: the whole value, copied to the probe's scratch inside the read window. */
+    private static final long COPY = -2;
+
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
 
@@ -100,18 +107,33 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             table().keyStore = new KeyStore(memory, slots.maxKeyLength());
         }
 
-        /** 1 if found (the value copied to the probe's scratch when it has a target), else 0. */
+        /**
+         * The key is {@code probe}'s, or, when {@code probe} is null, the inline key whose words are
+         * {@code head} and {@code tail}. {@code part} says what is read: {@link #PRESENCE} (1 if found,
+         * else 0), {@link #COPY} (the same, the value copied to the probe's scratch), or an offset in
+         * the value, whose 8-byte field is returned ({@code absent} when the key is not found).
+         */
         @Override
-        protected long readSlot(Table t, long h, long key, long absent, Object probe) {
+        protected long readSlot(Table t, long h, long head, long tail, long part, long absent, Object probe) {
             KeyProbe p = (KeyProbe) probe;
-            long ref = slots.find(t, h, p.head, p.tail, p, t.keyStore);
+            long ref = p == null ? slots.find(t, h, head, tail, null, t.keyStore)
+                    : slots.find(t, h, p.head, p.tail, p, t.keyStore);
+            if (part >= 0) {
+                return ref == Table.NONE ? absent : RawMemory.getLongNativeOrder(t.segment, t.valueOffset(ref) + part);
+            }
             if (ref == Table.NONE) {
                 return 0;
             }
-            if (p.target != null) {
+            if (part == COPY) {
                 MemorySegment.copy(t.segment, t.valueOffset(ref), p.valueScratch(valueSize), 0, valueSize);
             }
             return 1;
+        }
+
+        /** A short-key read takes no probe, so the reentry check waits for the lock a ValueUpdater holds. */
+        @Override
+        protected void readWaits() {
+            checkNotUpdating(KeyProbe.forThread());
         }
 
         @Override
@@ -264,13 +286,93 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         checkNotUpdating(p);
         p.target = target;
         try {
-            if (tables.read(slots.hash(p.head, p.tail, p), 0, 0, p) == 0) {
+            if (tables.read(slots.hash(p.head, p.tail, p), 0, 0, COPY, 0, p) == 0) {
                 return false;
             }
             MemorySegment.copy(p.valueScratch(valueSize), 0, target, 0, valueSize);
             return true;
         } finally {
             p.target = null;
+        }
+    }
+
+    /**
+     * The 8-byte field at {@code offset} in the value of {@code key}, read in the platform's byte
+     * order (as {@code ValueLayout.JAVA_LONG} or {@code JAVA_LONG_UNALIGNED} writes it), or
+     * {@code defaultValue} when the key is absent. Lock-free, like {@link #getInto}: the field is
+     * read inside the same validated window, so it is a value the key had, never a torn one, and
+     * nothing else of the value is copied. Several fields read by several calls may come from
+     * different writes; {@link #getInto} reads a whole value at once. Any thread; never allocates.
+     *
+     * @param key          the key: the segment's bytes
+     * @param offset       where the field starts in the value, 0 to {@link #valueSize()} - 8; need not be aligned
+     * @param defaultValue returned when the key is absent
+     * @return the field, or {@code defaultValue}
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or the
+     *                                  field does not lie inside the value
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public long getLong(MemorySegment key, long offset, long defaultValue) {
+        checkField(offset);
+        return getLong(slots.probe(key), offset, defaultValue);
+    }
+
+    /**
+     * {@link #getLong(MemorySegment, long, long)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer      the buffer holding the key
+     * @param keyOffset   where the key starts in {@code buffer}
+     * @param length      the key's length in bytes
+     * @param offset      where the field starts in the value
+     * @param defaultValue returned when the key is absent
+     * @return the field, or {@code defaultValue}
+     */
+    public long getLong(MemorySegment buffer, long keyOffset, long length, long offset, long defaultValue) {
+        checkField(offset);
+        return getLong(slots.probe(buffer, keyOffset, length), offset, defaultValue);
+    }
+
+    /**
+     * {@link #getLong(MemorySegment, long, long)} for the bytes of {@code key}.
+     *
+     * @param key          the key's bytes
+     * @param offset       where the field starts in the value
+     * @param defaultValue returned when the key is absent
+     * @return the field, or {@code defaultValue}
+     */
+    public long getLong(byte[] key, long offset, long defaultValue) {
+        checkField(offset);
+        return getLong(slots.probe(key), offset, defaultValue);
+    }
+
+    /**
+     * {@link #getLong(MemorySegment, long, long)} for the UTF-8 bytes of {@code key}. An ASCII key of
+     * up to 15 chars is packed in registers and touches no thread-local state.
+     *
+     * @param key          the key, hashed and compared as its UTF-8 bytes
+     * @param offset       where the field starts in the value
+     * @param defaultValue returned when the key is absent
+     * @return the field, or {@code defaultValue}
+     */
+    public long getLong(CharSequence key, long offset, long defaultValue) {
+        checkField(offset);
+        long head = slots.inlineHead(key);
+        if (head == ByteKeys.NOT_INLINE) {
+            return getLong(slots.probe(key), offset, defaultValue);
+        }
+        long tail = ByteKeys.asciiTail(key);
+        return tables.read(slots.hash(head, tail, null), head, tail, offset, defaultValue, null);
+    }
+
+    private long getLong(KeyProbe p, long offset, long defaultValue) {
+        checkNotUpdating(p);
+        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, offset, defaultValue, p);
+    }
+
+    private void checkField(long offset) {
+        if (offset < 0 || offset > valueSize - Long.BYTES) {
+            throw new IllegalArgumentException("an 8-byte field at offset " + offset + " does not lie inside a value of "
+                    + valueSize + " bytes");
         }
     }
 
@@ -315,12 +417,17 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @return whether the key is present
      */
     public boolean containsKey(CharSequence key) {
-        return contains(slots.probe(key));
+        long head = slots.inlineHead(key);
+        if (head == ByteKeys.NOT_INLINE) {
+            return contains(slots.probe(key));
+        }
+        long tail = ByteKeys.asciiTail(key);
+        return tables.read(slots.hash(head, tail, null), head, tail, PRESENCE, 0, null) != 0;
     }
 
     private boolean contains(KeyProbe p) {
         checkNotUpdating(p);
-        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, p) != 0;
+        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, PRESENCE, 0, p) != 0;
     }
 
     // --------------------------------------------------------------------------------- writes

@@ -76,7 +76,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
         }
 
         @Override
-        protected long readSlot(Table t, long h, long key, long absent, Object probe) {
+        protected long readSlot(Table t, long h, long key, long key2, long part, long absent, Object probe) {
             long ref = Chain.find(t, h, key);
             if (probe instanceof Presence presence) {
                 // the caller's own object: the last call, the one read() validates, leaves its answer
@@ -131,6 +131,27 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      */
     public long getOrDefault(long key, long defaultValue) {
         return tables.read(Hashing.hash(key, seed), key, defaultValue, null);
+    }
+
+    /**
+     * Looks up every key of {@code keys}: {@code values[i]} becomes the value of {@code keys[i]}, or
+     * the missing value when it is absent. Each key is read as {@link #get} reads it, on its own:
+     * the values need not be one snapshot of the map. Any thread; never allocates.
+     *
+     * @param keys   the keys to look up
+     * @param values receives the values; at least as long as {@code keys}
+     * @throws IllegalArgumentException if {@code values} is shorter than {@code keys}
+     * @throws NullPointerException     if either array is null
+     * @throws IllegalStateException    after {@link #close()}
+     */
+    public void getAll(long[] keys, long[] values) {
+        if (values.length < keys.length) {
+            throw new IllegalArgumentException("values has room for " + values.length + " values, keys holds "
+                    + keys.length + " keys");
+        }
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = get(keys[i]);
+        }
     }
 
     /**

@@ -66,6 +66,50 @@ public abstract class AbstractLongLongMapContract {
         }
     }
 
+    /**
+     * A batched lookup answers key for key as the model does: present and absent keys mixed, batch
+     * lengths that are not a multiple of the batch, an empty batch, a map caught in the middle of a
+     * growth (some keys in the old table, some in the next), and a value array that is too short.
+     */
+    @Test
+    void getAllAnswersAsGetDoesThroughAGrowth() {
+        ContractMap map = newMap();
+        SplittableRandom random = new SplittableRandom(17);
+        List<Long> inserted = new ArrayList<>();
+        Map<Long, Long> model = new HashMap<>();
+        boolean sawGrowth = false;
+        for (int round = 0; round < 40; round++) {
+            for (int i = 0; i < 97; i++) {
+                long key = random.nextLong();
+                long value = random.nextLong();
+                map.put(key, value);
+                model.put(key, value);
+                inserted.add(key);
+            }
+            sawGrowth |= map.growing();
+            int n = random.nextInt(0, 70);
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = random.nextBoolean() ? inserted.get(random.nextInt(inserted.size()))
+                        : i < EDGE_KEYS.length ? EDGE_KEYS[i] : random.nextLong();
+            }
+            long[] values = new long[n + random.nextInt(0, 3)];
+            java.util.Arrays.fill(values, 0x5A5A5A5AL);
+            map.getAll(keys, values);
+            for (int i = 0; i < n; i++) {
+                assertEquals(model.getOrDefault(keys[i], map.missingValue()), values[i],
+                        "key " + keys[i] + " at " + i + " of " + n);
+            }
+            for (int i = n; i < values.length; i++) {
+                assertEquals(0x5A5A5A5AL, values[i], "getAll wrote past the keys");
+            }
+        }
+        assertTrue(sawGrowth, "no lookup batch met a growth in progress");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> map.getAll(new long[3], new long[2]));
+        assertTrue(e.getMessage().contains("values"), e.getMessage());
+    }
+
     @Test
     void emptyMapAnswersMissing() {
         ContractMap map = newMap();

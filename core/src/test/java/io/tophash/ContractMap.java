@@ -12,6 +12,16 @@ interface ContractMap extends AutoCloseable {
 
     long getOrDefault(long key, long defaultValue);
 
+    /** {@code values[i] = get(keys[i])} for every key; the long maps batch it. */
+    default void getAll(long[] keys, long[] values) {
+        if (values.length < keys.length) {
+            throw new IllegalArgumentException("values shorter than keys");
+        }
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = get(keys[i]);
+        }
+    }
+
     boolean containsKey(long key);
 
     long put(long key, long value);
@@ -138,6 +148,7 @@ interface ContractMap extends AutoCloseable {
 
     record Single(LongLongMap map) implements ContractMap {
         public long get(long key) { return map.get(key); }
+        public void getAll(long[] keys, long[] values) { map.getAll(keys, values); }
         public long getOrDefault(long key, long d) { return map.getOrDefault(key, d); }
         public boolean containsKey(long key) { return map.containsKey(key); }
         public long put(long key, long value) { return map.put(key, value); }
@@ -163,6 +174,7 @@ interface ContractMap extends AutoCloseable {
 
     record Concurrent(ConcurrentLongLongMap map) implements ContractMap {
         public long get(long key) { return map.get(key); }
+        public void getAll(long[] keys, long[] values) { map.getAll(keys, values); }
         public long getOrDefault(long key, long d) { return map.getOrDefault(key, d); }
         public boolean containsKey(long key) { return map.containsKey(key); }
         public long put(long key, long value) { return map.put(key, value); }

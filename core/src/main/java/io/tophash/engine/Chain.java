@@ -26,7 +26,7 @@ import java.lang.foreign.MemorySegment;
  * chain's live entries, it and the empty slots before it become {@code EMPTY_REST}, so misses
  * stop early. Both maps remove this way.
  *
- * <p>Threading: {@link #find}, {@link #firstLive} and {@link #nextLive} only read; the others
+ * <p>Threading: {@link #find}, {@link #findValue}, {@link #touch}, {@link #firstLive} and {@link #nextLive} only read; the others
  * write and need the chain to themselves (the single writer, or the primary bucket's lock).
  */
 public final class Chain {
@@ -84,6 +84,68 @@ public final class Chain {
             return Table.NONE;
         }
         return findInChain(t, off, top, keyWord);
+    }
+
+    /**
+     * The 8-byte value of {@code keyWord} in the chain of hash {@code h}, or {@code absent} when the
+     * key is not there: {@link #find} and the value read in one step, for maps whose value is one
+     * {@code long} ({@code LongLongMap.get}).
+     *
+     * <p>A hit in the primary bucket whose first candidate matches, almost every hit, computes the
+     * value's address from the match mask with the layout's constants, with no slot reference built
+     * and taken apart again and no second {@code switch} on the shape: the value load issues as soon
+     * as the key compare resolves, and the link word loaded first has already requested its line.
+     */
+    public static long findValue(Table t, long h, long keyWord, long absent) {
+        return switch (t.format.shape()) {
+            case LINE_128 -> findValue(t, h, keyWord, absent, LineBucketLayout.LINK_OFFSET,
+                    LineBucketLayout.KEYS_OFFSET, LineBucketLayout.VALUES_OFFSET,
+                    LineBucketLayout.FORMAT.slotMask(), LineBucketLayout.BUCKET_LENGTH);
+            case GO_144 -> findValue(t, h, keyWord, absent, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
+                    GoBucketLayout.VALUES_OFFSET, GoBucketLayout.FORMAT.slotMask(), GoBucketLayout.BUCKET_LENGTH);
+            case GO_192 -> findValue(t, h, keyWord, absent, PaddedGoBucketLayout.LINK_OFFSET,
+                    PaddedGoBucketLayout.KEYS_OFFSET, PaddedGoBucketLayout.VALUES_OFFSET,
+                    PaddedGoBucketLayout.FORMAT.slotMask(), PaddedGoBucketLayout.BUCKET_LENGTH);
+            case OTHER -> {
+                long ref = findInChain(t, t.homeOffset(h), Tophash.tophash(h), keyWord);
+                yield ref == Table.NONE ? absent : t.longValueAt(ref);
+            }
+        };
+    }
+
+    /** {@link #findValue} in a built-in {@code long} layout: 8-byte keys and values, 8 bytes apart. */
+    private static long findValue(Table t, long h, long keyWord, long absent, long linkOffset, long keysOffset,
+                                  long valuesOffset, long slotMask, long stride) {
+        MemorySegment seg = t.segment;
+        long off = (h & t.bucketMask) * stride;
+        int top = Tophash.tophash(h);
+        long link = RawMemory.getLong(seg, off + linkOffset);
+        long tags = RawMemory.getLong(seg, off);
+        long m = Tophash.match(tags, top) & slotMask;
+        if (m != 0) {
+            long slotBytes = Long.numberOfTrailingZeros(m) & ~7;
+            if (RawMemory.getLong(seg, off + keysOffset + slotBytes) == keyWord) {
+                return RawMemory.getLong(seg, off + valuesOffset + slotBytes);
+            }
+            if ((m & (m - 1)) == 0 && (Tophash.matchEmptyRest(tags) & slotMask) != 0) {
+                return absent;
+            }
+        } else if ((Tophash.matchEmptyRest(tags) & slotMask) != 0 || (link & Table.LINK_MASK) == 0) {
+            return absent;
+        }
+        long ref = findInChain(t, off, top, keyWord);
+        return ref == Table.NONE ? absent : t.longValueAt(ref);
+    }
+
+    /**
+     * Loads the words of the primary bucket of hash {@code h} that a lookup reads first, the tophash
+     * word and the link word, and returns them combined so that the loads cannot be dropped: a batch
+     * of lookups touches all its buckets first, and their cache misses overlap instead of waiting one
+     * after the other. Reads only.
+     */
+    public static long touch(Table t, long h) {
+        long off = t.homeOffset(h);
+        return RawMemory.getLong(t.segment, off + t.tophashOffset) ^ RawMemory.getLong(t.segment, off + t.linkOffset);
     }
 
     /**

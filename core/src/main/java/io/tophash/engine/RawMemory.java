@@ -66,6 +66,14 @@ public final class RawMemory {
         return segment.get(WORD, offset);
     }
 
+    /**
+     * Plain 8-byte word in the platform's byte order, no alignment requirement: a field of a value
+     * record, read as the caller's {@code ValueLayout.JAVA_LONG} wrote it.
+     */
+    public static long getLongNativeOrder(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+    }
+
     public static void putLong(MemorySegment segment, long offset, long value) {
         segment.set(WORD, offset, value);
     }

@@ -187,11 +187,21 @@ public abstract class SeqlockTables implements MapTables {
      * What a read takes from the chain of hash {@code h} in {@code t}: called inside a reader's
      * window, with plain reads only and no side effect (its result is thrown away unless the window
      * validates, and it may see a torn chain: any exception but an {@link Error} means "retry").
-     * {@code key}, {@code absent} and {@code probe} are {@link #read}'s, passed through. A probe
+     * {@code key}, {@code key2}, {@code part}, {@code absent} and {@code probe} are {@link #read}'s,
+     * passed through: a map's whole read request in values (a byte map's inline key as two words and
+     * the part of the value asked for), so that a read needs no object of its own. A probe
      * owned by the reading thread may take a second answer (as {@code ConcurrentLongLongMap}'s
      * presence): {@link #read} returns the result of the last call, which also wrote it last.
      */
-    protected abstract long readSlot(Table t, long h, long key, long absent, Object probe);
+    protected abstract long readSlot(Table t, long h, long key, long key2, long part, long absent, Object probe);
+
+    /**
+     * Called each time a read finds its bucket locked, before it waits: a map whose locks run user
+     * code may throw here when the waiting thread is the one holding the lock, instead of waiting
+     * forever. Does nothing by default.
+     */
+    protected void readWaits() {
+    }
 
     /**
      * The optimistic read: {@link #readSlot} on the key's bucket inside a validated window. During a
@@ -201,6 +211,11 @@ public abstract class SeqlockTables implements MapTables {
      * @throws IllegalStateException after {@link #close()}
      */
     public final long read(long h, long key, long absent, Object probe) {
+        return read(h, key, 0, 0, absent, probe);
+    }
+
+    /** {@link #read(long, long, long, Object)} with a request of more words; see {@link #readSlot}. */
+    public final long read(long h, long key, long key2, long part, long absent, Object probe) {
         boolean interruptedBefore = Thread.currentThread().isInterrupted();
         int faults = 0;
         int spins = 0;
@@ -216,11 +231,12 @@ public abstract class SeqlockTables implements MapTables {
                         long off = t.homeOffset(h);
                         long w = lvLink(t, off);
                         if (isLocked(w)) {
+                            readWaits();
                             backOff(++spins);
                             continue;
                         }
                         boolean evacuated = t.tophashWord(off) == Tophash.EVACUATED_WORD;
-                        long result = evacuated ? 0 : readSlot(t, h, key, absent, probe);
+                        long result = evacuated ? 0 : readSlot(t, h, key, key2, part, absent, probe);
                         if (!validate(t, off, w)) {
                             continue;
                         }

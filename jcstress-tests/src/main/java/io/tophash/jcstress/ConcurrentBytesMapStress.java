@@ -475,4 +475,77 @@ public final class ConcurrentBytesMapStress {
             map.close();
         }
     }
+
+    /**
+     * Two {@code getLong} reads (the first and the last word of the record) racing an update of
+     * the stored key: each read is one value the key had, 5 or 6, never a torn word; and the second
+     * read, which starts after the first ended, never sees the older value once the first saw the
+     * newer one.
+     */
+    @JCStressTest
+    @Description("getLong racing update: each field a value the key had, reads in order")
+    @Outcome(id = "5, 5", expect = ACCEPTABLE, desc = "both reads before the update")
+    @Outcome(id = "5, 6", expect = ACCEPTABLE, desc = "the update between the reads")
+    @Outcome(id = "6, 6", expect = ACCEPTABLE, desc = "both reads after the update")
+    @Outcome(expect = FORBIDDEN, desc = "a torn or foreign word, or the newer value then the older")
+    @State
+    public static class GetLongVersusUpdate {
+        final ConcurrentBytesMap map = newMap();
+
+        {
+            map.put(KEY, record(5));
+        }
+
+        @Actor
+        public void updater() {
+            increment(map, KEY);
+        }
+
+        @Actor
+        public void reader(JJ_Result r) {
+            r.r1 = map.getLong(KEY, 0, -1);
+            r.r2 = map.getLong(KEY, VALUE_SIZE - 8, -1);
+        }
+
+        @Arbiter
+        public void end() {
+            map.close();
+        }
+    }
+
+    /**
+     * {@link GetLongVersusUpdate} for a short key, which the map packs in registers (no key store,
+     * no thread-local probe): the same outcomes.
+     */
+    @JCStressTest
+    @Description("getLong of a short key racing update: each field a value the key had, reads in order")
+    @Outcome(id = "5, 5", expect = ACCEPTABLE, desc = "both reads before the update")
+    @Outcome(id = "5, 6", expect = ACCEPTABLE, desc = "the update between the reads")
+    @Outcome(id = "6, 6", expect = ACCEPTABLE, desc = "both reads after the update")
+    @Outcome(expect = FORBIDDEN, desc = "a torn or foreign word, or the newer value then the older")
+    @State
+    public static class ShortKeyGetLongVersusUpdate {
+        static final String SHORT_KEY = "dev-42";
+        final ConcurrentBytesMap map = newMap();
+
+        {
+            map.put(SHORT_KEY, record(5));
+        }
+
+        @Actor
+        public void updater() {
+            increment(map, SHORT_KEY);
+        }
+
+        @Actor
+        public void reader(JJ_Result r) {
+            r.r1 = map.getLong(SHORT_KEY, 0, -1);
+            r.r2 = map.getLong(SHORT_KEY, VALUE_SIZE - 8, -1);
+        }
+
+        @Arbiter
+        public void end() {
+            map.close();
+        }
+    }
 }
