@@ -20,9 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The device registry's two other questions, after {@link DeviceReport}'s: four threads sharing one
+ * The device registry's other questions, after {@link DeviceReport}'s: four threads sharing one
  * registry ({@link ConcurrentDeviceBenchmark}: {@code ConcurrentBytesMap} against
- * {@code ConcurrentHashMap<String, Device>}, every profile) and the worst put while a byte-keyed
+ * {@code ConcurrentHashMap<String, Device>}, every profile), a request as a server receives it at
+ * 1, 2 and 4 threads, with the key in hand, decoded per request or in a buffer
+ * ({@link RegistryRequestBenchmark}, every profile, issue #20's targets) and the worst put while a byte-keyed
  * registry grows from empty ({@link DeviceGrowthBenchmark}: {@code BytesMap} against both
  * {@code HashMap}s, the full profile, 10M tokens), each with issue #13's target. Results go to
  * {@value #DIRECTORY}/ of the run's directory; a pass already there is not run again.
@@ -35,6 +37,13 @@ final class SharedDeviceReport {
     static final String DIRECTORY = "devices-shared";
     private static final String CONCURRENT_FILE = "concurrent-devices-" + DeviceKeys.SEED_SCENARIO + ".json";
     private static final String GROWTH_PASS_FILE = "growth-tokens.json";
+    /** Thread counts of the request pass ({@link RegistryRequestBenchmark}): 4 is more threads than this machine's 2 CPUs. */
+    static final List<Integer> REQUEST_THREADS = List.of(1, 2, 4);
+
+    static String requestsFile(int threads) {
+        return "registry-requests-t" + threads + ".json";
+    }
+
     /** Growth of the full profile: the issue's largest size. */
     static final int GROWTH_SIZE = 10_000_000;
 
@@ -94,6 +103,29 @@ final class SharedDeviceReport {
                     .build()).run();
             Files.move(partial, concurrent, StandardCopyOption.REPLACE_EXISTING);
         }
+        for (int threads : REQUEST_THREADS) {
+            Path requests = dir.resolve(requestsFile(threads));
+            if (Files.exists(requests)) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "[report] registry requests, %d thread(s): key in hand, fresh String, buffer%n",
+                    threads);
+            Path partial = dir.resolve(requestsFile(threads) + ".partial");
+            new Runner(new OptionsBuilder()
+                    .include("\\.RegistryRequestBenchmark\\.")
+                    .threads(threads)
+                    .forks(forks)
+                    .warmupIterations(profile.warmupIterations)
+                    .warmupTime(profile.iterationTime)
+                    .measurementIterations(profile.measurementIterations)
+                    .measurementTime(profile.iterationTime)
+                    .addProfiler(GCProfiler.class)
+                    .shouldFailOnError(false)
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(partial.toString())
+                    .build()).run();
+            Files.move(partial, requests, StandardCopyOption.REPLACE_EXISTING);
+        }
         Path growth = dir.resolve(GROWTH_PASS_FILE);
         if (profile == LayoutReport.Profile.FULL && !Files.exists(growth)) {
             System.out.printf(Locale.ROOT, "[report] devices: growth from empty to %,d tokens, every put timed%n",
@@ -121,6 +153,7 @@ final class SharedDeviceReport {
         if (Files.exists(concurrent)) {
             md.append(concurrentTable(concurrent));
         }
+        md.append(requestsTable(dir));
         Path latencies = dir.resolve(DeviceGrowthBenchmark.LATENCY_FILE);
         if (Files.exists(latencies)) {
             md.append(growthTable(Files.readAllLines(latencies).stream().filter(l -> !l.isBlank())
@@ -158,6 +191,77 @@ final class SharedDeviceReport {
                     + "(%.2fx)%n- 0 B/op: %s (%.2f B/op)%n%n", ratio >= 2 ? "met" : "missed", ratio,
                     tophash[2] < 0.5 ? "met" : "missed", tophash[2]));
         }
+        return md.toString();
+    }
+
+    /**
+     * The request pass: ns per request per thread for every registry, key form and thread count,
+     * with {@code ConcurrentHashMap}'s time over tophash's (above 1 means tophash is faster), and
+     * issue #20's targets for the field read ({@code TOPHASH_GET_LONG}); empty when no pass ran.
+     */
+    static String requestsTable(Path dir) throws IOException {
+        Map<String, double[]> cells = new LinkedHashMap<>(); // threads/registry/form -> ns/op, B/op
+        for (int threads : REQUEST_THREADS) {
+            Path file = dir.resolve(requestsFile(threads));
+            if (!Files.exists(file)) {
+                continue;
+            }
+            for (JsonElement element : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                JsonObject run = element.getAsJsonObject();
+                JsonObject params = run.getAsJsonObject("params");
+                String key = threads + "/" + params.get("registry").getAsString() + "/" + params.get("form").getAsString();
+                double ns = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
+                JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
+                double bytes = secondary != null && secondary.has("gc.alloc.rate.norm")
+                        ? secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble() : Double.NaN;
+                cells.put(key, new double[] {ns, bytes});
+            }
+        }
+        if (cells.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("### Registry requests: 131,072 devices, 90% reads / 10% updates, by key form\n\n"
+                + "ns per request per thread (B/op); the ratio is ConcurrentHashMap's time over tophash's "
+                + "(above 1.00x tophash is faster).\n\n"
+                + "| threads | key form | ConcurrentHashMap | tophash getInto | tophash getLong |\n|---:|---|---:|---:|---:|\n");
+        List<String> verdicts = new ArrayList<>();
+        double[] target = {1.0, 1.5, 2.0};
+        for (int threads : REQUEST_THREADS) {
+            for (RegistryRequestBenchmark.KeyForm form : RegistryRequestBenchmark.KeyForm.values()) {
+                double[] chm = cells.get(threads + "/CONCURRENT_HASHMAP/" + form);
+                if (chm == null) {
+                    continue;
+                }
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s | %.1f (%.0f) |", threads,
+                        form, chm[0], chm[1]));
+                for (String registry : List.of("TOPHASH_GET_INTO", "TOPHASH_GET_LONG")) {
+                    double[] c = cells.get(threads + "/" + registry + "/" + form);
+                    row.append(c == null ? " - |" : String.format(Locale.ROOT, " %.1f (%.0f) %.2fx |", c[0], c[1],
+                            chm[0] / c[0]));
+                }
+                md.append(row).append('\n');
+                double[] best = cells.get(threads + "/TOPHASH_GET_LONG/" + form);
+                if (best != null && threads <= 2) {
+                    double ratio = chm[0] / best[0];
+                    double wanted = target[form.ordinal()];
+                    verdicts.add(String.format(Locale.ROOT, "- %s, %d thread(s): >= %.1fx ConcurrentHashMap: %s (%.2fx); "
+                            + "0 B/op: %s (%.1f)", form, threads, wanted, ratio >= wanted ? "met" : "missed", ratio,
+                            best[1] < 0.5 ? "met" : "missed", best[1]));
+                }
+            }
+        }
+        for (RegistryRequestBenchmark.KeyForm form : RegistryRequestBenchmark.KeyForm.values()) {
+            double[] two = cells.get("2/TOPHASH_GET_LONG/" + form);
+            double[] four = cells.get("4/TOPHASH_GET_LONG/" + form);
+            if (two != null && four != null) {
+                double twoRate = 2 / two[0];
+                double fourRate = 4 / four[0];
+                verdicts.add(String.format(Locale.ROOT, "- %s: 4 threads on 2 CPUs no slower than 2: %s "
+                        + "(%.1f against %.1f requests/us)", form, fourRate >= twoRate ? "met" : "missed",
+                        fourRate * 1000, twoRate * 1000));
+            }
+        }
+        md.append('\n').append(String.join("\n", verdicts)).append("\n\n");
         return md.toString();
     }
 
