@@ -42,14 +42,14 @@ public final class Chain {
      * shifts or multiplies by immediates; other formats take theirs from the table.
      */
     public static long find(Table t, long h, long keyWord) {
-        return switch (t.format.shape()) {
-            case LINE_128 -> find(t, h, keyWord, LineBucketLayout.LINK_OFFSET, LineBucketLayout.KEYS_OFFSET,
+        return switch (t.shape) {
+            case Table.LINE_128 -> find(t, h, keyWord, LineBucketLayout.LINK_OFFSET, LineBucketLayout.KEYS_OFFSET,
                     LineBucketLayout.FORMAT.slotMask(), LineBucketLayout.BUCKET_LENGTH);
-            case GO_144 -> find(t, h, keyWord, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
+            case Table.GO_144 -> find(t, h, keyWord, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
                     GoBucketLayout.FORMAT.slotMask(), GoBucketLayout.BUCKET_LENGTH);
-            case GO_192 -> find(t, h, keyWord, PaddedGoBucketLayout.LINK_OFFSET, PaddedGoBucketLayout.KEYS_OFFSET,
+            case Table.GO_192 -> find(t, h, keyWord, PaddedGoBucketLayout.LINK_OFFSET, PaddedGoBucketLayout.KEYS_OFFSET,
                     PaddedGoBucketLayout.FORMAT.slotMask(), PaddedGoBucketLayout.BUCKET_LENGTH);
-            case OTHER -> findInChain(t, t.homeOffset(h), Tophash.tophash(h), keyWord);
+            default -> findInChain(t, t.homeOffset(h), Tophash.tophash(h), keyWord);
         };
     }
 
@@ -97,16 +97,16 @@ public final class Chain {
      * as the key compare resolves, and the link word loaded first has already requested its line.
      */
     public static long findValue(Table t, long h, long keyWord, long absent) {
-        return switch (t.format.shape()) {
-            case LINE_128 -> findValue(t, h, keyWord, absent, LineBucketLayout.LINK_OFFSET,
+        return switch (t.shape) {
+            case Table.LINE_128 -> findValue(t, h, keyWord, absent, LineBucketLayout.LINK_OFFSET,
                     LineBucketLayout.KEYS_OFFSET, LineBucketLayout.VALUES_OFFSET,
                     LineBucketLayout.FORMAT.slotMask(), LineBucketLayout.BUCKET_LENGTH);
-            case GO_144 -> findValue(t, h, keyWord, absent, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
+            case Table.GO_144 -> findValue(t, h, keyWord, absent, GoBucketLayout.LINK_OFFSET, GoBucketLayout.KEYS_OFFSET,
                     GoBucketLayout.VALUES_OFFSET, GoBucketLayout.FORMAT.slotMask(), GoBucketLayout.BUCKET_LENGTH);
-            case GO_192 -> findValue(t, h, keyWord, absent, PaddedGoBucketLayout.LINK_OFFSET,
+            case Table.GO_192 -> findValue(t, h, keyWord, absent, PaddedGoBucketLayout.LINK_OFFSET,
                     PaddedGoBucketLayout.KEYS_OFFSET, PaddedGoBucketLayout.VALUES_OFFSET,
                     PaddedGoBucketLayout.FORMAT.slotMask(), PaddedGoBucketLayout.BUCKET_LENGTH);
-            case OTHER -> {
+            default -> {
                 long ref = findInChain(t, t.homeOffset(h), Tophash.tophash(h), keyWord);
                 yield ref == Table.NONE ? absent : t.longValueAt(ref);
             }

@@ -97,6 +97,22 @@ public final class Table {
      */
     public KeyStore keyStore;
 
+    /** {@link #shape} of the built-in 128-byte line layout. */
+    static final int LINE_128 = 0;
+    /** {@link #shape} of Go's 144-byte bucket. */
+    static final int GO_144 = 1;
+    /** {@link #shape} of Go's bucket padded to 192 bytes. */
+    static final int GO_192 = 2;
+    /** {@link #shape} of any other format. */
+    static final int OTHER = 3;
+
+    /**
+     * The format's shape as a small int in the table itself: a probe's dispatch to the layout's
+     * constants is one load and a compare, where {@code format.shape()} would be three dependent
+     * loads and a switch table.
+     */
+    final int shape;
+
     private Table(BucketFormat format, MemorySegment segment, int log2Buckets, long overflowCapacity,
                   boolean atomicLinks) {
         this.format = format;
@@ -120,6 +136,12 @@ public final class Table {
         this.keyShift = shiftOf(keyStride);
         this.valueShift = shiftOf(valueStride);
         this.endId = bucketCount + overflowCapacity;
+        this.shape = switch (format.shape()) {
+            case LINE_128 -> LINE_128;
+            case GO_144 -> GO_144;
+            case GO_192 -> GO_192;
+            case OTHER -> OTHER;
+        };
     }
 
     /**
@@ -276,11 +298,11 @@ public final class Table {
     /** Sets the key word of slot {@code ref}. */
     public void putKeyWord(long ref, long word) {
         long slotBytes = (long) slotOf(ref) << 3;
-        long at = switch (format.shape()) {
+        long at = switch (shape) {
             case LINE_128 -> bucketOf(ref) + LineBucketLayout.KEYS_OFFSET + slotBytes;
             case GO_144 -> bucketOf(ref) + GoBucketLayout.KEYS_OFFSET + slotBytes;
             case GO_192 -> bucketOf(ref) + PaddedGoBucketLayout.KEYS_OFFSET + slotBytes;
-            case OTHER -> keyOffset(ref);
+            default -> keyOffset(ref);
         };
         RawMemory.putLong(segment, at, word);
     }
@@ -298,11 +320,11 @@ public final class Table {
     /** {@link #valueOffset}, with a built-in layout's numbers as constants (see {@code Chain.find}). */
     private long longValueOffset(long ref) {
         long slotBytes = (long) slotOf(ref) << 3;
-        return switch (format.shape()) {
+        return switch (shape) {
             case LINE_128 -> bucketOf(ref) + LineBucketLayout.VALUES_OFFSET + slotBytes;
             case GO_144 -> bucketOf(ref) + GoBucketLayout.VALUES_OFFSET + slotBytes;
             case GO_192 -> bucketOf(ref) + PaddedGoBucketLayout.VALUES_OFFSET + slotBytes;
-            case OTHER -> valueOffset(ref);
+            default -> valueOffset(ref);
         };
     }
 
