@@ -315,6 +315,18 @@ interface ContractMap extends AutoCloseable {
         public long getOrDefault(long key, long d) {
             return map.getInto(Bytes.key(key), record) ? Bytes.valueOf(record) : d;
         }
+        /** Field reads ({@code getLong}) of both words of each record, checked against each other. */
+        public void getAll(long[] keys, long[] values) {
+            for (int i = 0; i < keys.length; i++) {
+                byte[] k = Bytes.key(keys[i]);
+                long v = map.getLong(k, 0, -1);
+                long check = map.getLong(k, 8, 1);
+                if (v == -1 ? check != 1 && check != -v : check != -v) {
+                    throw new AssertionError("getLong of key " + keys[i] + ": " + v + " / " + check);
+                }
+                values[i] = v;
+            }
+        }
         public boolean containsKey(long key) { return map.containsKey(Bytes.key(key)); }
         public long put(long key, long value) {
             byte[] k = Bytes.key(key);

@@ -451,6 +451,24 @@ final class MapFuzzer {
         operations++;
         Long expected = model.get(key);
         assertEquals(expected == null ? missing() : expected, map.get(key), "get(" + key + ")");
+        if (random.nextInt(16) == 0) {
+            getAll();
+        }
+    }
+
+    /** A batched lookup of up to 40 keys, present and absent mixed, checked key by key. */
+    private void getAll() {
+        operations++;
+        long[] keys = new long[random.nextInt(1, 41)];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = anyKey();
+        }
+        long[] values = new long[keys.length];
+        map.getAll(keys, values);
+        for (int i = 0; i < keys.length; i++) {
+            Long expected = model.get(keys[i]);
+            assertEquals(expected == null ? missing() : expected, values[i], "getAll: key " + keys[i] + " at " + i);
+        }
     }
 
     private void containsKey(long key) {
