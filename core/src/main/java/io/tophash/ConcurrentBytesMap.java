@@ -56,8 +56,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * of its own for either. A read runs ByteSlots.find inside the engine's validated window
      * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
      * the caller's target, so a read that raced a writer never leaves a torn value behind. getLong
-     * reads one field in that window and copies nothing; it and containsKey take a short ASCII
-     * String's key in two registers, with no thread-local probe.
+     * reads one field in that window and copies nothing; it and containsKey take a key of up to 15
+     * bytes (ASCII text, a segment or a buffer range) in two registers, with no thread-local probe.
      *
      * Each table generation has its own key store (Table.keyStore), whose allocation and free calls
      * are serialized on the store (writers of different buckets may insert long keys at once).
@@ -302,7 +302,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * {@code defaultValue} when the key is absent. Lock-free, like {@link #getInto}: the field is
      * read inside the same validated window, so it is a value the key had, never a torn one, and
      * nothing else of the value is copied. Several fields read by several calls may come from
-     * different writes; {@link #getInto} reads a whole value at once. Any thread; never allocates.
+     * different writes; {@link #getInto} reads a whole value at once. A key of up to 15 bytes (in a
+     * segment or a buffer; up to 15 ASCII chars as a {@code String}) is packed in registers and
+     * touches no thread-local state. Any thread; never allocates.
      *
      * @param key          the key: the segment's bytes
      * @param offset       where the field starts in the value, 0 to {@link #valueSize()} - 8; need not be aligned
@@ -313,8 +315,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
      */
     public long getLong(MemorySegment key, long offset, long defaultValue) {
-        checkField(offset);
-        return getLong(slots.probe(key), offset, defaultValue);
+        return getLong(key, 0, key.byteSize(), offset, defaultValue);
     }
 
     /**
@@ -329,7 +330,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      */
     public long getLong(MemorySegment buffer, long keyOffset, long length, long offset, long defaultValue) {
         checkField(offset);
-        return getLong(slots.probe(buffer, keyOffset, length), offset, defaultValue);
+        long head = slots.inlineHead(buffer, keyOffset, length);
+        if (head == ByteKeys.NOT_INLINE) {
+            return getLong(slots.probe(buffer, keyOffset, length), offset, defaultValue);
+        }
+        long tail = ByteKeys.inlineTail(buffer, keyOffset, (int) length);
+        return tables.read(slots.hash(head, tail, null), head, tail, offset, defaultValue, null);
     }
 
     /**
@@ -385,7 +391,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
      */
     public boolean containsKey(MemorySegment key) {
-        return contains(slots.probe(key));
+        return containsKey(key, 0, key.byteSize());
     }
 
     /**
@@ -397,7 +403,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @return whether the key is present
      */
     public boolean containsKey(MemorySegment buffer, long offset, long length) {
-        return contains(slots.probe(buffer, offset, length));
+        long head = slots.inlineHead(buffer, offset, length);
+        if (head == ByteKeys.NOT_INLINE) {
+            return contains(slots.probe(buffer, offset, length));
+        }
+        long tail = ByteKeys.inlineTail(buffer, offset, (int) length);
+        return tables.read(slots.hash(head, tail, null), head, tail, PRESENCE, 0, null) != 0;
     }
 
     /**

@@ -12,9 +12,9 @@ public interface ValueUpdater {
     /**
      * Reads and writes the value. Runs while the map holds the key's bucket locked: it should be
      * short, must not call any {@link ConcurrentBytesMap} (that throws
-     * {@link IllegalStateException}; {@code containsKey} and {@code getLong} of a short ASCII
-     * {@code String} key, which neither lock nor use the thread's scratch, throw only when they
-     * meet a bucket the thread holds), and must not keep {@code value} after it returns.
+     * {@link IllegalStateException}; {@code containsKey} and {@code getLong} of a key of up to 15
+     * bytes other than a {@code byte[]}, which neither lock nor use the thread's scratch, throw only
+     * when they meet a bucket the thread holds), and must not keep {@code value} after it returns.
      *
      * @param value a writable view of the value's {@code valueSize()} bytes, zero-filled for a new key
      */

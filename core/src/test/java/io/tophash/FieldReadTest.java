@@ -103,7 +103,9 @@ class FieldReadTest {
         try (ConcurrentBytesMap map = ConcurrentBytesMap.builder().valueSize(VALUE_SIZE).build()) {
             map.put("held", MemorySegment.ofArray(new byte[VALUE_SIZE]));
             for (ValueUpdater reentering : List.<ValueUpdater>of(v -> map.getLong("held", 0, 0),
-                    v -> map.containsKey("held"), v -> map.getLong("held-but-long-enough-to-be-stored", 0, 0))) {
+                    v -> map.containsKey("held"), v -> map.getLong("held-but-long-enough-to-be-stored", 0, 0),
+                    v -> map.getLong(MemorySegment.ofArray("held".getBytes(StandardCharsets.UTF_8)), 0, 0),
+                    v -> map.containsKey(MemorySegment.ofArray("held".getBytes(StandardCharsets.UTF_8))))) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> map.update("held", reentering));
                 assertTrue(e.getMessage().contains("ValueUpdater"), e.getMessage());
             }

@@ -55,6 +55,19 @@ public final class ByteSlots {
         return head != ByteKeys.NOT_INLINE && (head & 0xFF) <= maxKeyLength ? head : ByteKeys.NOT_INLINE;
     }
 
+    /**
+     * The inline head of the key of {@code length} bytes at {@code offset} of {@code buffer}, read into
+     * a register with no probe, when the key is kept inline and fits the map; else
+     * {@link ByteKeys#NOT_INLINE} (the caller then takes a probe, which checks the length).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
+     */
+    public long inlineHead(MemorySegment buffer, long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return length <= ByteKeys.INLINE_LIMIT && length <= maxKeyLength
+                ? ByteKeys.inlineHead(buffer, offset, (int) length) : ByteKeys.NOT_INLINE;
+    }
+
     /** @throws IllegalArgumentException if longer than the map's maxKeyLength */
     public KeyProbe probe(MemorySegment key) {
         return KeyProbe.forThread().of(key, 0, checkKeyLength(key.byteSize()));
