@@ -130,10 +130,13 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             return 1;
         }
 
-        /** A short-key read takes no probe, so the reentry check waits for the lock a ValueUpdater holds. */
+        /**
+         * A short-key read takes no probe, so its reentry check waits until it meets a locked bucket
+         * (maybe the one its ValueUpdater holds): it then fails rather than wait.
+         */
         @Override
-        protected void readWaits() {
-            checkNotUpdating(KeyProbe.forThread());
+        protected RuntimeException readWaits() {
+            return KeyProbe.forThread().updating ? updaterReentry() : null;
         }
 
         @Override
@@ -304,7 +307,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * nothing else of the value is copied. Several fields read by several calls may come from
      * different writes; {@link #getInto} reads a whole value at once. A key of up to 15 bytes (in a
      * segment or a buffer; up to 15 ASCII chars as a {@code String}) is packed in registers and
-     * touches no thread-local state. Any thread; never allocates.
+     * touches no thread-local state unless the read must wait for a locked bucket. Any thread;
+     * never allocates.
      *
      * @param key          the key: the segment's bytes
      * @param offset       where the field starts in the value, 0 to {@link #valueSize()} - 8; need not be aligned
@@ -313,13 +317,14 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or the
      *                                  field does not lie inside the value
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     *                                  (for a short key, when the read meets a locked bucket)
      */
     public long getLong(MemorySegment key, long offset, long defaultValue) {
         return getLong(key, 0, key.byteSize(), offset, defaultValue);
     }
 
     /**
-     * {@link #getLong(MemorySegment, long, long)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     * {@link #getLong(MemorySegment, long, long)} for the {@code length} bytes of {@code buffer} at {@code keyOffset}.
      *
      * @param buffer      the buffer holding the key
      * @param keyOffset   where the key starts in {@code buffer}
@@ -389,6 +394,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @return whether the key is present
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     *                                  (for a key of up to 15 bytes, when the read meets a locked bucket)
      */
     public boolean containsKey(MemorySegment key) {
         return containsKey(key, 0, key.byteSize());
@@ -750,9 +756,13 @@ public final class ConcurrentBytesMap extends OffHeapMap {
 
     private static void checkNotUpdating(KeyProbe p) {
         if (p.updating) {
-            throw new IllegalStateException("ConcurrentBytesMap called from inside a ValueUpdater, which runs holding a "
-                    + "bucket lock");
+            throw updaterReentry();
         }
+    }
+
+    private static IllegalStateException updaterReentry() {
+        return new IllegalStateException("ConcurrentBytesMap called from inside a ValueUpdater, which runs holding a "
+                + "bucket lock");
     }
 
     // ------------------------------------------------------------------------------- whole map

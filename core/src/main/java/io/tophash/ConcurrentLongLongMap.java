@@ -135,7 +135,8 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
 
     /**
      * Looks up every key of {@code keys}: {@code values[i]} becomes the value of {@code keys[i]}, or
-     * the missing value when it is absent. Each key is read as {@link #get} reads it, on its own:
+     * the missing value when it is absent ({@code values} may be {@code keys}: in place). Each key is read
+     * as {@link #get} reads it, on its own:
      * the values need not be one snapshot of the map. Any thread; never allocates.
      *
      * @param keys   the keys to look up

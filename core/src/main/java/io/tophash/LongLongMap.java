@@ -63,6 +63,8 @@ public final class LongLongMap extends OffHeapMap {
 
     /** Keys whose buckets {@link #getAll} loads before matching any of them. */
     public static final int GET_ALL_BATCH = 16;
+    /** A value the combined words {@link #getAll} touches are compared with, so that no compiler drops their loads. */
+    private static final long TOUCH_SINK = 0x7A5E_0000_0000_0001L;
     /** Kept for the builder's {@code chunkBytes} option, which tables no longer use. */
     static final long DEFAULT_CHUNK_BYTES = 256 * 1024;
     static final int MAX_LOG2_BUCKETS = Table.MAX_LOG2_BUCKETS;
@@ -142,7 +144,8 @@ public final class LongLongMap extends OffHeapMap {
      * batches of {@value #GET_ALL_BATCH}: the first buckets of a whole batch are loaded before any key
      * of it is matched, so that lookups whose buckets are not in cache wait for memory together
      * rather than one after the other (group prefetching). A loop of {@link #get} gives the same
-     * answers. Single-threaded; never allocates.
+     * answers, also when {@code values} is {@code keys} itself (an in-place lookup). Single-threaded;
+     * never allocates.
      *
      * @param keys   the keys to look up
      * @param values receives the values; at least as long as {@code keys}
@@ -160,10 +163,14 @@ public final class LongLongMap extends OffHeapMap {
             tables.readTable();
             for (int start = 0; start < keys.length; start += GET_ALL_BATCH) {
                 int end = Math.min(start + GET_ALL_BATCH, keys.length);
+                long touched = 0;
                 for (int i = start; i < end; i++) {
                     long h = Hashing.hash(keys[i], seed);
-                    // stored only so that the loads stay: the loop below overwrites it
-                    values[i] = Chain.touch(tables.homeTable(h), h);
+                    touched ^= Chain.touch(tables.homeTable(h), h);
+                }
+                if (touched == TOUCH_SINK) {
+                    // never taken in practice; the branch on the loaded words is what keeps their loads
+                    Thread.onSpinWait();
                 }
                 for (int i = start; i < end; i++) {
                     long h = Hashing.hash(keys[i], seed);

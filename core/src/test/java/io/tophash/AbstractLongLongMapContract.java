@@ -69,7 +69,8 @@ public abstract class AbstractLongLongMapContract {
     /**
      * A batched lookup answers key for key as the model does: present and absent keys mixed, batch
      * lengths that are not a multiple of the batch, an empty batch, a map caught in the middle of a
-     * growth (some keys in the old table, some in the next), and a value array that is too short.
+     * growth (some keys in the old table, some in the next), the keys' own array as the values'
+     * (in place), and a value array that is too short.
      */
     @Test
     void getAllAnswersAsGetDoesThroughAGrowth() {
@@ -105,6 +106,15 @@ public abstract class AbstractLongLongMapContract {
             }
         }
         assertTrue(sawGrowth, "no lookup batch met a growth in progress");
+        long[] inPlace = new long[40];
+        for (int i = 0; i < inPlace.length; i++) {
+            inPlace[i] = i % 3 == 0 ? random.nextLong() : inserted.get(random.nextInt(inserted.size()));
+        }
+        long[] asked = inPlace.clone();
+        map.getAll(inPlace, inPlace);
+        for (int i = 0; i < asked.length; i++) {
+            assertEquals(model.getOrDefault(asked[i], map.missingValue()), inPlace[i], "in place, key " + asked[i]);
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> map.getAll(new long[3], new long[2]));
         assertTrue(e.getMessage().contains("values"), e.getMessage());

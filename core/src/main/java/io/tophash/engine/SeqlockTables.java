@@ -196,11 +196,13 @@ public abstract class SeqlockTables implements MapTables {
     protected abstract long readSlot(Table t, long h, long key, long key2, long part, long absent, Object probe);
 
     /**
-     * Called each time a read finds its bucket locked, before it waits: a map whose locks run user
-     * code may throw here when the waiting thread is the one holding the lock, instead of waiting
-     * forever. Does nothing by default.
+     * Called each time a read finds its bucket locked, before it waits: the exception the read
+     * throws at once instead of waiting, or null to wait. A map whose locks run user code returns
+     * one when the reading thread is inside such code (it may hold the very lock it would wait
+     * for). Null by default.
      */
-    protected void readWaits() {
+    protected RuntimeException readWaits() {
+        return null;
     }
 
     /**
@@ -225,13 +227,16 @@ public abstract class SeqlockTables implements MapTables {
                 if (closed) {
                     throw closedException();
                 }
+                RuntimeException refused = null;
                 try {
                     Table t = ts.growth != null ? ts.growth.old : ts.table;
                     while (true) {
                         long off = t.homeOffset(h);
                         long w = lvLink(t, off);
                         if (isLocked(w)) {
-                            readWaits();
+                            if ((refused = readWaits()) != null) {
+                                break;
+                            }
                             backOff(++spins);
                             continue;
                         }
@@ -251,6 +256,9 @@ public abstract class SeqlockTables implements MapTables {
                 } catch (RuntimeException e) {
                     // a torn read, or a table released after its growth completed
                     faults = retryOrRethrow(e, faults, interruptedBefore);
+                }
+                if (refused != null) {
+                    throw refused; // not a fault to retry: thrown outside the catch
                 }
             }
         } finally {
