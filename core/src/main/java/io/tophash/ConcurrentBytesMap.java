@@ -108,16 +108,15 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         }
 
         /**
-         * The key is {@code probe}'s, or, when {@code probe} is null, the inline key whose words are
-         * {@code head} and {@code tail}. {@code part} says what is read: {@link #PRESENCE} (1 if found,
-         * else 0), {@link #COPY} (the same, the value copied to the probe's scratch), or an offset in
-         * the value, whose 8-byte field is returned ({@code absent} when the key is not found).
+         * The key's words are {@code head} and {@code tail}; {@code probe} is its probe, or null for an
+         * inline key given in registers only. {@code part} says what is read: {@link #PRESENCE} (1 if
+         * found, else 0), {@link #COPY} (the same, the value copied to the probe's scratch), or an
+         * offset in the value, whose 8-byte field is returned ({@code absent} when the key is not found).
          */
         @Override
         protected long readSlot(Table t, long h, long head, long tail, long part, long absent, Object probe) {
             KeyProbe p = (KeyProbe) probe;
-            long ref = p == null ? slots.find(t, h, head, tail, null, t.keyStore)
-                    : slots.find(t, h, p.head, p.tail, p, t.keyStore);
+            long ref = slots.find(t, h, head, tail, p, t.keyStore);
             if (part >= 0) {
                 return ref == Table.NONE ? absent : RawMemory.getLongNativeOrder(t.segment, t.valueOffset(ref) + part);
             }
@@ -287,16 +286,20 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private boolean getInto(KeyProbe p, MemorySegment target) {
         slots.checkTarget(target);
         checkNotUpdating(p);
-        p.target = target;
-        try {
-            if (tables.read(slots.hash(p.head, p.tail, p), 0, 0, COPY, 0, p) == 0) {
-                return false;
-            }
-            MemorySegment.copy(p.valueScratch(valueSize), 0, target, 0, valueSize);
-            return true;
-        } finally {
-            p.target = null;
+        if (read(p.head, p.tail, p, COPY, 0) == 0) {
+            return false;
         }
+        MemorySegment.copy(p.valueScratch(valueSize), 0, target, 0, valueSize);
+        return true;
+    }
+
+    /**
+     * The optimistic read of {@code part} ({@link #PRESENCE}, {@link #COPY} or a field offset) for the
+     * key whose words are {@code head} and {@code tail}, with its probe, or null for an inline key
+     * given in registers only.
+     */
+    private long read(long head, long tail, KeyProbe p, long part, long absent) {
+        return tables.read(slots.hash(head, tail, p), head, tail, part, absent, p);
     }
 
     /**
@@ -339,8 +342,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         if (head == ByteKeys.NOT_INLINE) {
             return getLong(slots.probe(buffer, keyOffset, length), offset, defaultValue);
         }
-        long tail = ByteKeys.inlineTail(buffer, keyOffset, (int) length);
-        return tables.read(slots.hash(head, tail, null), head, tail, offset, defaultValue, null);
+        return read(head, ByteKeys.inlineTail(buffer, keyOffset, (int) length), null, offset, defaultValue);
     }
 
     /**
@@ -371,13 +373,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         if (head == ByteKeys.NOT_INLINE) {
             return getLong(slots.probe(key), offset, defaultValue);
         }
-        long tail = ByteKeys.asciiTail(key);
-        return tables.read(slots.hash(head, tail, null), head, tail, offset, defaultValue, null);
+        return read(head, ByteKeys.asciiTail(key), null, offset, defaultValue);
     }
 
     private long getLong(KeyProbe p, long offset, long defaultValue) {
         checkNotUpdating(p);
-        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, offset, defaultValue, p);
+        return read(p.head, p.tail, p, offset, defaultValue);
     }
 
     private void checkField(long offset) {
@@ -413,8 +414,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         if (head == ByteKeys.NOT_INLINE) {
             return contains(slots.probe(buffer, offset, length));
         }
-        long tail = ByteKeys.inlineTail(buffer, offset, (int) length);
-        return tables.read(slots.hash(head, tail, null), head, tail, PRESENCE, 0, null) != 0;
+        return read(head, ByteKeys.inlineTail(buffer, offset, (int) length), null, PRESENCE, 0) != 0;
     }
 
     /**
@@ -438,13 +438,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         if (head == ByteKeys.NOT_INLINE) {
             return contains(slots.probe(key));
         }
-        long tail = ByteKeys.asciiTail(key);
-        return tables.read(slots.hash(head, tail, null), head, tail, PRESENCE, 0, null) != 0;
+        return read(head, ByteKeys.asciiTail(key), null, PRESENCE, 0) != 0;
     }
 
     private boolean contains(KeyProbe p) {
         checkNotUpdating(p);
-        return tables.read(slots.hash(p.head, p.tail, p), 0, 0, PRESENCE, 0, p) != 0;
+        return read(p.head, p.tail, p, PRESENCE, 0) != 0;
     }
 
     // --------------------------------------------------------------------------------- writes

@@ -146,10 +146,7 @@ public final class ConcurrentLongLongMap extends OffHeapMap {
      * @throws IllegalStateException    after {@link #close()}
      */
     public void getAll(long[] keys, long[] values) {
-        if (values.length < keys.length) {
-            throw new IllegalArgumentException("values has room for " + values.length + " values, keys holds "
-                    + keys.length + " keys");
-        }
+        checkBatch(keys, values);
         for (int i = 0; i < keys.length; i++) {
             values[i] = get(keys[i]);
         }

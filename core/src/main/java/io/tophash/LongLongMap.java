@@ -155,10 +155,7 @@ public final class LongLongMap extends OffHeapMap {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public void getAll(long[] keys, long[] values) {
-        if (values.length < keys.length) {
-            throw new IllegalArgumentException("values has room for " + values.length + " values, keys holds "
-                    + keys.length + " keys");
-        }
+        checkBatch(keys, values);
         try {
             tables.readTable();
             for (int start = 0; start < keys.length; start += GET_ALL_BATCH) {

@@ -146,4 +146,12 @@ abstract sealed class OffHeapMap implements AutoCloseable
             Reference.reachabilityFence(this);
         }
     }
+
+    /** The long maps' {@code getAll}: {@code values} must have room for a value per key. */
+    static void checkBatch(long[] keys, long[] values) {
+        if (values.length < keys.length) {
+            throw new IllegalArgumentException("values has room for " + values.length + " values, keys holds "
+                    + keys.length + " keys");
+        }
+    }
 }

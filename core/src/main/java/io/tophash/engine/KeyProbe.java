@@ -41,8 +41,6 @@ public final class KeyProbe {
     public long head;
     public long tail;
 
-    /** A concurrent map's getInto: where the value goes once the read validates; else null. */
-    public MemorySegment target;
     /** Whether this thread is inside a concurrent map's {@code ValueUpdater} (holding a bucket lock). */
     public boolean updating;
     /** Where a concurrent read copies a value inside its window, and an update keeps the value it may restore. */
