@@ -1,7 +1,6 @@
 package io.tophash.jmh;
 
 import io.tophash.ConcurrentBytesMap;
-import io.tophash.ValueUpdater;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 
 /**
  * How many device requests per microsecond do four threads serve from one shared registry, nine
@@ -93,29 +91,15 @@ public class ConcurrentDeviceBenchmark {
 
     /** One thread's walk, record buffer and updater (reused: the benchmark allocates nothing of its own). */
     @State(Scope.Thread)
-    public static class Walker implements ValueUpdater, BiFunction<String, DeviceMap.Device, DeviceMap.Device> {
+    public static class Walker extends DeviceTouch {
         String[] order;
         int next;
-        long now;
         final MemorySegment record = MemorySegment.ofArray(new long[DeviceMap.RECORD / 8]);
 
         @Setup(Level.Trial)
         public void shuffle(Shared shared) {
             order = DeviceKeys.inHand(DeviceKeys.shuffled(shared.ids));
             next = (int) (Thread.currentThread().threadId() * 7919 % order.length);
-        }
-
-        @Override
-        public void update(MemorySegment value) {
-            value.set(ValueLayout.JAVA_LONG, DeviceMap.LAST_SEEN, now);
-            value.set(ValueLayout.JAVA_LONG, DeviceMap.COUNTER0, value.get(ValueLayout.JAVA_LONG, DeviceMap.COUNTER0) + 1);
-        }
-
-        @Override
-        public DeviceMap.Device apply(String id, DeviceMap.Device d) {
-            d.lastSeen = now;
-            d.counter0++;
-            return d;
         }
     }
 

@@ -1,7 +1,6 @@
 package io.tophash.jmh;
 
 import io.tophash.ConcurrentBytesMap;
-import io.tophash.ValueUpdater;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +21,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 
 /**
  * What does one request to the shared device registry cost, taken the way a server receives it?
@@ -107,14 +105,13 @@ public class RegistryRequestBenchmark {
 
     /** One thread's requests (in an order of its own), record buffer and updater. */
     @State(Scope.Thread)
-    public static class Requests implements ValueUpdater, BiFunction<String, DeviceMap.Device, DeviceMap.Device> {
+    public static class Requests extends DeviceTouch {
         String[] inHand;
         MemorySegment buffer;
         byte[] bytes;
         int[] offsets;
         int[] lengths;
         int next;
-        long now;
         final MemorySegment record = MemorySegment.ofArray(new long[DeviceMap.RECORD / 8]);
 
         @Setup(Level.Trial)
@@ -129,19 +126,6 @@ public class RegistryRequestBenchmark {
                 lengths[i] = inHand[i].length();
             }
             next = (int) (Thread.currentThread().threadId() * 7919 % inHand.length);
-        }
-
-        @Override
-        public void update(MemorySegment value) {
-            value.set(ValueLayout.JAVA_LONG, DeviceMap.LAST_SEEN, now);
-            value.set(ValueLayout.JAVA_LONG, DeviceMap.COUNTER0, value.get(ValueLayout.JAVA_LONG, DeviceMap.COUNTER0) + 1);
-        }
-
-        @Override
-        public DeviceMap.Device apply(String id, DeviceMap.Device d) {
-            d.lastSeen = now;
-            d.counter0++;
-            return d;
         }
     }
 

@@ -7,6 +7,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.io.IOException;
@@ -88,20 +89,7 @@ final class SharedDeviceReport {
         if (!Files.exists(concurrent)) {
             System.out.printf(Locale.ROOT, "[report] devices shared by 4 threads: %s devices, 90%% reads, 10%% updates%n",
                     DeviceKeys.SEED_SCENARIO);
-            Path partial = dir.resolve(CONCURRENT_FILE + ".partial");
-            new Runner(new OptionsBuilder()
-                    .include("\\.ConcurrentDeviceBenchmark\\.")
-                    .forks(forks)
-                    .warmupIterations(profile.warmupIterations)
-                    .warmupTime(profile.iterationTime)
-                    .measurementIterations(profile.measurementIterations)
-                    .measurementTime(profile.iterationTime)
-                    .addProfiler(GCProfiler.class)
-                    .shouldFailOnError(false)
-                    .resultFormat(ResultFormatType.JSON)
-                    .result(partial.toString())
-                    .build()).run();
-            Files.move(partial, concurrent, StandardCopyOption.REPLACE_EXISTING);
+            runPass("\\.ConcurrentDeviceBenchmark\\.", 0, profile, forks, concurrent);
         }
         for (int threads : REQUEST_THREADS) {
             Path requests = dir.resolve(requestsFile(threads));
@@ -110,21 +98,7 @@ final class SharedDeviceReport {
             }
             System.out.printf(Locale.ROOT, "[report] registry requests, %d thread(s): key in hand, fresh String, buffer%n",
                     threads);
-            Path partial = dir.resolve(requestsFile(threads) + ".partial");
-            new Runner(new OptionsBuilder()
-                    .include("\\.RegistryRequestBenchmark\\.")
-                    .threads(threads)
-                    .forks(forks)
-                    .warmupIterations(profile.warmupIterations)
-                    .warmupTime(profile.iterationTime)
-                    .measurementIterations(profile.measurementIterations)
-                    .measurementTime(profile.iterationTime)
-                    .addProfiler(GCProfiler.class)
-                    .shouldFailOnError(false)
-                    .resultFormat(ResultFormatType.JSON)
-                    .result(partial.toString())
-                    .build()).run();
-            Files.move(partial, requests, StandardCopyOption.REPLACE_EXISTING);
+            runPass("\\.RegistryRequestBenchmark\\.", threads, profile, forks, requests);
         }
         Path growth = dir.resolve(GROWTH_PASS_FILE);
         if (profile == LayoutReport.Profile.FULL && !Files.exists(growth)) {
@@ -144,6 +118,32 @@ final class SharedDeviceReport {
                     .build()).run();
             Files.move(partial, growth, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * Runs the benchmarks {@code include} matches with the profile's iterations and the GC profiler,
+     * on {@code threads} threads (0: the benchmark's own), into {@code file} (through a partial file,
+     * so that a stopped run leaves no pass that looks done).
+     */
+    private static void runPass(String include, int threads, LayoutReport.Profile profile, int forks, Path file)
+            throws IOException, RunnerException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(include)
+                .forks(forks)
+                .warmupIterations(profile.warmupIterations)
+                .warmupTime(profile.iterationTime)
+                .measurementIterations(profile.measurementIterations)
+                .measurementTime(profile.iterationTime)
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(false)
+                .resultFormat(ResultFormatType.JSON)
+                .result(partial.toString());
+        if (threads > 0) {
+            options.threads(threads);
+        }
+        new Runner(options.build()).run();
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The tables and targets of whatever passes {@code dir} holds; empty when none. */
