@@ -49,8 +49,9 @@ public final class LongLongMap extends OffHeapMap {
      * Growth (WriterTables): when an insert would take the map past 13/16 of its slots (Go's 6.5
      * of 8), the bucket count doubles; when the overflow buckets in use reach the primary bucket
      * count, a same-size growth compacts them. Growth only reserves the next table (mapped lazily:
-     * no copy, no zeroing); every later write evacuates its key's old bucket and claims one more,
-     * so a growth ends within as many writes as the old table has buckets. The old table goes to a
+     * no copy, no zeroing); every later write evacuates its key's old bucket if needed and claims
+     * more, two buckets in all, so a growth ends within as many writes as the old table has buckets
+     * (about half as many with keys spread by the hash). The old table goes to a
      * background thread for release (closing a shared arena is a handshake with every thread).
      *
      * Failure atomicity: the only allocations are table reservations (build, growth start,

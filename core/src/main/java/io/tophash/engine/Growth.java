@@ -21,13 +21,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code u, u + n, u + 2n, ...} for {@code n} new buckets, at most {@link #MAX_SHRINK_LOG2}
  * doublings' worth), moved and marked together, so that a new bucket still receives entries from
  * one unit only and no insert reaches it before that unit is marked. Every later write evacuates
- * the unit its key maps to, if not yet evacuated, and then claims the next unit nobody has claimed
- * ({@link #claim}) and evacuates that one too: after as many writes as there are units, every unit
- * has been claimed, which is Go's bound on a growth's length. An old bucket is evacuated when its
+ * the unit its key maps to, if not yet evacuated, and then claims the next units nobody has claimed
+ * ({@link #claim}, which steps over units already evacuated) and evacuates them, until it has
+ * evacuated {@link #UNITS_PER_WRITE} units or claimed that many: every write claims at least one
+ * unit while any is left, so after as many writes as there are units every unit has been claimed,
+ * which is Go's bound on a growth's length; with keys spread by the hash, nearly every write
+ * evacuates two, and a growth ends after about half as many. An old bucket is evacuated when its
  * tophash word reads {@link Tophash#EVACUATED_WORD}; lookups read the old bucket until then and the
  * new table after ({@link #homeTable}). A clearing growth drops what it evacuates. The counters are
- * atomic because the concurrent map's writers share them; the single-threaded map pays two
- * uncontended atomic increments per write during a growth, and nothing otherwise.
+ * atomic because the concurrent map's writers share them; the single-threaded map pays a few
+ * uncontended atomic updates per write during a growth, and nothing otherwise.
  *
  * <p>The next table's overflow area is sized ({@link #overflowCapacityFor}) for the overflow
  * buckets evacuation can need plus one per write during the growth (at most one per unit, by the
@@ -63,6 +66,14 @@ public final class Growth {
         CLEARING
     }
 
+    /**
+     * Units a write evacuates in all during a growth: its key's own unit when not yet evacuated,
+     * and claimed ones for the rest. It is also the most a write claims.
+     */
+    public static final int UNITS_PER_WRITE = 2;
+    /** Evacuated units one claim steps over before it gives up (the write then claims again or stops). */
+    static final int CLAIM_SCAN = 64;
+
     /** Overflow buckets beyond the proven need: writers already past their claim when the last one is taken. */
     static final long OVERFLOW_SLACK = 256;
     /**
@@ -86,6 +97,8 @@ public final class Growth {
     private final long shrinkOverflowNeed;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
+    /** Writes that did growth work ({@link #workingWrite}), for the {@code GrowthFinished} event. */
+    private final AtomicLong writes = new AtomicLong();
     /** Overflow buckets of {@link #next} evacuation has taken so far. */
     private final AtomicLong evacuationOverflow = new AtomicLong();
     private final MapMemory memory;
@@ -204,7 +217,7 @@ public final class Growth {
     public void completed() {
         if (finished != null) {
             try {
-                GrowthFinished.complete(finished, Math.min(claimed.get(), units));
+                GrowthFinished.complete(finished, writes.get());
             } catch (Throwable eventFailed) {
                 // best effort, as in announce(): the growth is complete whatever the event does
             }
@@ -232,13 +245,33 @@ public final class Growth {
         return ob & (units - 1);
     }
 
-    /** Claims the next unit nobody has claimed; -1 once all are. */
+    /** A write is about to do its growth work: counted for the {@code GrowthFinished} event. */
+    public void workingWrite() {
+        writes.incrementAndGet();
+    }
+
+    /**
+     * Claims the lowest unit nobody has claimed that is not evacuated yet, stepping over at most
+     * {@link #CLAIM_SCAN} evacuated ones (claimed with it, since no one needs them); -1 if every unit
+     * is claimed or every one looked at was evacuated. The claim always moves past at least one unit
+     * while any is left. A unit read here as not evacuated may be evacuated by a racing writer
+     * before the claimer gets to it; evacuating it again is a no-op.
+     */
     public long claim() {
-        if (claimed.get() >= units) {
-            return -1;
+        long first = claimed.get();
+        while (first < units) {
+            long unit = first;
+            long end = Math.min(units, first + CLAIM_SCAN);
+            while (unit < end && isEvacuated(unit)) {
+                unit++;
+            }
+            boolean found = unit < end;
+            if (claimed.compareAndSet(first, found ? unit + 1 : end)) {
+                return found ? unit : -1;
+            }
+            first = claimed.get();
         }
-        long unit = claimed.getAndIncrement();
-        return unit < units ? unit : -1;
+        return -1;
     }
 
     /** Counts one more unit evacuated; true for the one that completes the growth. */

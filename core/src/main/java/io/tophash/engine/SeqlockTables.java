@@ -308,10 +308,19 @@ public abstract class SeqlockTables implements MapTables {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    evacuate(g, g.unitOf(h & g.old.bucketMask));
-                    long claimed = g.claim();
-                    if (claimed >= 0) {
-                        evacuate(g, claimed);
+                    g.workingWrite();
+                    int owed = Growth.UNITS_PER_WRITE;
+                    if (evacuate(g, g.unitOf(h & g.old.bucketMask))) {
+                        owed--;
+                    }
+                    for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && !g.complete(); claims++) {
+                        long claimed = g.claim();
+                        if (claimed < 0) {
+                            break;
+                        }
+                        if (evacuate(g, claimed)) {
+                            owed--;
+                        }
                     }
                 }
                 Table t = ts.table;
@@ -555,13 +564,13 @@ public abstract class SeqlockTables implements MapTables {
     /**
      * Evacuates unit {@code unit} of {@code g} under the locks of all its old buckets (taken in
      * increasing order, so two evacuators of a shrink's unit cannot deadlock) unless it is already
-     * evacuated; the growth's last evacuation completes it.
+     * evacuated; the growth's last evacuation completes it. Returns whether this thread evacuated it.
      */
-    private void evacuate(Growth g, long unit) {
+    private boolean evacuate(Growth g, long unit) {
         Table old = g.old;
         long first = old.offsetOf(unit);
         if (evacuatedAcquire(old, first)) {
-            return;
+            return false;
         }
         long entries = -1;
         long last = unit;
@@ -587,6 +596,7 @@ public abstract class SeqlockTables implements MapTables {
                 completeGrowth(g);
             }
         }
+        return entries >= 0;
     }
 
     /**

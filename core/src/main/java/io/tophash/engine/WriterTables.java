@@ -14,8 +14,9 @@ import java.util.ConcurrentModificationException;
  * take the table past {@link BucketFormat#maxEntries} (or its overflow buckets in use reach its
  * primaries, or the map asks for compaction) the next table is reserved ({@link Growth#start},
  * lazily mapped, nothing copied) and writes go to it; every later write first evacuates the old
- * bucket its key maps to and one more claimed bucket ({@link #writeTable}), so a growth ends within
- * as many writes as the old table has buckets. The old table goes to the background releaser. A
+ * bucket its key maps to, if needed, and then claimed buckets, two in all ({@link #writeTable}), so
+ * a growth ends within as many writes as the old table has buckets, and with keys spread by the
+ * hash within about half as many. The old table goes to the background releaser. A
  * growth that cannot get memory is skipped while the current table has room; only an insert with
  * no room that cannot grow fails, before anything changed. What a map keeps per table generation
  * besides the table (a byte-keyed map's key store) follows the growth through {@link Generations}.
@@ -114,19 +115,27 @@ public final class WriterTables implements MapTables {
     // ------------------------------------------------------------------------------- growth
 
     /**
-     * Does the growth work a write owes (Go's {@code growWork}): evacuates the unit of {@code h} and
-     * one more claimed unit. Returns the table holding {@code h}'s bucket now, which is always
-     * {@link #table()}. If that work completes a step of a trim and the next step starts, the write
-     * owes the next step its share too.
+     * Does the growth work a write owes (Go's {@code growWork}): evacuates the unit of {@code h} if
+     * needed, then claimed units, {@link Growth#UNITS_PER_WRITE} in all. Returns the table holding
+     * {@code h}'s bucket now, which is always {@link #table()}. If that work completes a step of a
+     * trim and the next step starts, the write owes the next step its share too.
      */
     public Table writeTable(long h) {
         Growth g = growth;
         while (g != null) {
-            evacuateIfNeeded(g, g.unitOf(h & g.old.bucketMask));
-            if (growth == g) { // else that evacuation completed the growth and the old table is gone
+            g.workingWrite();
+            int owed = Growth.UNITS_PER_WRITE;
+            if (evacuateIfNeeded(g, g.unitOf(h & g.old.bucketMask))) {
+                owed--;
+            }
+            // growth != g: an evacuation completed the growth and the old table is gone
+            for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && growth == g; claims++) {
                 long claimed = g.claim();
-                if (claimed >= 0) {
-                    evacuateIfNeeded(g, claimed);
+                if (claimed < 0) {
+                    break;
+                }
+                if (evacuateIfNeeded(g, claimed)) {
+                    owed--;
                 }
             }
             g = growth != g ? growth : null;
@@ -134,7 +143,8 @@ public final class WriterTables implements MapTables {
         return table;
     }
 
-    private void evacuateIfNeeded(Growth g, long unit) {
+    /** Evacuates {@code unit} of {@code g} unless it is evacuated already; returns whether it did. */
+    private boolean evacuateIfNeeded(Growth g, long unit) {
         if (!g.isEvacuated(unit)) {
             Evacuation.evacuate(g, unit, keyWords, relocation);
             modCount++; // entries moved: a walking cursor could see them twice or miss them
@@ -150,7 +160,9 @@ public final class WriterTables implements MapTables {
                     continueTrim();
                 }
             }
+            return true;
         }
+        return false;
     }
 
     /** {@link #finishGrowth()} between {@link #beginWrite()} and {@link #endWrite()}. */

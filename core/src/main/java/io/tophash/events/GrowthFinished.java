@@ -53,8 +53,8 @@ public final class GrowthFinished extends Event {
     boolean doubling;
 
     @Label("Writes")
-    @Description("Writes that did growth work (each evacuates its own old bucket and claims one more): the writes the growth spanned, "
-            + "less those that came after the last claim (at most one per concurrent writer) and the one whose own evacuation completed it")
+    @Description("Writes that did growth work (each evacuates its own old bucket if needed and claims more, two in all): "
+            + "the writes the growth spanned, less those that came after the last claim (at most one per concurrent writer)")
     long writes;
 
     /** Whether a recording wants this event: a static field load once inlined. */
