@@ -12,6 +12,7 @@ import io.tophash.engine.MapMemory;
 import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.Table;
+import io.tophash.engine.Walk;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
 import io.tophash.layout.BytesBucketLayout;
@@ -383,7 +384,7 @@ public final class BytesMap extends OffHeapMap {
     @Override
     public long size() {
         tables.checkOpen();
-        return tables.size;
+        return tables.size();
     }
 
     /**
@@ -415,32 +416,15 @@ public final class BytesMap extends OffHeapMap {
      */
     public void forEach(BytesEntryConsumer action) {
         Objects.requireNonNull(action, "action");
-        tables.readTable();
         try {
-            Growth g = tables.growth();
-            int expected = tables.modCount;
-            if (g != null) {
-                forEachIn(g.old, g, true, action, expected);
+            Walk walk = new Walk(tables, "the map was changed during forEach");
+            while (walk.next()) {
+                Table t = walk.table();
+                long ref = walk.ref();
+                action.accept(slots.keyView(t, ref, storeOf(t)), slots.valueView(t, ref));
             }
-            forEachIn(tables.table(), g, false, action, expected);
         } finally {
             Reference.reachabilityFence(this);
-        }
-    }
-
-    /** The entries of {@code t}: of its unevacuated buckets when it is {@code g}'s old table, else of its buckets whose old bucket is evacuated. */
-    private void forEachIn(Table t, Growth g, boolean old, BytesEntryConsumer action, int expected) {
-        for (long b = 0; b < t.bucketCount; b++) {
-            if (g != null && old == g.isEvacuated(old ? b : b & g.old.bucketMask)) {
-                continue;
-            }
-            for (long ref = Chain.firstLive(t, t.offsetOf(b)); ref != Table.NONE; ref = Chain.nextLive(t, ref)) {
-                action.accept(slots.keyView(t, ref, storeOf(t)), slots.valueView(t, ref));
-                if (tables.modCount != expected || tables.closed()) {
-                    tables.checkOpen();
-                    throw new ConcurrentModificationException("the map was changed during forEach");
-                }
-            }
         }
     }
 
@@ -452,7 +436,7 @@ public final class BytesMap extends OffHeapMap {
      */
     public MapStats stats() {
         tables.checkOpen();
-        return MapStats.of(tables.size, tables.table(), tables.growth(), memory);
+        return MapStats.of(tables.size(), tables.table(), tables.growth(), memory);
     }
 
     /**
@@ -852,7 +836,7 @@ public final class BytesMap extends OffHeapMap {
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
         boolean fragmented = tables.growth() == null
                 && keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
-        long ref = tables.slotForInsert(h, tables.size, fragmented);
+        long ref = tables.slotForInsert(h, tables.size(), fragmented);
         Table t = tables.table();
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
         // while the slot is still free, so nothing is lost or leaked.
@@ -864,8 +848,7 @@ public final class BytesMap extends OffHeapMap {
         }
         ByteSlots.writeKey(t, ref, h, head, second);
         Chain.occupy(t, ref, h);
-        tables.size++;
-        tables.modCount++;
+        tables.countInsert();
         return ref;
     }
 
@@ -876,7 +859,7 @@ public final class BytesMap extends OffHeapMap {
         if (tables.closed()) {
             return "BytesMap[closed]";
         }
-        return "BytesMap[size=" + tables.size + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
+        return "BytesMap[size=" + tables.size() + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
                 + ", format=" + format.name() + ", allocator=" + allocator.name()
                 + (tables.growth() != null ? ", growing" : "") + "]";
     }

@@ -2,11 +2,11 @@ package io.tophash;
 
 import io.tophash.engine.Chain;
 import io.tophash.engine.Evacuation;
-import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.MapTables;
 import io.tophash.engine.Table;
+import io.tophash.engine.Walk;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
 import io.tophash.memory.Allocator;
@@ -203,7 +203,7 @@ public final class LongLongMap extends OffHeapMap {
     @Override
     public long size() {
         tables.checkOpen();
-        return tables.size;
+        return tables.size();
     }
 
     /**
@@ -225,9 +225,15 @@ public final class LongLongMap extends OffHeapMap {
      */
     public void forEach(LongLongConsumer action) {
         Objects.requireNonNull(action, "action");
-        Cursor cursor = cursor();
-        while (cursor.next()) {
-            action.accept(cursor.key(), cursor.value());
+        try {
+            Walk walk = new Walk(tables, "the map was changed outside this cursor");
+            while (walk.next()) {
+                Table t = walk.table();
+                long ref = walk.ref();
+                action.accept(t.keyWordAt(ref), t.longValueAt(ref));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -250,14 +256,7 @@ public final class LongLongMap extends OffHeapMap {
      * (it does no growth work), so the walk neither skips nor repeats an entry.
      */
     public final class Cursor {
-        private int expectedModCount = tables.modCount;
-        /** The growth being walked (its old table first), or null; fixed: any other write ends the walk. */
-        private final Growth walkedGrowth = tables.growth();
-        /** 0: unevacuated old buckets; 1: buckets of the current table (whose old bucket is evacuated); 2: done. */
-        private int phase = walkedGrowth == null ? 1 : 0;
-        private long bucket;
-        private Table chainTable;
-        private long ref = Table.NONE;
+        private final Walk walk = new Walk(tables, "the map was changed outside this cursor");
         private boolean positioned;
 
         private Cursor() {
@@ -271,41 +270,12 @@ public final class LongLongMap extends OffHeapMap {
          * @throws IllegalStateException           if the map was closed
          */
         public boolean next() {
-            check();
             try {
-                if (ref != Table.NONE) {
-                    ref = Chain.nextLive(chainTable, ref);
-                }
-                while (ref == Table.NONE && phase < 2) {
-                    if (!enterNextChain()) {
-                        continue;
-                    }
-                    ref = Chain.firstLive(chainTable, chainTable.offsetOf(bucket));
-                    bucket++;
-                }
-                positioned = ref != Table.NONE;
+                positioned = walk.next();
                 return positioned;
             } finally {
                 Reference.reachabilityFence(LongLongMap.this);
             }
-        }
-
-        /** Chooses the chain of {@link #bucket} if it holds entries in this phase; else steps on. */
-        private boolean enterNextChain() {
-            Table t = phase == 0 ? walkedGrowth.old : tables.table();
-            if (bucket >= t.bucketCount) {
-                phase++;
-                bucket = 0;
-                return false;
-            }
-            boolean skip = phase == 0 ? walkedGrowth.isEvacuated(bucket)
-                    : walkedGrowth != null && !walkedGrowth.isEvacuated(bucket & walkedGrowth.old.bucketMask);
-            if (skip) {
-                bucket++;
-                return false;
-            }
-            chainTable = t;
-            return true;
         }
 
         /**
@@ -316,7 +286,7 @@ public final class LongLongMap extends OffHeapMap {
          */
         public long key() {
             checkPositioned();
-            long key = chainTable.keyWordAt(ref);
+            long key = walk.table().keyWordAt(walk.ref());
             Reference.reachabilityFence(LongLongMap.this);
             return key;
         }
@@ -329,7 +299,7 @@ public final class LongLongMap extends OffHeapMap {
          */
         public long value() {
             checkPositioned();
-            long value = chainTable.longValueAt(ref);
+            long value = walk.table().longValueAt(walk.ref());
             Reference.reachabilityFence(LongLongMap.this);
             return value;
         }
@@ -342,7 +312,7 @@ public final class LongLongMap extends OffHeapMap {
          */
         public void setValue(long value) {
             checkPositioned();
-            chainTable.putLongValue(ref, value);
+            walk.table().putLongValue(walk.ref(), value);
             Reference.reachabilityFence(LongLongMap.this);
         }
 
@@ -353,26 +323,12 @@ public final class LongLongMap extends OffHeapMap {
          */
         public void remove() {
             checkPositioned();
-            tables.beginWrite();
-            try {
-                Chain.clearSlot(chainTable, chainTable.offsetOf(bucket - 1), ref);
-                tables.size--;
-                expectedModCount = ++tables.modCount;
-                positioned = false;
-            } finally {
-                tables.endWrite();
-            }
-        }
-
-        private void check() {
-            tables.readTable();
-            if (tables.modCount != expectedModCount) {
-                throw new ConcurrentModificationException("the map was changed outside this cursor");
-            }
+            walk.removeCurrent();
+            positioned = false;
         }
 
         private void checkPositioned() {
-            check();
+            walk.checkUnchanged();
             if (!positioned) {
                 throw new IllegalStateException("the cursor is not on an entry: call next() first");
             }
@@ -422,7 +378,7 @@ public final class LongLongMap extends OffHeapMap {
      */
     public MapStats stats() {
         tables.checkOpen();
-        return MapStats.of(tables.size, tables.table(), tables.growth(), memory);
+        return MapStats.of(tables.size(), tables.table(), tables.growth(), memory);
     }
 
     // --------------------------------------------------------------------------------- writes
@@ -621,13 +577,12 @@ public final class LongLongMap extends OffHeapMap {
 
     /** Inserts a key found absent, after {@code tables.writeTable} did the growth work for {@code h}. */
     private void insert(long key, long value, long h) {
-        long ref = tables.slotForInsert(h, tables.size, false);
+        long ref = tables.slotForInsert(h, tables.size(), false);
         Table t = tables.table();
         t.putKeyWord(ref, key);
         t.putLongValue(ref, value);
         Chain.occupy(t, ref, h);
-        tables.size++;
-        tables.modCount++;
+        tables.countInsert();
     }
 
     @Override
@@ -640,7 +595,7 @@ public final class LongLongMap extends OffHeapMap {
         if (tables.closed()) {
             return "LongLongMap[closed]";
         }
-        return "LongLongMap[size=" + tables.size + ", buckets=" + tables.table().bucketCount + ", padding=" + padding
+        return "LongLongMap[size=" + tables.size() + ", buckets=" + tables.table().bucketCount + ", padding=" + padding
                 + ", allocator=" + allocator.name() + (tables.growth() != null ? ", growing" : "") + "]";
     }
 

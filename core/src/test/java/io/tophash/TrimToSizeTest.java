@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -392,6 +394,38 @@ class TrimToSizeTest {
             assertNull(failure.get(), () -> "a reader or writer failed: " + failure.get());
             assertTrue(readsDuringTrim > 0);
             assertTrue(trimmed * 8 <= full, "trimmed from " + full + " to " + trimmed + " buckets");
+        }
+    }
+
+    /**
+     * A trim between two steps of a walk switches the table writes go to without moving an entry:
+     * the walk must end with {@code ConcurrentModificationException}, not go on in the new, empty
+     * table and silently miss the rest.
+     */
+    @Test
+    void aTrimEndsAWalkInProgress() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(FULL).build()) {
+            for (int i = 0; i < KEPT; i++) {
+                map.put(i, i);
+            }
+            LongLongMap.Cursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            assertTrue(map.trimToSize(), "the over-sized table shrinks");
+            assertThrows(ConcurrentModificationException.class, cursor::next);
+        }
+        try (BytesMap map = BytesMap.builder().expectedSize(FULL).valueSize(16).build()) {
+            MemorySegment value = MemorySegment.ofArray(new byte[16]);
+            for (int i = 0; i < KEPT; i++) {
+                map.put(("key-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII), value);
+            }
+            int[] seen = {0};
+            assertThrows(ConcurrentModificationException.class, () -> map.forEach((k, v) -> {
+                if (seen[0]++ == 0) {
+                    map.trimToSize();
+                }
+            }));
+            assertEquals(1, seen[0], "the walk went on after the trim");
+            assertEquals(KEPT, map.size());
         }
     }
 }

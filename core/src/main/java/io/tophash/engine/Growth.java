@@ -48,9 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>JFR: the policy that installs a growth calls {@link #announce} (the {@code GrowthStarted}
  * event, and the {@code GrowthFinished} event begun), and the one that completes it
- * {@link #completed} (that event committed, with the claims as the writes the growth spanned).
- * Both cost one static check when no recording wants the events; nothing is counted per write
- * for them.
+ * {@link #completed} (that event committed, with the writes the growth spanned). Both cost one
+ * static check when no recording wants the events, and then nothing is counted per write for them
+ * ({@link #workingWrite} counts only when the event was begun).
  */
 public final class Growth {
 
@@ -71,7 +71,7 @@ public final class Growth {
      * and claimed ones for the rest. It is also the most a write claims.
      */
     public static final int UNITS_PER_WRITE = 2;
-    /** Evacuated units one claim steps over before it gives up (the write then claims again or stops). */
+    /** Evacuated units one claim steps over before it gives up (the write then claims again, up to {@link #UNITS_PER_WRITE} claims). */
     static final int CLAIM_SCAN = 64;
 
     /** Overflow buckets beyond the proven need: writers already past their claim when the last one is taken. */
@@ -97,7 +97,7 @@ public final class Growth {
     private final long shrinkOverflowNeed;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
-    /** Writes that did growth work ({@link #workingWrite}), for the {@code GrowthFinished} event. */
+    /** Writes that did growth work ({@link #workingWrite}), counted while the {@code GrowthFinished} event is begun. */
     private final AtomicLong writes = new AtomicLong();
     /** Overflow buckets of {@link #next} evacuation has taken so far. */
     private final AtomicLong evacuationOverflow = new AtomicLong();
@@ -245,9 +245,11 @@ public final class Growth {
         return ob & (units - 1);
     }
 
-    /** A write is about to do its growth work: counted for the {@code GrowthFinished} event. */
+    /** A write is about to do its growth work: counted for the {@code GrowthFinished} event, if a recording began it. */
     public void workingWrite() {
-        writes.incrementAndGet();
+        if (finished != null) {
+            writes.incrementAndGet();
+        }
     }
 
     /**

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Growth is Go's, made concurrent. When an insert finds the map at 13/16 of its slots (or the
  * overflow buckets in use as many as the primaries), a growth of the table is installed (the next
  * table reserved, lazily mapped). Every later write first evacuates, under the old bucket's lock,
- * the old bucket its key maps to, then claims the next old bucket nobody has claimed and
- * evacuates that too. A key is in the old bucket until the instant that bucket's lock is released
+ * the old bucket its key maps to, if not yet evacuated, then claims old buckets nobody has claimed
+ * (stepping over evacuated ones) and evacuates them, two buckets in all. A key is in the old bucket until the instant that bucket's lock is released
  * marked evacuated, and in the next table after; a reader that finds an evacuated old bucket reads
  * the next table, so no key is missing or seen twice. The mark is written with release and
  * checked with acquire before a writer goes on to the next table without the old bucket's lock,
@@ -300,6 +300,7 @@ public abstract class SeqlockTables implements MapTables {
     public final Table lockHome(long h) {
         boolean interruptedBefore = Thread.currentThread().isInterrupted();
         int faults = 0;
+        Growth counted = null; // the growth this write has counted itself in (JFR), once per growth
         while (true) {
             Tables ts = tables;
             if (closed) {
@@ -308,17 +309,17 @@ public abstract class SeqlockTables implements MapTables {
             try {
                 Growth g = ts.growth;
                 if (g != null) {
-                    g.workingWrite();
+                    if (g != counted) {
+                        g.workingWrite();
+                        counted = g;
+                    }
                     int owed = Growth.UNITS_PER_WRITE;
                     if (evacuate(g, g.unitOf(h & g.old.bucketMask))) {
                         owed--;
                     }
                     for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && !g.complete(); claims++) {
                         long claimed = g.claim();
-                        if (claimed < 0) {
-                            break;
-                        }
-                        if (evacuate(g, claimed)) {
+                        if (claimed >= 0 && evacuate(g, claimed)) {
                             owed--;
                         }
                     }

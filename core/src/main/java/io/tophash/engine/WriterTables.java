@@ -62,9 +62,9 @@ public final class WriterTables implements MapTables {
     /** 0, or the {@code WRITING} and {@code CLOSED} bits. Read on every operation. */
     public int state;
     /** Changes on every structural write (evacuations included) and on close: what iterators check. */
-    public int modCount;
-    /** The map's entries: counted by the map's inserts, {@link #removeSlot} and {@link #clear}. */
-    public long size;
+    private int modCount;
+    /** The map's entries: counted by {@link #countInsert}, the removals and {@link #clear}. */
+    private long size;
     /** Whether a trim is under way: each growth that completes starts the next shrink step while the table is too large. */
     private boolean trimming;
 
@@ -131,10 +131,7 @@ public final class WriterTables implements MapTables {
             // growth != g: an evacuation completed the growth and the old table is gone
             for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && growth == g; claims++) {
                 long claimed = g.claim();
-                if (claimed < 0) {
-                    break;
-                }
-                if (evacuateIfNeeded(g, claimed)) {
+                if (claimed >= 0 && evacuateIfNeeded(g, claimed)) {
                     owed--;
                 }
             }
@@ -314,6 +311,7 @@ public final class WriterTables implements MapTables {
         }
         growth = g;
         table = g.next;
+        modCount++; // a walk in progress walks the tables it started with: it must end
         if (generations != null) {
             generations.switched();
         }
@@ -349,9 +347,34 @@ public final class WriterTables implements MapTables {
      * returned), with Go's empty-rest upkeep, and counts the change.
      */
     public void removeSlot(Table t, long h, long ref) {
-        Chain.clearSlot(t, t.homeOffset(h), ref);
+        removeInPlace(t, t.homeOffset(h), ref);
+    }
+
+    /**
+     * Empties slot {@code ref} of the chain whose primary bucket is at {@code primaryOffset} in
+     * {@code t}, a table of the map's, with no growth work (a {@link Walk}'s removal), and counts
+     * the change.
+     */
+    void removeInPlace(Table t, long primaryOffset, long ref) {
+        Chain.clearSlot(t, primaryOffset, ref);
         size--;
         modCount++;
+    }
+
+    /** An entry was written into the free slot {@link #slotForInsert} returned: counts it and the change. */
+    public void countInsert() {
+        size++;
+        modCount++;
+    }
+
+    /** The map's entries. */
+    public long size() {
+        return size;
+    }
+
+    /** The change count that walks check: it moves on every structural write, evacuations included, and on close. */
+    public int modCount() {
+        return modCount;
     }
 
     /**
@@ -416,7 +439,7 @@ public final class WriterTables implements MapTables {
         return (state & CLOSED) != 0;
     }
 
-    /** {@link #size}, a plain read: from another thread it may lag a write in progress (a sample, not an answer). */
+    /** {@link #size()}, a plain read: from another thread it may lag a write in progress (a sample, not an answer). */
     @Override
     public long sampledSize() {
         return size;

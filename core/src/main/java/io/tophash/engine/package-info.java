@@ -5,8 +5,9 @@
  * Go's evacuation ({@link io.tophash.engine.Evacuation}) and growth bookkeeping
  * ({@link io.tophash.engine.Growth}), the per-map memory ledger ({@link io.tophash.engine.MapMemory}),
  * seeded hashing and the alignment audit, and the two policies the maps in {@code io.tophash} run
- * under: a writer flag ({@link io.tophash.engine.WriterTables}: {@code LongLongMap},
- * {@code BytesMap}) or a per-bucket seqlock ({@link io.tophash.engine.SeqlockTables}:
+ * under: a writer flag ({@link io.tophash.engine.WriterTables}, with its counters and the
+ * growth-aware {@link io.tophash.engine.Walk}: {@code LongLongMap}, {@code BytesMap}) or a
+ * per-bucket seqlock ({@link io.tophash.engine.SeqlockTables}:
  * {@code ConcurrentLongLongMap}, {@code ConcurrentBytesMap}), both seen by the maps through
  * {@link io.tophash.engine.MapTables}. The engine compares 64-bit key words and copies slot
  * regions; it never knows what a key is, except in {@link io.tophash.engine.ByteSlots} (with

@@ -54,7 +54,7 @@ public final class GrowthFinished extends Event {
 
     @Label("Writes")
     @Description("Writes that did growth work (each evacuates its own old bucket if needed and claims more, two in all): "
-            + "the writes the growth spanned, less those that came after the last claim (at most one per concurrent writer)")
+            + "the writes the growth spanned (a concurrent write that retries after a race with a growth may count twice)")
     long writes;
 
     /** Whether a recording wants this event: a static field load once inlined. */

@@ -27,7 +27,8 @@
  * when the answer is yes. A disabled event costs its site those two checks, which the JIT inlines
  * to two static field loads and branches. No read path emits anything; on the write path only the
  * rare growth start and completion and the per-chunk ledger calls do. The one thing a growth
- * counts for its events, the writes it spanned, is the claim counter growth keeps anyway.
+ * counts for its events, the writes it spanned, is counted only while a recording wants
+ * {@code GrowthFinished}.
  *
  * <p>{@code docs/tophash.jfc} turns them all on (on top of the JDK's {@code default} settings).
  */

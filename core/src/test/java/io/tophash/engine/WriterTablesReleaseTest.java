@@ -34,11 +34,11 @@ class WriterTablesReleaseTest {
                 assertTrue(old.scope().isAlive());
             }
             if (Chain.find(t, h, key) == Table.NONE) {
-                long ref = tables.slotForInsert(h, tables.size, false);
+                long ref = tables.slotForInsert(h, tables.size(), false);
                 Table into = tables.table();
                 into.putKeyWord(ref, key);
                 Chain.occupy(into, ref, h);
-                tables.size++;
+                tables.countInsert();
             }
             tables.endWrite();
             if (old != null && tables.growth() == null) {
