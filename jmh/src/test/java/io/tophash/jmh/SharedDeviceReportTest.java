@@ -28,6 +28,8 @@ class SharedDeviceReportTest {
         runs.add(run("TOPHASH_GET_INTO", "IN_HAND", 200, 0));
         runs.add(run("TOPHASH_GET_LONG", "IN_HAND", getLongInHand, 0));
         runs.add(run("TOPHASH_GET_LONG", "BUFFER", getLongBuffer, 0));
+        runs.add(run("CONCURRENT_HASHMAP", "FRESH_STRING", 300, 55));
+        runs.add(run("TOPHASH_GET_LONG", "FRESH_STRING", 250, threads == 2 ? 80 : 55));
         Files.writeString(dir.resolve(SharedDeviceReport.requestsFile(threads)), "[" + String.join(",", runs) + "]");
     }
 
@@ -44,6 +46,12 @@ class SharedDeviceReportTest {
         assertTrue(md.contains("- BUFFER, 2 thread(s): >= 2.0x ConcurrentHashMap: missed (1.50x)"), md);
         assertTrue(md.contains("- IN_HAND: 4 threads on 2 CPUs no slower than 2: missed (13.3 against 16.0 requests/us)"), md);
         assertTrue(md.contains("| 1 | BUFFER | 300.0 (48) | - | 100.0 (0) 3.00x |"), md);
+        // the String a request decodes is its own allocation: only what the map adds to it counts
+        assertTrue(md.contains("- FRESH_STRING, 1 thread(s): >= 1.5x ConcurrentHashMap: missed (1.20x); "
+                + "0 B/op beyond the request's own String: met (55.0, ConcurrentHashMap's request 55.0)"), md);
+        assertTrue(md.contains("- FRESH_STRING, 2 thread(s): >= 1.5x ConcurrentHashMap: missed (1.20x); "
+                + "0 B/op beyond the request's own String: missed (80.0, ConcurrentHashMap's request 55.0)"), md);
+        assertTrue(md.contains("- BUFFER, 1 thread(s): >= 2.0x ConcurrentHashMap: met (3.00x); 0 B/op: met (0.0)"), md);
     }
 
     @Test
