@@ -226,7 +226,7 @@ public final class LongLongMap extends OffHeapMap {
     public void forEach(LongLongConsumer action) {
         Objects.requireNonNull(action, "action");
         try {
-            Walk walk = new Walk(tables, "the map was changed outside this cursor");
+            Walk walk = new Walk(tables, "the map was changed during forEach");
             while (walk.next()) {
                 Table t = walk.table();
                 long ref = walk.ref();

@@ -77,7 +77,7 @@ class GrowthProgressTest {
     /**
      * A write evacuates two old buckets while two are left (its own if needed, then claimed ones,
      * the claim stepping over evacuated ones), so a growth of random keys ends within about half
-     * Go's bound. Go's rule, one claimed bucket per write, takes 0.9 of it and fails this.
+     * Go's bound. Go's rule, one claimed bucket per write, fails this.
      */
     @ParameterizedTest
     @ValueSource(longs = {21, 22, 23})

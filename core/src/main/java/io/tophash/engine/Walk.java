@@ -4,14 +4,16 @@ import java.util.ConcurrentModificationException;
 
 /**
  * The single-writer maps' walk over every entry, written once for {@code LongLongMap}'s cursor and
- * {@code BytesMap.forEach}: one slot at a time, as a table and a slot reference.
+ * {@code forEach} and {@code BytesMap.forEach}: one slot at a time, as a table and a slot reference.
  *
  * <p>Implementation notes. The walk reads the growth in progress when it starts and keeps it: first
  * the old table's buckets not yet evacuated, then the current table's buckets whose old bucket is
  * evacuated (all of them when there was no growth), each bucket's chain in order. Evacuation
- * counts as a change ({@link WriterTables#modCount()}), so every write but a removal through
- * {@link #removeCurrent} ends the walk with a {@link ConcurrentModificationException}: an entry can
- * then be neither skipped nor seen twice. Removing never moves other entries (no growth work).
+ * counts as a change ({@link WriterTables#modCount()}), as do inserts, removals and installing a
+ * growth, so every structural write but a removal through {@link #removeCurrent} ends the walk with
+ * a {@link ConcurrentModificationException}: an entry can then be neither skipped nor seen twice.
+ * Writing a present key's value in place moves nothing and does not end it. Removing never moves
+ * other entries (no growth work).
  *
  * <p>Threading: the map's own rules; a walk is a read, and {@link #removeCurrent} is a write.
  */

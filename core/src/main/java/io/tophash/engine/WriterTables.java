@@ -61,7 +61,7 @@ public final class WriterTables implements MapTables {
     private Growth growth;
     /** 0, or the {@code WRITING} and {@code CLOSED} bits. Read on every operation. */
     public int state;
-    /** Changes on every structural write (evacuations included) and on close: what iterators check. */
+    /** Changes on every structural write (evacuations and installing a growth included) and on close: what walks check. */
     private int modCount;
     /** The map's entries: counted by {@link #countInsert}, the removals and {@link #clear}. */
     private long size;
@@ -372,7 +372,7 @@ public final class WriterTables implements MapTables {
         return size;
     }
 
-    /** The change count that walks check: it moves on every structural write, evacuations included, and on close. */
+    /** The change count that walks check: it moves on every structural write (evacuations and installing a growth included) and on close. */
     public int modCount() {
         return modCount;
     }
