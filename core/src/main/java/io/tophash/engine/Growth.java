@@ -245,6 +245,30 @@ public final class Growth {
         return ob & (units - 1);
     }
 
+    /** How a policy evacuates one unit of a growth: returns whether this call evacuated it (false if it already was). */
+    @FunctionalInterface
+    public interface UnitEvacuator {
+        boolean evacuate(Growth g, long unit);
+    }
+
+    /**
+     * The evacuation a write of hash {@code h} owes (Go's {@code growWork}), with {@code evacuator}:
+     * the unit of {@code h} if not yet evacuated, then claimed units, {@link #UNITS_PER_WRITE} in all
+     * and at most that many claims, stopping once the growth is complete.
+     */
+    public void evacuateOwed(long h, UnitEvacuator evacuator) {
+        int owed = UNITS_PER_WRITE;
+        if (evacuator.evacuate(this, unitOf(h & old.bucketMask))) {
+            owed--;
+        }
+        for (int claims = 0; owed > 0 && claims < UNITS_PER_WRITE && !complete(); claims++) {
+            long unit = claim();
+            if (unit >= 0 && evacuator.evacuate(this, unit)) {
+                owed--;
+            }
+        }
+    }
+
     /** A write is about to do its growth work: counted for the {@code GrowthFinished} event, if a recording began it. */
     public void workingWrite() {
         if (finished != null) {

@@ -76,6 +76,8 @@ public abstract class SeqlockTables implements MapTables {
     /** Told of every entry evacuation moves (a byte map's stored keys follow it), or null. */
     private final Evacuation.Relocation relocation;
     private final String mapName;
+    /** {@link #evacuate}, made once for {@link Growth#evacuateOwed}. */
+    private final Growth.UnitEvacuator evacuator = this::evacuate;
     /** Guards growth start and completion, and close. Never held while waiting for a bucket. */
     private final Object allocationLock = new Object();
     private volatile Tables tables;
@@ -313,16 +315,7 @@ public abstract class SeqlockTables implements MapTables {
                         g.workingWrite();
                         counted = g;
                     }
-                    int owed = Growth.UNITS_PER_WRITE;
-                    if (evacuate(g, g.unitOf(h & g.old.bucketMask))) {
-                        owed--;
-                    }
-                    for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && !g.complete(); claims++) {
-                        long claimed = g.claim();
-                        if (claimed >= 0 && evacuate(g, claimed)) {
-                            owed--;
-                        }
-                    }
+                    g.evacuateOwed(h, evacuator);
                 }
                 Table t = ts.table;
                 long off = t.homeOffset(h);

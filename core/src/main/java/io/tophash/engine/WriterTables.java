@@ -54,6 +54,8 @@ public final class WriterTables implements MapTables {
     private final Evacuation.Relocation relocation;
     private final Generations generations;
     private final String mapName;
+    /** {@link #evacuateIfNeeded}, made once for {@link Growth#evacuateOwed}. */
+    private final Growth.UnitEvacuator evacuator = this::evacuateIfNeeded;
 
     /** The table writes go to: while a growth is in progress, the table it evacuates into. */
     private Table table;
@@ -124,17 +126,7 @@ public final class WriterTables implements MapTables {
         Growth g = growth;
         while (g != null) {
             g.workingWrite();
-            int owed = Growth.UNITS_PER_WRITE;
-            if (evacuateIfNeeded(g, g.unitOf(h & g.old.bucketMask))) {
-                owed--;
-            }
-            // growth != g: an evacuation completed the growth and the old table is gone
-            for (int claims = 0; owed > 0 && claims < Growth.UNITS_PER_WRITE && growth == g; claims++) {
-                long claimed = g.claim();
-                if (claimed >= 0 && evacuateIfNeeded(g, claimed)) {
-                    owed--;
-                }
-            }
+            g.evacuateOwed(h, evacuator);
             g = growth != g ? growth : null;
         }
         return table;
