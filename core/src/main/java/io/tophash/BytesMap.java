@@ -65,11 +65,12 @@ public final class BytesMap extends OffHeapMap {
      * bytes in the key store for longer ones. Two keys with the same 64-bit hash are both found:
      * the probe goes on after a slot whose hash matched and whose key did not (Chain.findAfter).
      *
-     * Every key is normalized once per operation into the calling thread's KeyProbe: a short key
-     * (15 bytes or fewer) to the two inline words it is compared and hashed by, computed where the
-     * key lies (chars of an ASCII String packed in registers); a longer one to the segment range of
-     * its bytes (a MemorySegment key in place; byte[] and other text copied into the probe's array).
-     * Nothing allocates.
+     * Every key is normalized once per operation (ByteSlots, shared with ConcurrentBytesMap): a short
+     * key (15 bytes or fewer; ASCII text, a segment, a buffer range or a byte array) to the two
+     * inline words it is compared and hashed by, read or packed in registers where the key lies,
+     * with no thread-local state; a longer one, or non-ASCII text, into the calling thread's
+     * KeyProbe as the segment range of its bytes (a MemorySegment key in place; byte[] and text
+     * copied into the probe's array). Nothing allocates.
      *
      * Each table generation has its own KeyStore. A growth reserves, before anything changes, the
      * next table and a region of the next store as large as the live stored keys; evacuation copies
@@ -155,7 +156,7 @@ public final class BytesMap extends OffHeapMap {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public MemorySegment get(MemorySegment key) {
-        return readOnlyView(locate(slots.probe(key)));
+        return readOnlyView(locate(key, 0, key.byteSize()));
     }
 
     /**
@@ -169,7 +170,7 @@ public final class BytesMap extends OffHeapMap {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      */
     public MemorySegment get(MemorySegment buffer, long offset, long length) {
-        return readOnlyView(locate(slots.probe(buffer, offset, length)));
+        return readOnlyView(locate(buffer, offset, length));
     }
 
     /**
@@ -189,7 +190,7 @@ public final class BytesMap extends OffHeapMap {
      * @throws IllegalStateException     if the map is closed
      */
     public long valueAddress(MemorySegment buffer, long offset, long length) {
-        long located = locate(slots.probe(buffer, offset, length));
+        long located = locate(buffer, offset, length);
         if (located == Table.NONE) {
             return 0;
         }
@@ -205,7 +206,7 @@ public final class BytesMap extends OffHeapMap {
      * @return a read-only view of the value, or null when the key is absent
      */
     public MemorySegment get(byte[] key) {
-        return readOnlyView(locate(slots.probe(key)));
+        return readOnlyView(locate(key));
     }
 
     /**
@@ -216,7 +217,8 @@ public final class BytesMap extends OffHeapMap {
      */
     public MemorySegment get(CharSequence key) {
         long head = slots.inlineHead(key);
-        return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(slots.probe(key)));
+        return readOnlyView(head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null)
+                : locate(slots.probe(key)));
     }
 
     /**
@@ -226,6 +228,19 @@ public final class BytesMap extends OffHeapMap {
      */
     private long locate(KeyProbe p) {
         return locate(p.head, p.tail, p);
+    }
+
+    /** {@link #locate(long, long, KeyProbe)} for a key in a segment: in registers when short, else through the probe. */
+    private long locate(MemorySegment buffer, long offset, long length) {
+        long head = slots.inlineHead(buffer, offset, length);
+        return head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.inlineTail(buffer, offset, (int) length), null)
+                : locate(slots.probe(buffer, offset, length));
+    }
+
+    /** {@link #locate(long, long, KeyProbe)} for a key's bytes: in registers when short, else through the probe. */
+    private long locate(byte[] key) {
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.inlineTail(key), null) : locate(slots.probe(key));
     }
 
     private long locate(long head, long tail, KeyProbe p) {
@@ -268,7 +283,10 @@ public final class BytesMap extends OffHeapMap {
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
     public boolean getInto(MemorySegment key, MemorySegment target) {
-        return getIntoAt(slots.probe(key), target);
+        long head = slots.inlineHead(key, 0, key.byteSize());
+        return head != ByteKeys.NOT_INLINE
+                ? getIntoAt(head, ByteKeys.inlineTail(key, 0, (int) key.byteSize()), null, target)
+                : getIntoAt(slots.probe(key), target);
     }
 
     /**
@@ -279,7 +297,9 @@ public final class BytesMap extends OffHeapMap {
      * @return false (target untouched) when the key is absent
      */
     public boolean getInto(byte[] key, MemorySegment target) {
-        return getIntoAt(slots.probe(key), target);
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? getIntoAt(head, ByteKeys.inlineTail(key), null, target)
+                : getIntoAt(slots.probe(key), target);
     }
 
     /**
@@ -305,7 +325,10 @@ public final class BytesMap extends OffHeapMap {
      * @return false (target untouched) when the key is absent
      */
     public boolean getInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
-        return getIntoAt(slots.probe(buffer, offset, length), target);
+        long head = slots.inlineHead(buffer, offset, length);
+        return head != ByteKeys.NOT_INLINE
+                ? getIntoAt(head, ByteKeys.inlineTail(buffer, offset, (int) length), null, target)
+                : getIntoAt(slots.probe(buffer, offset, length), target);
     }
 
     private boolean getIntoAt(KeyProbe p, MemorySegment target) {
@@ -336,7 +359,9 @@ public final class BytesMap extends OffHeapMap {
      * @return whether the key is present
      */
     public boolean containsKey(MemorySegment key) {
-        return containsAt(slots.probe(key));
+        long head = slots.inlineHead(key, 0, key.byteSize());
+        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.inlineTail(key, 0, (int) key.byteSize()), null)
+                : containsAt(slots.probe(key));
     }
 
     /**
@@ -346,7 +371,9 @@ public final class BytesMap extends OffHeapMap {
      * @return whether the key is present
      */
     public boolean containsKey(byte[] key) {
-        return containsAt(slots.probe(key));
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.inlineTail(key), null)
+                : containsAt(slots.probe(key));
     }
 
     /**
@@ -357,7 +384,8 @@ public final class BytesMap extends OffHeapMap {
      */
     public boolean containsKey(CharSequence key) {
         long head = slots.inlineHead(key);
-        return head != ByteKeys.NOT_INLINE ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(slots.probe(key));
+        return head != ByteKeys.NOT_INLINE
+                ? containsAt(head, ByteKeys.asciiTail(key), null) : containsAt(slots.probe(key));
     }
 
     private boolean containsAt(KeyProbe p) {
@@ -479,7 +507,9 @@ public final class BytesMap extends OffHeapMap {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public boolean put(MemorySegment key, MemorySegment value) {
-        return putAt(slots.probe(key), value);
+        long head = slots.inlineHead(key, 0, key.byteSize());
+        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.inlineTail(key, 0, (int) key.byteSize()), null, value)
+                : putAt(slots.probe(key), value);
     }
 
     /**
@@ -490,7 +520,9 @@ public final class BytesMap extends OffHeapMap {
      * @return true if the key was new
      */
     public boolean put(byte[] key, MemorySegment value) {
-        return putAt(slots.probe(key), value);
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.inlineTail(key), null, value)
+                : putAt(slots.probe(key), value);
     }
 
     /**
@@ -502,7 +534,8 @@ public final class BytesMap extends OffHeapMap {
      */
     public boolean put(CharSequence key, MemorySegment value) {
         long head = slots.inlineHead(key);
-        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(slots.probe(key), value);
+        return head != ByteKeys.NOT_INLINE
+                ? putAt(head, ByteKeys.asciiTail(key), null, value) : putAt(slots.probe(key), value);
     }
 
     /**
@@ -515,7 +548,9 @@ public final class BytesMap extends OffHeapMap {
      * @return true if the key was new
      */
     public boolean put(MemorySegment buffer, long offset, long length, MemorySegment value) {
-        return putAt(slots.probe(buffer, offset, length), value);
+        long head = slots.inlineHead(buffer, offset, length);
+        return head != ByteKeys.NOT_INLINE ? putAt(head, ByteKeys.inlineTail(buffer, offset, (int) length), null, value)
+                : putAt(slots.probe(buffer, offset, length), value);
     }
 
     private boolean putAt(KeyProbe p, MemorySegment value) {
@@ -555,7 +590,10 @@ public final class BytesMap extends OffHeapMap {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
-        return putIfAbsentAt(slots.probe(key), value);
+        long head = slots.inlineHead(key, 0, key.byteSize());
+        return head != ByteKeys.NOT_INLINE
+                ? putIfAbsentAt(head, ByteKeys.inlineTail(key, 0, (int) key.byteSize()), null, value)
+                : putIfAbsentAt(slots.probe(key), value);
     }
 
     /**
@@ -566,7 +604,9 @@ public final class BytesMap extends OffHeapMap {
      * @return true if this call inserted
      */
     public boolean putIfAbsent(byte[] key, MemorySegment value) {
-        return putIfAbsentAt(slots.probe(key), value);
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? putIfAbsentAt(head, ByteKeys.inlineTail(key), null, value)
+                : putIfAbsentAt(slots.probe(key), value);
     }
 
     /**
@@ -615,7 +655,7 @@ public final class BytesMap extends OffHeapMap {
      * @throws OutOfMemoryError                if the map must grow or store the key and the allocator refuses (map unchanged)
      */
     public MemorySegment acquire(MemorySegment key) {
-        return valueAt(acquireSlot(slots.probe(key)));
+        return valueAt(acquireSlot(key, 0, key.byteSize()));
     }
 
     /**
@@ -625,7 +665,7 @@ public final class BytesMap extends OffHeapMap {
      * @return a writable view of the value, valid until the next write to this map
      */
     public MemorySegment acquire(byte[] key) {
-        return valueAt(acquireSlot(slots.probe(key)));
+        return valueAt(acquireSlot(key));
     }
 
     /**
@@ -636,7 +676,8 @@ public final class BytesMap extends OffHeapMap {
      */
     public MemorySegment acquire(CharSequence key) {
         long head = slots.inlineHead(key);
-        return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null) : acquireSlot(slots.probe(key)));
+        return valueAt(head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.asciiTail(key), null)
+                : acquireSlot(slots.probe(key)));
     }
 
     /**
@@ -648,12 +689,25 @@ public final class BytesMap extends OffHeapMap {
      * @return a writable view of the value, valid until the next write to this map
      */
     public MemorySegment acquire(MemorySegment buffer, long offset, long length) {
-        return valueAt(acquireSlot(slots.probe(buffer, offset, length)));
+        return valueAt(acquireSlot(buffer, offset, length));
     }
 
     /** The slot of the key's value in {@link #table}, inserted zero-filled if absent. */
     private long acquireSlot(KeyProbe p) {
         return acquireSlot(p.head, p.tail, p);
+    }
+
+    /** {@link #acquireSlot(long, long, KeyProbe)} for a key in a segment: in registers when short, else through the probe. */
+    private long acquireSlot(MemorySegment buffer, long offset, long length) {
+        long head = slots.inlineHead(buffer, offset, length);
+        return head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.inlineTail(buffer, offset, (int) length), null)
+                : acquireSlot(slots.probe(buffer, offset, length));
+    }
+
+    /** {@link #acquireSlot(long, long, KeyProbe)} for a key's bytes: in registers when short, else through the probe. */
+    private long acquireSlot(byte[] key) {
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? acquireSlot(head, ByteKeys.inlineTail(key), null) : acquireSlot(slots.probe(key));
     }
 
     private long acquireSlot(long head, long tail, KeyProbe p) {
@@ -678,7 +732,9 @@ public final class BytesMap extends OffHeapMap {
      * @throws ConcurrentModificationException if another write is seen in progress
      */
     public boolean remove(MemorySegment key) {
-        return removeAt(slots.probe(key));
+        long head = slots.inlineHead(key, 0, key.byteSize());
+        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.inlineTail(key, 0, (int) key.byteSize()), null)
+                : removeAt(slots.probe(key));
     }
 
     /**
@@ -688,7 +744,9 @@ public final class BytesMap extends OffHeapMap {
      * @return whether the key was present
      */
     public boolean remove(byte[] key) {
-        return removeAt(slots.probe(key));
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.inlineTail(key), null)
+                : removeAt(slots.probe(key));
     }
 
     /**
@@ -711,7 +769,9 @@ public final class BytesMap extends OffHeapMap {
      * @return whether the key was present
      */
     public boolean remove(MemorySegment buffer, long offset, long length) {
-        return removeAt(slots.probe(buffer, offset, length));
+        long head = slots.inlineHead(buffer, offset, length);
+        return head != ByteKeys.NOT_INLINE ? removeAt(head, ByteKeys.inlineTail(buffer, offset, (int) length), null)
+                : removeAt(slots.probe(buffer, offset, length));
     }
 
     private boolean removeAt(KeyProbe p) {

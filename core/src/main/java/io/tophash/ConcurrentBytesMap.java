@@ -57,7 +57,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
      * the caller's target, so a read that raced a writer never leaves a torn value behind. getLong
      * reads one field in that window and copies nothing; it and containsKey take a key of up to 15
-     * bytes (ASCII text, a segment or a buffer range) in two registers, with no thread-local probe.
+     * bytes (ASCII text, a segment, a buffer range or a byte array) in two registers, with no
+     * thread-local probe.
      *
      * Each table generation has its own key store (Table.keyStore), whose allocation and free calls
      * are serialized on the store (writers of different buckets may insert long keys at once).
@@ -309,7 +310,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * read inside the same validated window, so it is a value the key had, never a torn one, and
      * nothing else of the value is copied. Several fields read by several calls may come from
      * different writes; {@link #getInto} reads a whole value at once. A key of up to 15 bytes (in a
-     * segment or a buffer; up to 15 ASCII chars as a {@code String}) is packed in registers and
+     * segment, a buffer or a byte array; up to 15 ASCII chars as a {@code String}) is packed in registers and
      * touches no thread-local state unless the read must wait for a locked bucket. Any thread;
      * never allocates.
      *
@@ -355,7 +356,11 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      */
     public long getLong(byte[] key, long offset, long defaultValue) {
         checkField(offset);
-        return getLong(slots.probe(key), offset, defaultValue);
+        long head = slots.inlineHead(key);
+        if (head == ByteKeys.NOT_INLINE) {
+            return getLong(slots.probe(key), offset, defaultValue);
+        }
+        return read(head, ByteKeys.inlineTail(key), null, offset, defaultValue);
     }
 
     /**
@@ -424,7 +429,11 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * @return whether the key is present
      */
     public boolean containsKey(byte[] key) {
-        return contains(slots.probe(key));
+        long head = slots.inlineHead(key);
+        if (head == ByteKeys.NOT_INLINE) {
+            return contains(slots.probe(key));
+        }
+        return read(head, ByteKeys.inlineTail(key), null, PRESENCE, 0) != 0;
     }
 
     /**

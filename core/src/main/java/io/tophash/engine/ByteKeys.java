@@ -4,6 +4,8 @@ import io.tophash.layout.BytesBucketLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -22,6 +24,7 @@ public final class ByteKeys {
     static final int INLINE_LIMIT = BytesBucketLayout.INLINE_KEY_LIMIT;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ByteKeys() {
     }
@@ -97,6 +100,28 @@ public final class ByteKeys {
         }
         // bytes length-8 .. length-1, of which the first 15-length are already in the head
         return key.get(WORD, offset + length - 8) >>> (8 * (BytesBucketLayout.INLINE_KEY_LIMIT - length));
+    }
+
+    /** {@link #inlineHead(MemorySegment, long, int)} for the bytes of {@code key}, at most {@value BytesBucketLayout#INLINE_KEY_LIMIT}. */
+    public static long inlineHead(byte[] key) {
+        int length = key.length;
+        if (length >= 8) {
+            return length | ((long) ARRAY_WORD.get(key, 0) << 8);
+        }
+        long head = length;
+        for (int i = 0; i < length; i++) {
+            head |= (long) (key[i] & 0xFF) << (8 * (i + 1));
+        }
+        return head;
+    }
+
+    /** {@link #inlineTail(MemorySegment, long, int)} for the bytes of {@code key}, at most {@value BytesBucketLayout#INLINE_KEY_LIMIT}. */
+    public static long inlineTail(byte[] key) {
+        int length = key.length;
+        if (length < 8) {
+            return 0;
+        }
+        return (long) ARRAY_WORD.get(key, length - 8) >>> (8 * (BytesBucketLayout.INLINE_KEY_LIMIT - length));
     }
 
     /**

@@ -68,6 +68,16 @@ public final class ByteSlots {
                 ? ByteKeys.inlineHead(buffer, offset, (int) length) : ByteKeys.NOT_INLINE;
     }
 
+    /**
+     * The inline head of {@code key}, read into a register with no probe, when it is kept inline and
+     * fits the map; else {@link ByteKeys#NOT_INLINE} (the caller then takes a probe, which checks the
+     * length).
+     */
+    public long inlineHead(byte[] key) {
+        return key.length <= ByteKeys.INLINE_LIMIT && key.length <= maxKeyLength
+                ? ByteKeys.inlineHead(key) : ByteKeys.NOT_INLINE;
+    }
+
     /** @throws IllegalArgumentException if longer than the map's maxKeyLength */
     public KeyProbe probe(MemorySegment key) {
         return KeyProbe.forThread().of(key, 0, checkKeyLength(key.byteSize()));

@@ -152,4 +152,14 @@ class ByteHashingTest {
         long byteSeed = Hashing.byteSeed(seed);
         assertEquals(Hashing.hashBytes(bytes, 0, utf8.length, byteSeed), Hashing.hashInline(head, ByteKeys.asciiTail(text), byteSeed));
     }
+
+    /** A byte array's words, read in registers, are the words of the same bytes in a segment (at an odd offset too). */
+    @Property
+    void byteArrayWordsAreTheSegmentWords(@ForAll @Size(max = 15) byte[] key) {
+        byte[] shifted = new byte[key.length + 3];
+        System.arraycopy(key, 0, shifted, 3, key.length);
+        MemorySegment bytes = MemorySegment.ofArray(shifted);
+        assertEquals(ByteKeys.inlineHead(bytes, 3, key.length), ByteKeys.inlineHead(key));
+        assertEquals(ByteKeys.inlineTail(bytes, 3, key.length), ByteKeys.inlineTail(key));
+    }
 }
