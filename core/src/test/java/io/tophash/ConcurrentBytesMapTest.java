@@ -119,7 +119,9 @@ class ConcurrentBytesMapTest {
             assertEquals(1, map.size());
             assertEquals(stored, map.keyStoreBytes());
             assertEquals(0, map.keyStoreFigures()[1] - 32, "the failed insert's key block went back on its free list");
-            for (ValueUpdater reentering : List.<ValueUpdater>of(v -> map.containsKey("x"), v -> map.forEach((k, w) -> { }),
+            byte[] xBytes = {'x'};
+            for (ValueUpdater reentering : List.<ValueUpdater>of(v -> map.containsKey("x"), v -> map.containsKey(xBytes),
+                    v -> map.getLong(xBytes, 0, -1), v -> map.forEach((k, w) -> { }),
                     v -> map.finishGrowth(), v -> map.close(), v -> map.remove("a-key-long-enough-to-be-stored"))) {
                 IllegalStateException reentry = assertThrows(IllegalStateException.class, () -> map.update("x", reentering));
                 assertTrue(reentry.getMessage().contains("ValueUpdater"), reentry.getMessage());

@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link Layout#ONE_LINE}: a 64-byte bucket, the tophash word, 3 key-value pairs side by side
  *       and the link: a hit needs one line, at the price of 3 slots a bucket.</li>
  *   <li>{@link Layout#TAGS_APART}, as Swiss tables keep their control bytes: a dense array of
- *       tophash words (one byte a slot, 8 slots a group; small enough to stay in the last-level
- *       cache longer than the slots) and the slots as 16-byte key-value pairs elsewhere. The
+ *       tophash words (one byte a slot, 8 slots a group: a sixteenth of the slots' bytes, so more
+ *       of them fit any cache) and the slots as 16-byte key-value pairs elsewhere. The
  *       slot's line address depends on the tag match.</li>
  * </ul>
  * Every table is sized to the power of two that keeps its load at most {@value #MAX_LOAD} (about
