@@ -81,17 +81,7 @@ public final class KeyProbe {
     public KeyProbe of(byte[] key) {
         int n = key.length;
         if (n <= INLINE) {
-            long h = n;
-            long t = 0;
-            for (int i = 0; i < n; i++) {
-                long b = key[i] & 0xFFL;
-                if (i < 7) {
-                    h |= b << (8 * (i + 1));
-                } else {
-                    t |= b << (8 * (i - 7));
-                }
-            }
-            return inlineWords(h, t, n);
+            return inlineWords(ByteKeys.inlineHead(key), ByteKeys.inlineTail(key), n);
         }
         byte[] buffer = scratch(n + 8);
         int i = 0;
