@@ -12,6 +12,7 @@ import io.tophash.engine.MapMemory;
 import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.Table;
+import io.tophash.engine.VariableValues;
 import io.tophash.engine.Walk;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
@@ -25,14 +26,22 @@ import java.util.Objects;
 
 /**
  * An off-heap hash map from byte keys ({@link MemorySegment}, {@code byte[]} or the UTF-8 bytes of a
- * {@link CharSequence}) to fixed-size values read and written in place, laid out as Go's runtime
+ * {@link CharSequence}) to fixed-size values read and written in place, or to values of any length,
+ * laid out as Go's runtime
  * lays out a {@code map[string]T}: buckets of a tophash word, key regions, values and an overflow
  * link, grown incrementally so that no single write pays for a rehash.
  *
- * <p>Every value is exactly {@link #valueSize()} bytes, 8-byte aligned (with an allocator that
- * aligns: every stock one but {@code Allocators.naive} with an offset that is not a multiple of 8),
- * so a caller can lay a {@link java.lang.foreign.MemoryLayout} struct over a value view and use its
- * {@code VarHandle}s. The empty key is a key like any other.
+ * <p><b>Values.</b> A map built with {@code valueSize(n)} holds fixed-size records: every value is
+ * exactly {@link #valueSize()} bytes, 8-byte aligned (with an allocator that aligns: every stock
+ * one but {@code Allocators.naive} with an offset that is not a multiple of 8), so a caller can lay
+ * a {@link java.lang.foreign.MemoryLayout} struct over a value view and use its {@code VarHandle}s.
+ * A map built with {@code maxValueSize(n)} (or {@code variableValues()}) holds values of any
+ * length from 0 to {@link #maxValueSize()} bytes, such as serialized documents: {@code put} takes
+ * any length, {@link #valueLength} tells a value's length, {@link #get} gives a read-only view of
+ * exactly it, and {@link #readInto} copies it into a caller's segment or {@code byte[]}; values
+ * of up to 15 bytes sit in their slot, longer ones in the map's off-heap store. Such a map has no
+ * {@link #acquire} and no {@link #valueAddress}: a value cannot change its length in place. The
+ * empty key is a key like any other, and the empty value a value like any other.
  *
  * <p><b>Views.</b> {@link #get(MemorySegment)} and {@link #acquire(MemorySegment)} return views of
  * the value where it lies, valid until the next write to this map: a write may move the entry (a
@@ -78,6 +87,11 @@ public final class BytesMap extends OffHeapMap {
      * When freed blocks that no key of their size has reused outweigh the live keys (and 1 MiB), an
      * insert starts a same-size growth for that compaction alone.
      *
+     * Values of any length (VariableValues) use a 16-byte value region encoded as a key region's
+     * last two words, and the same store as the long keys, so one evacuation moves and compacts
+     * both; such a map compacts when the freed bytes outweigh a fifth of the live ones (and
+     * 64 KiB), checked by inserts and by replacements, which is what bounds its fragmentation.
+     *
      * Failure atomicity: the allocations (growth reservations, a key store chunk) all happen before
      * the entry is written; a failed insert leaves at most an empty overflow bucket linked.
      *
@@ -88,9 +102,18 @@ public final class BytesMap extends OffHeapMap {
     public static final int DEFAULT_MAX_KEY_LENGTH = 256;
     /** The largest {@link Builder#maxKeyLength}. */
     public static final int MAX_KEY_LENGTH = 1 << 16;
+    /** {@link Builder#maxValueSize} set by {@link Builder#variableValues()}: 1 MiB. */
+    public static final int DEFAULT_MAX_VALUE_SIZE = 1 << 20;
+    /** The largest {@link Builder#maxValueSize}: 1 GiB. */
+    public static final int MAX_VALUE_LENGTH = 1 << 30;
 
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
+    /**
+     * With values of any length: freed store bytes above which (and above a fifth of the live
+     * ones) a write compacts the store.
+     */
+    static final long VARIABLE_COMPACTION_THRESHOLD = 64 << 10;
     /** Marks a located slot of the old table of a growth in progress; slot refs never use this bit. */
     private static final long IN_OLD_TABLE = 1L << 62;
 
@@ -101,6 +124,8 @@ public final class BytesMap extends OffHeapMap {
     private final Evacuation.KeyWords keyWords;
     private final Evacuation.Relocation relocation = this::relocate;
     private final int valueSize;
+    /** Whether values have any length ({@link VariableValues}); else every value is valueSize bytes. */
+    private final boolean variable;
     private final int maxKeyLength;
 
     /** The tables, the growth in progress and the writer flag: the single-writer policy. */
@@ -116,10 +141,11 @@ public final class BytesMap extends OffHeapMap {
         this.seed = o.seedForNewMap();
         this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
         this.valueSize = slots.valueSize();
+        this.variable = slots.variableValues();
         this.maxKeyLength = slots.maxKeyLength();
-        this.format = formatFor(o.padding, valueSize);
+        this.format = formatFor(o.padding, variable ? VariableValues.REGION_LENGTH : valueSize);
         this.keyWords = new Evacuation.KeyWords(seed, true);
-        this.keys = new KeyStore(memory, maxKeyLength);
+        this.keys = newStore();
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
                 new KeyStoreGenerations(), "BytesMap");
         built();
@@ -188,8 +214,10 @@ public final class BytesMap extends OffHeapMap {
      * @return the address of the first of the value's {@link #valueSize()} bytes, or 0 when absent
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer}
      * @throws IllegalStateException     if the map is closed
+     * @throws UnsupportedOperationException if the map's values have any length
      */
     public long valueAddress(MemorySegment buffer, long offset, long length) {
+        requireFixedValues("valueAddress");
         long located = locate(buffer, offset, length);
         if (located == Table.NONE) {
             return 0;
@@ -265,20 +293,27 @@ public final class BytesMap extends OffHeapMap {
      * allocation; made in the caller, escape analysis removes it (0 B/op measured).
      */
     private MemorySegment valueAt(long located) {
+        Table t = tableOf(located);
+        long ref = located & ~IN_OLD_TABLE;
+        return variable ? VariableValues.view(t, ref, storeOf(t)) : t.segment.asSlice(t.valueOffset(ref), valueSize);
+    }
+
+    /** The table of a located slot. */
+    private Table tableOf(long located) {
         Growth g = tables.growth();
-        Table t = (located & IN_OLD_TABLE) != 0 && g != null ? g.old : tables.table();
-        return t.segment.asSlice(t.valueOffset(located & ~IN_OLD_TABLE), valueSize);
+        return (located & IN_OLD_TABLE) != 0 && g != null ? g.old : tables.table();
     }
 
     /**
-     * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
-     * allocates nothing. Reader thread rules as the class says.
+     * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target}
+     * (with values of any length, its first {@link #valueLength} bytes; {@link #readInto} also
+     * tells the length); allocates nothing. Reader thread rules as the class says.
      *
      * @param key the key: the segment's bytes
      * @param target receives the value in its first {@link #valueSize()} bytes
      * @return false (target untouched) when the key is absent
      * @throws IllegalArgumentException        if the key is too long, or {@code target} is read-only or
-     *                                         smaller than {@link #valueSize()}
+     *                                         smaller than the value (nothing written)
      * @throws IllegalStateException           after {@link #close()}
      * @throws ConcurrentModificationException if a write is seen in progress on another thread
      */
@@ -345,11 +380,214 @@ public final class BytesMap extends OffHeapMap {
             if (ref == Table.NONE) {
                 return false;
             }
-            MemorySegment.copy(t.segment, t.valueOffset(ref), target, 0, valueSize);
+            if (variable) {
+                long descriptor = VariableValues.descriptor(t, ref);
+                ByteSlots.checkTarget(target, ByteKeys.lengthOf(descriptor));
+                VariableValues.copyOut(t, ref, storeOf(t), descriptor, target);
+            } else {
+                MemorySegment.copy(t.segment, t.valueOffset(ref), target, 0, valueSize);
+            }
             return true;
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    // ------------------------------------------------------------------ values of any length
+
+    /**
+     * The length of the value of {@code key} in bytes ({@link #valueSize()} in a map of fixed-size
+     * values), or -1 when the key is absent. Reader thread rules as the class says; allocates nothing.
+     *
+     * @param key the key: the segment's bytes
+     * @return the value's length, or -1
+     * @throws IllegalArgumentException        if the key is too long
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public int valueLength(MemorySegment key) {
+        return lengthAt(locate(key, 0, key.byteSize()));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(MemorySegment buffer, long offset, long length) {
+        return lengthAt(locate(buffer, offset, length));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(byte[] key) {
+        return lengthAt(locate(key));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(CharSequence key) {
+        return lengthAt(locate(key));
+    }
+
+    /**
+     * Copies the value of {@code key} into {@code target} from offset 0 and returns its length, or
+     * returns -1 (target untouched) when the key is absent; allocates nothing. Reader thread rules as
+     * the class says.
+     *
+     * @param key the key: the segment's bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1
+     * @throws IllegalArgumentException        if the key is too long, or {@code target} is read-only or
+     *                                         shorter than the value (nothing written)
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws ConcurrentModificationException if a write is seen in progress on another thread
+     */
+    public int readInto(MemorySegment key, MemorySegment target) {
+        return copyAt(locate(key, 0, key.byteSize()), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} into a {@code byte[]}.
+     *
+     * @param key the key: the segment's bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     * @throws IllegalArgumentException if the key is too long, or {@code target} is shorter than the value
+     */
+    public int readInto(MemorySegment key, byte[] target) {
+        return copyAt(locate(key, 0, key.byteSize()), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
+        return copyAt(locate(buffer, offset, length), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}, into a {@code byte[]}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(MemorySegment buffer, long offset, long length, byte[] target) {
+        return copyAt(locate(buffer, offset, length), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(byte[] key, MemorySegment target) {
+        return copyAt(locate(key), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the bytes of {@code key}, into a {@code byte[]}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(byte[] key, byte[] target) {
+        return copyAt(locate(key), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(CharSequence key, MemorySegment target) {
+        return copyAt(locate(key), target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}, into a {@code byte[]}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 (target untouched) when the key is absent
+     */
+    public int readInto(CharSequence key, byte[] target) {
+        return copyAt(locate(key), target);
+    }
+
+    /** {@link #locate(long, long, KeyProbe)} for text: ASCII of up to 15 chars in registers, else through the probe. */
+    private long locate(CharSequence key) {
+        long head = slots.inlineHead(key);
+        return head != ByteKeys.NOT_INLINE ? locate(head, ByteKeys.asciiTail(key), null) : locate(slots.probe(key));
+    }
+
+    private int lengthAt(long located) {
+        if (located == Table.NONE) {
+            return -1;
+        }
+        return variable ? VariableValues.length(tableOf(located), located & ~IN_OLD_TABLE) : valueSize;
+    }
+
+    private int copyAt(long located, MemorySegment target) {
+        if (located == Table.NONE) {
+            return -1;
+        }
+        Table t = tableOf(located);
+        long ref = located & ~IN_OLD_TABLE;
+        if (!variable) {
+            slots.checkTarget(target);
+            MemorySegment.copy(t.segment, t.valueOffset(ref), target, 0, valueSize);
+            return valueSize;
+        }
+        long descriptor = VariableValues.descriptor(t, ref);
+        int length = ByteKeys.lengthOf(descriptor);
+        ByteSlots.checkTarget(target, length);
+        VariableValues.copyOut(t, ref, storeOf(t), descriptor, target);
+        return length;
+    }
+
+    private int copyAt(long located, byte[] target) {
+        if (located == Table.NONE) {
+            return -1;
+        }
+        Table t = tableOf(located);
+        long ref = located & ~IN_OLD_TABLE;
+        if (!variable) {
+            ByteSlots.checkTarget(target, valueSize);
+            MemorySegment.copy(t.segment, java.lang.foreign.ValueLayout.JAVA_BYTE, t.valueOffset(ref), target, 0,
+                    valueSize);
+            return valueSize;
+        }
+        long descriptor = VariableValues.descriptor(t, ref);
+        int length = ByteKeys.lengthOf(descriptor);
+        ByteSlots.checkTarget(target, length);
+        VariableValues.copyOut(t, ref, storeOf(t), descriptor, target);
+        return length;
     }
 
     /**
@@ -416,12 +654,22 @@ public final class BytesMap extends OffHeapMap {
     }
 
     /**
-     * Bytes of every value.
+     * Bytes of every value, or 0 when values have any length ({@link #maxValueSize()}).
      *
-     * @return the value size in bytes
+     * @return the value size in bytes, or 0
      */
     public int valueSize() {
         return valueSize;
+    }
+
+    /**
+     * The longest value accepted when values have any length, or 0 when every value is
+     * {@link #valueSize()} bytes.
+     *
+     * @return the longest value in bytes, or 0
+     */
+    public int maxValueSize() {
+        return slots.maxValueSize();
     }
 
     /**
@@ -449,7 +697,8 @@ public final class BytesMap extends OffHeapMap {
             while (walk.next()) {
                 Table t = walk.table();
                 long ref = walk.ref();
-                action.accept(slots.keyView(t, ref, storeOf(t)), slots.valueView(t, ref));
+                action.accept(slots.keyView(t, ref, storeOf(t)),
+                        variable ? VariableValues.view(t, ref, storeOf(t)).asReadOnly() : slots.valueView(t, ref));
             }
         } finally {
             Reference.reachabilityFence(this);
@@ -565,7 +814,11 @@ public final class BytesMap extends OffHeapMap {
             Table t = tables.writeTable(h);
             long ref = slots.find(t, h, head, tail, p, storeOf(t));
             if (ref != Table.NONE) {
-                MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+                if (variable) {
+                    replace(t, ref, value);
+                } else {
+                    MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+                }
                 return false;
             }
             insert(head, tail, p, h, value);
@@ -711,6 +964,7 @@ public final class BytesMap extends OffHeapMap {
     }
 
     private long acquireSlot(long head, long tail, KeyProbe p) {
+        requireFixedValues("acquire");
         tables.beginWrite();
         try {
             long h = slots.hash(head, tail, p);
@@ -790,6 +1044,9 @@ public final class BytesMap extends OffHeapMap {
             if (p != null && !p.inline()) {
                 keys.free(ByteSlots.secondWord(t, ref), p.length);
             }
+            if (variable) {
+                VariableValues.free(t, ref, keys);
+            }
             tables.removeSlot(t, h, ref);
             return true;
         } finally {
@@ -807,7 +1064,7 @@ public final class BytesMap extends OffHeapMap {
         try {
             tables.clear();
             keys.releaseAfterWrite();
-            keys = new KeyStore(memory, maxKeyLength);
+            keys = newStore();
             if (oldKeys != null) {
                 oldKeys.releaseAfterWrite();
                 oldKeys = null;
@@ -853,7 +1110,7 @@ public final class BytesMap extends OffHeapMap {
 
         @Override
         public void prepareNext() {
-            KeyStore store = new KeyStore(memory, maxKeyLength);
+            KeyStore store = newStore();
             store.reserveForEvacuation(keys.liveBytes()); // may throw: nothing changed
             next = store;
         }
@@ -887,6 +1144,48 @@ public final class BytesMap extends OffHeapMap {
             long moved = keys.moveFrom(oldKeys, locator, ByteKeys.lengthOf(descriptor));
             RawMemory.putLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, moved);
         }
+        if (variable) {
+            long valueDescriptor = VariableValues.descriptor(to, toRef);
+            if (ByteKeys.isStored(valueDescriptor)) {
+                long moved = keys.moveFrom(oldKeys, VariableValues.secondWord(to, toRef),
+                        ByteKeys.lengthOf(valueDescriptor));
+                VariableValues.writeRegion(to, toRef, valueDescriptor, moved);
+            }
+        }
+    }
+
+    /**
+     * Replaces the value of the entry in slot {@code ref} of the current table with one of any
+     * length; then starts a compaction when the store's freed blocks have come to outweigh what
+     * the bound allows (a churn of replacements alone inserts nothing that would check it).
+     */
+    private void replace(Table t, long ref, MemorySegment value) {
+        VariableValues.write(t, ref, value, keys, true);
+        if (tables.growth() == null && storeFragmented()) {
+            tables.startCompaction();
+        }
+    }
+
+    /**
+     * Whether the current store's freed blocks no key or value of their size reused outweigh its
+     * live ones and 1 MiB; with values of any length, whose lengths drift, a fifth of them and
+     * 64 KiB.
+     */
+    private boolean storeFragmented() {
+        long free = keys.freeBytes();
+        return variable ? free > VARIABLE_COMPACTION_THRESHOLD && free > keys.liveBytes() / 5
+                : free > COMPACTION_THRESHOLD && free > keys.liveBytes();
+    }
+
+    private KeyStore newStore() {
+        return new KeyStore(memory, slots.maxStoredLength());
+    }
+
+    private void requireFixedValues(String method) {
+        if (variable) {
+            throw new UnsupportedOperationException(method + " needs fixed-size values (valueSize); this map's values "
+                    + "have any length up to maxValueSize " + slots.maxValueSize() + ": use put and get");
+        }
     }
 
     /**
@@ -894,17 +1193,27 @@ public final class BytesMap extends OffHeapMap {
      * value is a copy of {@code value}, or zeros when null. Returns the slot, in {@link #tableOf}.
      */
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
-        boolean fragmented = tables.growth() == null
-                && keys.freeBytes() > Math.max(keys.liveBytes(), COMPACTION_THRESHOLD);
+        boolean fragmented = tables.growth() == null && storeFragmented();
         long ref = tables.slotForInsert(h, tables.size(), fragmented);
         Table t = tables.table();
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
         // while the slot is still free, so nothing is lost or leaked.
-        slots.writeValue(t, ref, value);
+        if (variable) {
+            VariableValues.write(t, ref, value, keys, false);
+        } else {
+            slots.writeValue(t, ref, value);
+        }
         long second = tail;
         if (p != null && !p.inline()) {
-            second = keys.allocate(p.length);
-            keys.write(second, p.segment, p.offset, p.length);
+            try {
+                second = keys.allocate(p.length);
+                keys.write(second, p.segment, p.offset, p.length);
+            } catch (RuntimeException | Error e) {
+                if (variable) {
+                    VariableValues.free(t, ref, keys);
+                }
+                throw e;
+            }
         }
         ByteSlots.writeKey(t, ref, h, head, second);
         Chain.occupy(t, ref, h);
@@ -919,7 +1228,8 @@ public final class BytesMap extends OffHeapMap {
         if (tables.closed()) {
             return "BytesMap[closed]";
         }
-        return "BytesMap[size=" + tables.size() + ", valueSize=" + valueSize + ", buckets=" + tables.table().bucketCount
+        return "BytesMap[size=" + tables.size() + (variable ? ", maxValueSize=" + slots.maxValueSize()
+                : ", valueSize=" + valueSize) + ", buckets=" + tables.table().bucketCount
                 + ", format=" + format.name() + ", allocator=" + allocator.name()
                 + (tables.growth() != null ? ", growing" : "") + "]";
     }

@@ -4,11 +4,13 @@ import io.tophash.engine.ByteSlots;
 import io.tophash.layout.BytesBucketLayout;
 
 /**
- * The options of both byte-keyed maps: every map's, the value size (required) and the longest key.
- * Not thread-safe; a builder may build several maps.
+ * The options of both byte-keyed maps: every map's, the kind of value (a fixed {@link #valueSize},
+ * or any length up to {@link #maxValueSize}; one is required) and the longest key. Not
+ * thread-safe; a builder may build several maps.
  */
 abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<B> {
     int valueSize;
+    int maxValueSize;
     int maxKeyLength = BytesMap.DEFAULT_MAX_KEY_LENGTH;
     long hashMask = -1;
 
@@ -27,19 +29,59 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
     }
 
     /**
-     * Bytes of every value; required.
+     * Bytes of every value: fixed-size records, kept in their slots. This or
+     * {@link #maxValueSize} (or {@link #variableValues}) is required.
      *
      * @param bytes 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
      * @return this builder
      * @throws IllegalArgumentException if not in 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
+     * @throws IllegalStateException    if {@link #maxValueSize} was set: a map has one kind of value
      */
     public B valueSize(int bytes) {
         if (bytes < 1 || bytes > BytesBucketLayout.MAX_VALUE_SIZE) {
             throw new IllegalArgumentException("valueSize must be 1.." + BytesBucketLayout.MAX_VALUE_SIZE
                     + " bytes, got " + bytes);
         }
+        if (maxValueSize != 0) {
+            throw new IllegalStateException("valueSize(" + bytes + ") and maxValueSize(" + maxValueSize
+                    + ") exclude each other: a map has fixed-size values or values of any length");
+        }
         this.valueSize = bytes;
         return self();
+    }
+
+    /**
+     * Values of any length from 0 to {@code bytes}: a value of up to 15 bytes is kept in its slot,
+     * a longer one in the map's off-heap store (as long keys are), which growths compact. Exclusive
+     * with {@link #valueSize}.
+     *
+     * @param bytes the longest value accepted, 1..{@value BytesMap#MAX_VALUE_LENGTH}
+     * @return this builder
+     * @throws IllegalArgumentException if not in 1..{@value BytesMap#MAX_VALUE_LENGTH}
+     * @throws IllegalStateException    if {@link #valueSize} was set: a map has one kind of value
+     */
+    public B maxValueSize(int bytes) {
+        if (bytes < 1 || bytes > BytesMap.MAX_VALUE_LENGTH) {
+            throw new IllegalArgumentException("maxValueSize must be 1.." + BytesMap.MAX_VALUE_LENGTH + " bytes, got "
+                    + bytes);
+        }
+        if (valueSize != 0) {
+            throw new IllegalStateException("maxValueSize(" + bytes + ") and valueSize(" + valueSize
+                    + ") exclude each other: a map has fixed-size values or values of any length");
+        }
+        this.maxValueSize = bytes;
+        return self();
+    }
+
+    /**
+     * Values of any length up to {@value BytesMap#DEFAULT_MAX_VALUE_SIZE} bytes:
+     * {@code maxValueSize(BytesMap.DEFAULT_MAX_VALUE_SIZE)}.
+     *
+     * @return this builder
+     * @throws IllegalStateException if {@link #valueSize} was set
+     */
+    public B variableValues() {
+        return maxValueSize(BytesMap.DEFAULT_MAX_VALUE_SIZE);
     }
 
     /**
@@ -59,11 +101,12 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
         return self();
     }
 
-    /** @throws IllegalStateException if {@link #valueSize} was not set */
+    /** @throws IllegalStateException if neither {@link #valueSize} nor {@link #maxValueSize} was set */
     final ByteSlots slots(long seed) {
-        if (valueSize == 0) {
-            throw new IllegalStateException("valueSize is required: call valueSize(bytes) before build()");
+        if (valueSize == 0 && maxValueSize == 0) {
+            throw new IllegalStateException("valueSize is required: call valueSize(bytes) before build(), or "
+                    + "maxValueSize(bytes) for values of any length");
         }
-        return new ByteSlots(valueSize, maxKeyLength, seed, hashMask);
+        return new ByteSlots(valueSize, maxValueSize, maxKeyLength, seed, hashMask);
     }
 }

@@ -12,6 +12,7 @@ import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
 import io.tophash.engine.SeqlockTables;
 import io.tophash.engine.Table;
+import io.tophash.engine.VariableValues;
 import io.tophash.layout.BucketFormat;
 import io.tophash.layout.BytesBucketLayout;
 import io.tophash.memory.Allocator;
@@ -22,14 +23,21 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An off-heap hash map from byte keys to fixed-size values for any number of threads: the buckets,
+ * An off-heap hash map from byte keys to fixed-size values, or to values of any length, for any
+ * number of threads: the buckets,
  * keys and values of {@link BytesMap} under the per-bucket locks and optimistic reads of
  * {@link ConcurrentLongLongMap}.
  *
  * <p>Keys come as a {@link MemorySegment} (its whole {@code byteSize()}), a range of one, a
- * {@code byte[]}, or a {@link CharSequence} (its UTF-8 bytes, encoded without allocating); every
- * value is exactly {@link #valueSize()} bytes. There are no views: values are copied out
- * ({@link #getInto}) or changed in place under the key's lock ({@link #update}).
+ * {@code byte[]}, or a {@link CharSequence} (its UTF-8 bytes, encoded without allocating). In a
+ * map built with {@code valueSize(n)} every value is exactly {@link #valueSize()} bytes; there are
+ * no views: values are copied out ({@link #getInto}) or changed in place under the key's lock
+ * ({@link #update}). A map built with {@code maxValueSize(n)} (or {@code variableValues()}) holds
+ * values of any length from 0 to {@link #maxValueSize()} bytes, kept as in {@link BytesMap}:
+ * {@code put} takes any length, {@link #valueLength} tells it, {@link #readInto} copies a value
+ * into a caller's segment or {@code byte[]} and returns its length, and no reader ever sees a
+ * value torn between two writes or a length that does not belong to the bytes it got. Such a map
+ * has no {@link #update}: a value cannot change its length in place.
  *
  * <p><b>Threading.</b> Every public method may be called from any thread at any time. Single-key
  * operations are linearizable; {@link #getInto} and {@link #containsKey} are lock-free (they write
@@ -89,12 +97,22 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private static final long PRESENCE = -1;
     /** What a read takes: the whole value, copied to the probe's scratch inside the read window. */
     private static final long COPY = -2;
+    /** What a read takes, values of any length: the value's length, or -1 when absent. */
+    private static final long LENGTH = -3;
+    /**
+     * What a read takes, values of any length: the value, copied straight to the probe's copy
+     * target inside the read window; its length, -1 when absent, or {@code -2 - length} (nothing
+     * copied) when the target is too short.
+     */
+    private static final long COPY_OUT = -4;
 
     /** Freed key-store bytes above which (and above the live ones) an insert compacts the store. */
     private static final long COMPACTION_THRESHOLD = 1 << 20;
 
     private final ByteSlots slots;
     private final int valueSize;
+    /** Whether values have any length ({@link VariableValues}); else every value is valueSize bytes. */
+    private final boolean variable;
     private final Tables tables;
 
     /** The engine's concurrent tables, told what a read of a byte key takes and how key stores follow growths. */
@@ -105,7 +123,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         Tables(BucketFormat format, int log2Buckets, long seed) {
             super(format, memory, log2Buckets, new Evacuation.KeyWords(seed, true), ConcurrentBytesMap.this::relocate,
                     "ConcurrentBytesMap");
-            table().keyStore = new KeyStore(memory, slots.maxKeyLength());
+            table().keyStore = newStore();
         }
 
         /**
@@ -119,7 +137,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             KeyProbe p = (KeyProbe) probe;
             long ref = slots.find(t, h, head, tail, p, t.keyStore);
             if (part >= 0) {
-                return ref == Table.NONE ? absent : RawMemory.getLongNativeOrder(t.segment, t.valueOffset(ref) + part);
+                return ref == Table.NONE ? absent
+                        : variable ? VariableValues.field(t, ref, t.keyStore, part, absent)
+                        : RawMemory.getLongNativeOrder(t.segment, t.valueOffset(ref) + part);
+            }
+            if (part <= LENGTH) {
+                return ref == Table.NONE ? -1 : part == LENGTH ? VariableValues.length(t, ref) : copyOut(t, ref, p);
             }
             if (ref == Table.NONE) {
                 return 0;
@@ -147,7 +170,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 store.seal();
                 live = store.liveBytes();
             }
-            KeyStore next = new KeyStore(memory, slots.maxKeyLength());
+            KeyStore next = newStore();
             try {
                 if (entriesMove) {
                     next.reserveForEvacuation(live);
@@ -193,8 +216,32 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         protected boolean wantsCompaction(Table t) {
             KeyStore store = t.keyStore; // racy reads: a hint, settled when the growth starts
             long free = store.freeBytes();
-            return free > COMPACTION_THRESHOLD && free > store.liveBytes();
+            return variable ? free > BytesMap.VARIABLE_COMPACTION_THRESHOLD && free > store.liveBytes() / 5
+                    : free > COMPACTION_THRESHOLD && free > store.liveBytes();
         }
+    }
+
+    /** Inside a read window: copies the value of slot {@code ref} to the probe's copy target (see {@link #COPY_OUT}). */
+    private static long copyOut(Table t, long ref, KeyProbe p) {
+        long descriptor = VariableValues.descriptor(t, ref);
+        int length = ByteKeys.lengthOf(descriptor);
+        MemorySegment target = p.copyTarget;
+        if (target != null) {
+            if (target.byteSize() < length) {
+                return -2L - length;
+            }
+            VariableValues.copyOut(t, ref, t.keyStore, descriptor, target);
+        } else {
+            if (p.copyArray.length < length) {
+                return -2L - length;
+            }
+            VariableValues.copyOut(t, ref, t.keyStore, descriptor, p.copyArray);
+        }
+        return length;
+    }
+
+    private KeyStore newStore() {
+        return new KeyStore(memory, slots.maxStoredLength());
     }
 
     /** Evacuation's hook: a stored key follows its entry into the next table's key store. */
@@ -210,6 +257,18 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             }
             RawMemory.putLong(to.segment, at + BytesBucketLayout.INLINE_TAIL_OFFSET, moved);
         }
+        if (variable) {
+            long valueDescriptor = VariableValues.descriptor(to, toRef);
+            if (ByteKeys.isStored(valueDescriptor)) {
+                long moved;
+                KeyStore into = to.keyStore;
+                synchronized (into) {
+                    moved = into.moveFrom(from.keyStore, VariableValues.secondWord(to, toRef),
+                            ByteKeys.lengthOf(valueDescriptor));
+                }
+                VariableValues.writeRegion(to, toRef, valueDescriptor, moved);
+            }
+        }
     }
 
     private ConcurrentBytesMap(Builder b) {
@@ -218,7 +277,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         long seed = o.seedForNewMap();
         this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
         this.valueSize = slots.valueSize();
-        BucketFormat format = BytesMap.formatFor(padding, valueSize);
+        this.variable = slots.variableValues();
+        BucketFormat format = BytesMap.formatFor(padding, variable ? VariableValues.REGION_LENGTH : valueSize);
         this.tables = new Tables(format, o.initialLog2Buckets(format), seed);
         built();
     }
@@ -287,6 +347,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private boolean getInto(KeyProbe p, MemorySegment target) {
         slots.checkTarget(target);
         checkNotUpdating(p);
+        if (variable) {
+            return copyOut(p, target, null) >= 0;
+        }
         if (read(p.head, p.tail, p, COPY, 0) == 0) {
             return false;
         }
@@ -387,10 +450,215 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     }
 
     private void checkField(long offset) {
+        if (variable) {
+            if (offset < 0 || offset > slots.maxValueSize() - Long.BYTES) {
+                throw new IllegalArgumentException("an 8-byte field at offset " + offset
+                        + " does not lie inside a value of at most " + slots.maxValueSize() + " bytes");
+            }
+            return;
+        }
         if (offset < 0 || offset > valueSize - Long.BYTES) {
             throw new IllegalArgumentException("an 8-byte field at offset " + offset + " does not lie inside a value of "
                     + valueSize + " bytes");
         }
+    }
+
+    // ------------------------------------------------------------------ values of any length
+
+    /**
+     * The length of the value of {@code key} in bytes ({@link #valueSize()} in a map of fixed-size
+     * values), or -1 when the key is absent; lock-free, allocates nothing. Any thread.
+     *
+     * @param key the key: the segment's bytes
+     * @return the value's length, or -1
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public int valueLength(MemorySegment key) {
+        return valueLength(slots.probe(key));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the {@code length} bytes of {@code buffer} at {@code offset}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(MemorySegment buffer, long offset, long length) {
+        return valueLength(slots.probe(buffer, offset, length));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(byte[] key) {
+        return valueLength(slots.probe(key));
+    }
+
+    /**
+     * {@link #valueLength(MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int valueLength(CharSequence key) {
+        return valueLength(slots.probe(key));
+    }
+
+    private int valueLength(KeyProbe p) {
+        checkNotUpdating(p);
+        if (!variable) {
+            return read(p.head, p.tail, p, PRESENCE, 0) != 0 ? valueSize : -1;
+        }
+        return (int) read(p.head, p.tail, p, LENGTH, -1);
+    }
+
+    /**
+     * Copies the value of {@code key} into {@code target} from offset 0 and returns its length, or
+     * returns -1 when the key is absent; lock-free, allocates nothing. Any thread. The bytes copied
+     * and the length returned are one value the key had, never parts of two (the copy is made
+     * inside the read's validated window, straight into {@code target}, and made again if a writer
+     * raced it). So {@code target} may have been written even when the call returns -1: by a copy
+     * a concurrent remove made void; only its first {@link #valueLength} bytes of the returned
+     * length carry meaning.
+     *
+     * @param key the key: the segment's bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or
+     *                                  {@code target} is read-only or shorter than the value (no
+     *                                  byte of the value written)
+     * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
+     */
+    public int readInto(MemorySegment key, MemorySegment target) {
+        return copyOut(slots.probe(key), target, null);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} into a {@code byte[]}.
+     *
+     * @param key the key: the segment's bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(MemorySegment key, byte[] target) {
+        return copyOut(slots.probe(key), null, target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(MemorySegment buffer, long offset, long length, MemorySegment target) {
+        return copyOut(slots.probe(buffer, offset, length), target, null);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the key at {@code (buffer, offset, length)}, into a {@code byte[]}.
+     *
+     * @param buffer the buffer holding the key
+     * @param offset where the key starts in {@code buffer}
+     * @param length the key's length in bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(MemorySegment buffer, long offset, long length, byte[] target) {
+        return copyOut(slots.probe(buffer, offset, length), null, target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the bytes of {@code key}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(byte[] key, MemorySegment target) {
+        return copyOut(slots.probe(key), target, null);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the bytes of {@code key}, into a {@code byte[]}.
+     *
+     * @param key the key's bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(byte[] key, byte[] target) {
+        return copyOut(slots.probe(key), null, target);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value in its first bytes
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(CharSequence key, MemorySegment target) {
+        return copyOut(slots.probe(key), target, null);
+    }
+
+    /**
+     * {@link #readInto(MemorySegment, MemorySegment)} for the UTF-8 bytes of {@code key}, into a {@code byte[]}.
+     *
+     * @param key the key, hashed and compared as its UTF-8 bytes
+     * @param target receives the value from index 0
+     * @return the value's length, or -1 when the key is absent
+     */
+    public int readInto(CharSequence key, byte[] target) {
+        return copyOut(slots.probe(key), null, target);
+    }
+
+    /** The copy of {@link #readInto}: into {@code target}, or else into {@code array}. */
+    private int copyOut(KeyProbe p, MemorySegment target, byte[] array) {
+        if (target != null && target.isReadOnly()) {
+            throw new IllegalArgumentException("target is read-only");
+        }
+        Objects.requireNonNull(target != null ? target : array, "target");
+        checkNotUpdating(p);
+        if (!variable) {
+            if (array != null) {
+                ByteSlots.checkTarget(array, valueSize);
+            } else {
+                slots.checkTarget(target);
+            }
+            if (read(p.head, p.tail, p, COPY, 0) == 0) {
+                return -1;
+            }
+            if (array != null) {
+                MemorySegment.copy(p.valueScratch(valueSize), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, array, 0,
+                        valueSize);
+            } else {
+                MemorySegment.copy(p.valueScratch(valueSize), 0, target, 0, valueSize);
+            }
+            return valueSize;
+        }
+        long result;
+        p.copyTarget = target;
+        p.copyArray = array;
+        try {
+            result = read(p.head, p.tail, p, COPY_OUT, -1);
+        } finally {
+            p.copyTarget = null;
+            p.copyArray = null;
+        }
+        if (result < -1) {
+            long capacity = target != null ? target.byteSize() : array.length;
+            throw new IllegalArgumentException("target of " + capacity + " bytes is shorter than the value, "
+                    + (-2 - result) + " bytes");
+        }
+        return (int) result;
     }
 
     /**
@@ -661,6 +929,10 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      */
     private boolean write(KeyProbe p, int operation, MemorySegment value, ValueUpdater updater) {
         checkNotUpdating(p);
+        if (operation == UPDATE && variable) {
+            throw new UnsupportedOperationException("update needs fixed-size values (valueSize); this map's values "
+                    + "have any length up to maxValueSize " + slots.maxValueSize() + ": use put");
+        }
         long h = slots.hash(p.head, p.tail, p);
         boolean interruptedBefore = Thread.currentThread().isInterrupted();
         try {
@@ -669,6 +941,14 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 try {
                     long ref = slots.find(t, h, p.head, p.tail, p, t.keyStore);
                     if (ref != Table.NONE) {
+                        if (operation == PUT && variable) {
+                            if (!replaceLocked(t, ref, value)) {
+                                Thread.onSpinWait();
+                                continue; // t's store is sealed: the bucket is about to move to the next table
+                            }
+                            tables.compactIfWanted(t);
+                            return false;
+                        }
                         switch (operation) {
                             case PUT -> MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
                             case UPDATE -> runUpdater(t, ref, h, p, updater, false);
@@ -705,15 +985,29 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * being installed, and the key belongs in its next table.
      */
     private boolean insertLocked(Table t, long ref, long h, KeyProbe p, MemorySegment value) {
-        slots.writeValue(t, ref, value);
+        if (!variable) {
+            slots.writeValue(t, ref, value);
+        } else if (!writeNewValue(t, ref, value)) {
+            return false;
+        }
         long second = p.tail;
         if (!p.inline()) {
             KeyStore store = t.keyStore;
-            synchronized (store) {
-                if (store.sealed()) {
-                    return false;
+            boolean sealed;
+            try {
+                synchronized (store) {
+                    sealed = store.sealed();
+                    if (!sealed) {
+                        second = store.allocate(p.length);
+                    }
                 }
-                second = store.allocate(p.length);
+            } catch (RuntimeException | Error e) { // no memory for the key's block
+                freeValueBlock(t, ref);
+                throw e;
+            }
+            if (sealed) {
+                freeValueBlock(t, ref);
+                return false;
             }
             try {
                 store.write(second, p.segment, p.offset, p.length);
@@ -721,6 +1015,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 synchronized (store) {
                     store.free(second, p.length);
                 }
+                freeValueBlock(t, ref);
                 throw e;
             }
         }
@@ -729,7 +1024,102 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return true;
     }
 
+    /**
+     * Writes a value of any length into free slot {@code ref} of a held bucket: inline, or into a
+     * new block of {@code t}'s store. Returns false, with nothing allocated, when that store is
+     * sealed (as {@link #insertLocked}).
+     */
+    private boolean writeNewValue(Table t, long ref, MemorySegment value) {
+        int length = (int) value.byteSize();
+        if (!VariableValues.stored(length)) {
+            VariableValues.writeRegion(t, ref, VariableValues.inlineDescriptor(value), VariableValues.inlineSecond(value));
+            return true;
+        }
+        long block = allocateValueBlock(t.keyStore, value);
+        if (block == SEALED) {
+            return false;
+        }
+        VariableValues.writeRegion(t, ref, ByteKeys.storedDescriptor(length), block);
+        return true;
+    }
+
+    /** A locator no block has: the store was sealed. */
+    private static final long SEALED = -1;
+
+    /**
+     * A new block of {@code store} holding {@code value}, or {@link #SEALED}.
+     *
+     * @throws OutOfMemoryError if the store needs a chunk and the allocator refuses (nothing allocated)
+     */
+    private static long allocateValueBlock(KeyStore store, MemorySegment value) {
+        int length = (int) value.byteSize();
+        long block;
+        synchronized (store) {
+            if (store.sealed()) {
+                return SEALED;
+            }
+            block = store.allocate(length);
+        }
+        try {
+            store.write(block, value, 0, length);
+        } catch (RuntimeException e) { // e.g. the caller's value segment was closed meanwhile
+            synchronized (store) {
+                store.free(block, length);
+            }
+            throw e;
+        }
+        return block;
+    }
+
+    /**
+     * Replaces the value of the entry in slot {@code ref} of the held bucket with one of any length:
+     * the new bytes first (in the old block when both lengths share a size class, else in a new
+     * block), then the region, then the old block is freed; readers of the bucket retry meanwhile.
+     * Returns false, entry unchanged, when a new block is needed and {@code t}'s store is sealed.
+     */
+    private boolean replaceLocked(Table t, long ref, MemorySegment value) {
+        int length = (int) value.byteSize();
+        long old = VariableValues.descriptor(t, ref);
+        boolean oldStored = ByteKeys.isStored(old);
+        long oldBlock = oldStored ? VariableValues.secondWord(t, ref) : 0;
+        KeyStore store = t.keyStore;
+        if (!VariableValues.stored(length)) {
+            VariableValues.writeRegion(t, ref, VariableValues.inlineDescriptor(value), VariableValues.inlineSecond(value));
+        } else if (oldStored && KeyStore.blockLength(ByteKeys.lengthOf(old)) == KeyStore.blockLength(length)) {
+            store.write(oldBlock, value, 0, length);
+            VariableValues.writeRegion(t, ref, ByteKeys.storedDescriptor(length), oldBlock);
+            return true;
+        } else {
+            long block = allocateValueBlock(store, value);
+            if (block == SEALED) {
+                return false;
+            }
+            VariableValues.writeRegion(t, ref, ByteKeys.storedDescriptor(length), block);
+        }
+        if (oldStored) {
+            synchronized (store) {
+                store.free(oldBlock, ByteKeys.lengthOf(old));
+            }
+        }
+        return true;
+    }
+
+    /** Frees the store block of the value of slot {@code ref}, if it has one (values of any length). */
+    private void freeValueBlock(Table t, long ref) {
+        if (!variable) {
+            return;
+        }
+        long descriptor = VariableValues.descriptor(t, ref);
+        if (ByteKeys.isStored(descriptor)) {
+            KeyStore store = t.keyStore;
+            synchronized (store) {
+                store.free(VariableValues.secondWord(t, ref), ByteKeys.lengthOf(descriptor));
+            }
+        }
+    }
+
     private void removeLocked(Table t, long h, long ref) {
+        freeValueBlock(t, ref);
         long descriptor = RawMemory.getLong(t.segment, t.keyOffset(ref) + BytesBucketLayout.DESCRIPTOR_OFFSET);
         if (ByteKeys.isStored(descriptor)) {
             long locator = ByteSlots.secondWord(t, ref);
@@ -820,11 +1210,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      */
     private final class Snapshot extends SeqlockTables.ChainSnapshot {
         private final BytesEntryConsumer action;
-        /** Bytes between two values' starts: the value size rounded up to 8. */
-        private final int valueStride = (valueSize + 7) & -8;
         private byte[] keyBytes = new byte[1024];
-        private long[] valueWords = new long[Math.max(valueStride, 8)];
+        private long[] valueWords = new long[Math.max((valueSize + 7) >>> 3, 8)];
         private int[] keyEnds = new int[16];
+        /** Where each value starts in valueWords, in bytes (a multiple of 8), and its length. */
+        private long[] valueStarts = new long[16];
+        private int[] valueLengths = new int[16];
         private int count;
 
         Snapshot(BytesEntryConsumer action) {
@@ -841,19 +1232,28 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 }
                 MemorySegment key = slots.keyView(t, ref, t.keyStore);
                 int len = (int) key.byteSize();
+                MemorySegment value = variable ? VariableValues.view(t, ref, t.keyStore)
+                        : t.segment.asSlice(t.valueOffset(ref), valueSize);
+                int valueLength = (int) value.byteSize();
+                long valueStart = count == 0 ? 0 : (valueStarts[count - 1] + valueLengths[count - 1] + 7) & -8L;
                 if (count == keyEnds.length) {
                     keyEnds = Arrays.copyOf(keyEnds, count * 2);
+                    valueStarts = Arrays.copyOf(valueStarts, count * 2);
+                    valueLengths = Arrays.copyOf(valueLengths, count * 2);
                 }
                 if (keyTop + len > keyBytes.length) {
                     keyBytes = Arrays.copyOf(keyBytes, Math.max(keyBytes.length * 2, keyTop + len));
                 }
-                if ((long) (count + 1) * valueStride > (long) valueWords.length * Long.BYTES) {
-                    valueWords = Arrays.copyOf(valueWords, (count + 1) * valueStride / Long.BYTES * 2);
+                long valueEnd = valueStart + valueLength;
+                if (valueEnd > (long) valueWords.length * Long.BYTES) {
+                    valueWords = Arrays.copyOf(valueWords,
+                            (int) Math.max((long) valueWords.length * 2, (valueEnd + 7) >>> 3));
                 }
                 MemorySegment.copy(key, 0, MemorySegment.ofArray(keyBytes), keyTop, len);
-                MemorySegment.copy(t.segment, t.valueOffset(ref), MemorySegment.ofArray(valueWords),
-                        (long) count * valueStride, valueSize);
+                MemorySegment.copy(value, 0, MemorySegment.ofArray(valueWords), valueStart, valueLength);
                 keyTop += len;
+                valueStarts[count] = valueStart;
+                valueLengths[count] = valueLength;
                 keyEnds[count++] = keyTop;
             }
         }
@@ -865,7 +1265,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             MemorySegment values = MemorySegment.ofArray(valueWords);
             for (int i = 0, start = 0; i < n; start = keyEnds[i], i++) {
                 action.accept(keys.asSlice(start, keyEnds[i] - start).asReadOnly(),
-                        values.asSlice((long) i * valueStride, valueSize).asReadOnly());
+                        values.asSlice(valueStarts[i], valueLengths[i]).asReadOnly());
             }
         }
     }
@@ -950,12 +1350,22 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     }
 
     /**
-     * Bytes of every value.
+     * Bytes of every value, or 0 when values have any length ({@link #maxValueSize()}).
      *
-     * @return the value size in bytes
+     * @return the value size in bytes, or 0
      */
     public int valueSize() {
         return valueSize;
+    }
+
+    /**
+     * The longest value accepted when values have any length, or 0 when every value is
+     * {@link #valueSize()} bytes.
+     *
+     * @return the longest value in bytes, or 0
+     */
+    public int maxValueSize() {
+        return slots.maxValueSize();
     }
 
     /**
@@ -983,7 +1393,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
 
     @Override
     public String toString() {
-        return "ConcurrentBytesMap[valueSize=" + valueSize + ", " + tables + "]";
+        return "ConcurrentBytesMap[" + (variable ? "maxValueSize=" + slots.maxValueSize() : "valueSize=" + valueSize)
+                + ", " + tables + "]";
     }
 
     /**

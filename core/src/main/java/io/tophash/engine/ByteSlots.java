@@ -25,22 +25,51 @@ import java.util.Objects;
  */
 public final class ByteSlots {
 
+    /** Bytes of every value; 0 when values have any length up to {@link #maxValueSize}. */
     private final int valueSize;
+    /** The longest value of a map with values of any length; 0 for fixed-size values. */
+    private final int maxValueSize;
     private final int maxKeyLength;
     /** {@code Hashing.byteSeed(seed)}: the seed's mix, done once. */
     private final long byteSeed;
     /** -1; tests keep few hash bits so that distinct keys share whole hashes. */
     private final long hashMask;
 
+    /** Slots for values of exactly {@code valueSize} bytes. */
     public ByteSlots(int valueSize, int maxKeyLength, long seed, long hashMask) {
+        this(valueSize, 0, maxKeyLength, seed, hashMask);
+    }
+
+    /**
+     * Slots for values of exactly {@code valueSize} bytes, or, when {@code valueSize} is 0, of any
+     * length up to {@code maxValueSize}, encoded as {@link VariableValues} says.
+     */
+    public ByteSlots(int valueSize, int maxValueSize, int maxKeyLength, long seed, long hashMask) {
         this.valueSize = valueSize;
+        this.maxValueSize = maxValueSize;
         this.maxKeyLength = maxKeyLength;
         this.byteSeed = Hashing.byteSeed(seed);
         this.hashMask = hashMask;
     }
 
+    /** Bytes of every value, or 0 when values have any length. */
     public int valueSize() {
         return valueSize;
+    }
+
+    /** The longest value accepted when values have any length; 0 when they have a fixed size. */
+    public int maxValueSize() {
+        return maxValueSize;
+    }
+
+    /** Whether values have any length up to {@link #maxValueSize()}. */
+    public boolean variableValues() {
+        return maxValueSize != 0;
+    }
+
+    /** Bytes of the store's longest block: the longest key or value it may hold. */
+    public int maxStoredLength() {
+        return Math.max(maxKeyLength, maxValueSize);
     }
 
     public int maxKeyLength() {
@@ -116,11 +145,48 @@ public final class ByteSlots {
         return (int) length;
     }
 
-    /** @throws IllegalArgumentException if {@code value} is not exactly valueSize bytes */
+    /**
+     * @throws IllegalArgumentException if {@code value} is not exactly valueSize bytes, or longer
+     *                                  than maxValueSize when values have any length
+     */
     public void checkValue(MemorySegment value) {
+        if (maxValueSize != 0) {
+            if (value.byteSize() > maxValueSize) {
+                throw new IllegalArgumentException("value of " + value.byteSize()
+                        + " bytes is longer than this map's maxValueSize " + maxValueSize);
+            }
+            return;
+        }
         if (value.byteSize() != valueSize) {
             throw new IllegalArgumentException("value of " + value.byteSize() + " bytes; this map's valueSize is "
                     + valueSize);
+        }
+    }
+
+    /**
+     * For a copy of a value of {@code length} bytes into {@code target}.
+     *
+     * @throws IllegalArgumentException if {@code target} is read-only or shorter than {@code length}
+     */
+    public static void checkTarget(MemorySegment target, int length) {
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("target is read-only");
+        }
+        if (target.byteSize() < length) {
+            throw new IllegalArgumentException("target of " + target.byteSize() + " bytes is shorter than the value, "
+                    + length + " bytes");
+        }
+    }
+
+    /**
+     * For a copy of a value of {@code length} bytes into {@code target}.
+     *
+     * @throws IllegalArgumentException if {@code target} is shorter than {@code length}
+     */
+    public static void checkTarget(byte[] target, int length) {
+        if (target.length < length) {
+            throw new IllegalArgumentException("target of " + target.length + " bytes is shorter than the value, "
+                    + length + " bytes");
         }
     }
 

@@ -43,6 +43,12 @@ public final class KeyProbe {
 
     /** Whether this thread is inside a concurrent map's {@code ValueUpdater} (holding a bucket lock). */
     public boolean updating;
+    /**
+     * Where a concurrent map's lock-free read copies a value of any length, set for the read and
+     * cleared after it: a segment, or else an array (one of the two is null).
+     */
+    public MemorySegment copyTarget;
+    public byte[] copyArray;
     /** Where a concurrent read copies a value inside its window, and an update keeps the value it may restore. */
     private MemorySegment values = MemorySegment.ofArray(new long[8]);
 

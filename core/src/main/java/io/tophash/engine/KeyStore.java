@@ -4,12 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Off-heap storage for the keys too long to sit in their slot, one store per table generation.
+ * Off-heap storage for the keys, and the values of a map with values of any length, too long to
+ * sit in their slot, one store per table generation.
  *
- * <p>Implementation notes. Keys live in blocks of their length rounded up to 8 bytes, cut from
- * chunks taken from the map's {@link MapMemory} (the first 16 KiB, each next one as large as the
- * store so far, up to 1 MiB, or one key's block if larger). A removed key's block goes on a free
- * list of its size class and is reused by the next key of that size; the list is threaded through
+ * <p>Implementation notes. Each key or value lives in a block of its size class: its length
+ * rounded up to 8 bytes up to 256, then to one of 8 classes per power of two (a block at most
+ * 12.5% longer than what it holds). Blocks are cut from chunks taken from the map's
+ * {@link MapMemory} (16 KiB, or a sixteenth of the store so far, up to 1 MiB, so that the part not
+ * yet cut stays a small share of the store); a
+ * block of {@value #OWN_CHUNK} bytes or more gets a chunk of its own, so that a large value does
+ * not leave the rest of a shared chunk unused. A removed block goes on a free
+ * list of its size class and is reused by the next block of that class; the list is threaded through
  * the free blocks' first words, so it costs no memory of its own. Space that only another size
  * class could use is given back by compaction: a growth (the map starts a same-size one when
  * fragmentation is high) gives the next table a fresh store and evacuation copies each stored key
@@ -27,6 +32,11 @@ public final class KeyStore {
 
     static final long FIRST_CHUNK = 16 * 1024;
     static final long MAX_CHUNK = 1024 * 1024;
+    /** Blocks at least this long get a chunk of their own. */
+    static final long OWN_CHUNK = MAX_CHUNK / 8;
+    /** Blocks up to this long come in 8-byte steps; longer ones in 8 classes per power of two. */
+    private static final long FINE_LIMIT = 256;
+    private static final int FINE_CLASSES = (int) (FINE_LIMIT >>> 3) + 1;
     private static final int OFFSET_BITS = 40;
     private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
     private static final long NO_BLOCK = -1;
@@ -40,7 +50,7 @@ public final class KeyStore {
     /** The chunk evacuation copies into, and where its free space starts; -1 when none. */
     private int evacuationChunk = -1;
     private long evacuationTop;
-    /** Free list heads by size class (block length / 8). */
+    /** Free list heads by size class ({@link #sizeClass}). */
     private long[] freeHeads;
     private long liveBytes;
     private long freeBytes;
@@ -48,27 +58,42 @@ public final class KeyStore {
     /** Set while a concurrent map's growth moves this store's keys out: no new key may come in. */
     private boolean sealed;
 
-    /** A store for keys of up to {@code maxKeyLength} bytes. Allocates nothing until the first key. */
-    public KeyStore(MapMemory memory, int maxKeyLength) {
+    /** A store for keys and values of up to {@code maxLength} bytes. Allocates nothing until the first one. */
+    public KeyStore(MapMemory memory, int maxLength) {
         this.memory = memory;
-        this.freeHeads = new long[(int) (blockLength(maxKeyLength) >>> 3) + 1];
+        this.freeHeads = new long[sizeClass(blockLength(maxLength)) + 1];
         Arrays.fill(freeHeads, NO_BLOCK);
     }
 
-    /** Bytes a key of {@code length} bytes occupies. */
-    static long blockLength(int length) {
-        return (length + 7L) & -8L;
+    /** Bytes a key or value of {@code length} bytes occupies: its size class's block length. */
+    public static long blockLength(int length) {
+        long block = (length + 7L) & -8L;
+        if (block <= FINE_LIMIT) {
+            return block;
+        }
+        long step = Long.highestOneBit(block - 1) >>> 3;
+        return (block + step - 1) & -step;
+    }
+
+    /** The size class of a block length {@link #blockLength} returned. */
+    static int sizeClass(long block) {
+        if (block <= FINE_LIMIT) {
+            return (int) (block >>> 3);
+        }
+        int log2 = 63 - Long.numberOfLeadingZeros(block - 1); // 2^log2 < block <= 2^(log2 + 1)
+        int step = (int) ((block - (1L << log2)) >>> (log2 - 3)); // 1..8
+        return FINE_CLASSES + (log2 - 8) * 8 + step - 1;
     }
 
     /**
-     * A block for a key of {@code length} bytes (at least 9: shorter keys are inline); returns its
-     * locator. The caller writes the key with {@link #write}.
+     * A block for a key or value of {@code length} bytes (at least 16: shorter ones are inline);
+     * returns its locator. The caller writes the bytes with {@link #write}.
      *
      * @throws OutOfMemoryError if a new chunk is needed and the allocator refuses (nothing changed)
      */
     public long allocate(int length) {
         long block = blockLength(length);
-        int sizeClass = (int) (block >>> 3);
+        int sizeClass = sizeClass(block);
         long head = freeHeads[sizeClass];
         if (head != NO_BLOCK) {
             freeHeads[sizeClass] = RawMemory.getLong(chunkOf(head), offsetOf(head));
@@ -76,8 +101,13 @@ public final class KeyStore {
             liveBytes += block;
             return head;
         }
+        if (block >= OWN_CHUNK) {
+            long locator = locator(addChunk(block), 0);
+            liveBytes += block;
+            return locator;
+        }
         if (bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize()) {
-            long size = Math.max(block, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, reservedBytes)));
+            long size = Math.max(block, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, reservedBytes / 16)));
             bumpChunk = addChunk(size);
             bumpTop = 0;
         }
@@ -117,17 +147,17 @@ public final class KeyStore {
         return sealed;
     }
 
-    /** Puts the block of a removed key of {@code length} bytes on its size class's free list. */
+    /** Puts the block of a removed key or value of {@code length} bytes on its size class's free list. */
     public void free(long locator, int length) {
         long block = blockLength(length);
-        int sizeClass = (int) (block >>> 3);
+        int sizeClass = sizeClass(block);
         RawMemory.putLong(chunkOf(locator), offsetOf(locator), freeHeads[sizeClass]);
         freeHeads[sizeClass] = locator;
         liveBytes -= block;
         freeBytes += block;
     }
 
-    /** Copies {@code length} bytes of {@code key} at {@code offset} into the block at {@code locator}. */
+    /** Copies {@code length} bytes of {@code key} (or a value) at {@code offset} into the block at {@code locator}. */
     public void write(long locator, MemorySegment key, long offset, int length) {
         MemorySegment.copy(key, offset, chunkOf(locator), offsetOf(locator), length);
     }
@@ -141,6 +171,21 @@ public final class KeyStore {
     /** A view of the {@code length} key bytes at {@code locator}, valid while the block is. */
     public MemorySegment view(long locator, int length) {
         return chunkOf(locator).asSlice(offsetOf(locator), length);
+    }
+
+    /** Copies the {@code length} bytes at {@code locator} to {@code target} at {@code at}. */
+    public void copyOut(long locator, MemorySegment target, long at, int length) {
+        MemorySegment.copy(chunkOf(locator), offsetOf(locator), target, at, length);
+    }
+
+    /** Copies the {@code length} bytes at {@code locator} to {@code target} from index 0. */
+    public void copyOut(long locator, byte[] target, int length) {
+        MemorySegment.copy(chunkOf(locator), java.lang.foreign.ValueLayout.JAVA_BYTE, offsetOf(locator), target, 0, length);
+    }
+
+    /** The 8 bytes at {@code at} in the block at {@code locator}, in the platform's byte order. */
+    public long getLongNativeOrder(long locator, long at) {
+        return RawMemory.getLongNativeOrder(chunkOf(locator), offsetOf(locator) + at);
     }
 
     /**

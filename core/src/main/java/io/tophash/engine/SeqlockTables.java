@@ -406,6 +406,17 @@ public abstract class SeqlockTables implements MapTables {
     }
 
     /**
+     * Starts a same-size growth of {@code t}, whose bucket for a write this thread holds, when
+     * {@link #wantsCompaction} says so: for a write that frees store blocks without inserting (a
+     * replaced value of another length), which the insert's check would not see.
+     */
+    public final void compactIfWanted(Table t) {
+        if (tables.growth == null && wantsCompaction(t)) {
+            startGrowth(t, false);
+        }
+    }
+
+    /**
      * Whether an insert into {@code t} should start a same-size growth, to compact what the map
      * keeps per table besides its slots (a byte map's key store). Called on every insert with a
      * bucket held: racy reads only. None by default.

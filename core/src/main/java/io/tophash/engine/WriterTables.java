@@ -283,6 +283,23 @@ public final class WriterTables implements MapTables {
         return ref;
     }
 
+    /**
+     * Starts a same-size growth, which compacts what the map keeps per table (a byte map's store),
+     * unless a growth is under way; a growth that cannot get memory is not started, and the map
+     * goes on as it is. Returns whether one started.
+     */
+    public boolean startCompaction() {
+        if (growth != null) {
+            return false;
+        }
+        try {
+            startGrowth(false);
+            return true;
+        } catch (RuntimeException | OutOfMemoryError noMemory) {
+            return false;
+        }
+    }
+
     /** Reserves the next table (and the map's generation companions) and switches writes to it; nothing changed if it throws. */
     private void startGrowth(boolean doubling) {
         install(() -> Growth.start(table, doubling, memory));

@@ -22,6 +22,15 @@ package io.tophash.layout;
  *   +----------+-------------------+-------------------+
  *   | hash     | 0xFF | length<<8  | store locator     |   longer key: in the map's key store
  *   +----------+-------------------+-------------------+
+ *
+ *   value region of one slot when values have any length (V = 16):
+ *   0                   8                   16
+ *   +-------------------+-------------------+
+ *   | byte 0: length    | value bytes 7-14  |   value of up to 15 bytes: inline, its bytes
+ *   | bytes 1-7: 0-6    |                   |   contiguous from byte 1
+ *   +-------------------+-------------------+
+ *   | 0xFF | length<<8  | store locator     |   longer value: in the same store as long keys
+ *   +-------------------+-------------------+
  * </pre>
  *
  * The key word the engine compares is the key's 64-bit seeded hash, so a probe touches key bytes
@@ -58,6 +67,16 @@ public final class BytesBucketLayout {
     public static final int INLINE_KEY_LIMIT = 15;
     /** Descriptor byte 0 of a key kept in the key store. */
     public static final int STORED = 0xFF;
+    /** A value region when values have any length: descriptor word, second inline word or locator. */
+    public static final long VALUE_REGION_LENGTH = 2L * Long.BYTES;
+    /** Offset of the descriptor word in a value region. */
+    public static final long VALUE_DESCRIPTOR_OFFSET = 0;
+    /** Offset of the second word (inline value bytes 7-14, or the store locator) in a value region. */
+    public static final long VALUE_SECOND_OFFSET = VALUE_DESCRIPTOR_OFFSET + Long.BYTES;
+    /** Offset of an inline value's first byte in a value region (byte 1 of the descriptor word). */
+    public static final long INLINE_VALUE_BYTES_OFFSET = VALUE_DESCRIPTOR_OFFSET + 1;
+    /** Values of at most this many bytes are kept inline in their slot, when values have any length. */
+    public static final int INLINE_VALUE_LIMIT = 15;
     /** Largest value size a bucket holds (8 slots of it, and a table of 2^30 buckets stays addressable). */
     public static final int MAX_VALUE_SIZE = 1 << 20;
 

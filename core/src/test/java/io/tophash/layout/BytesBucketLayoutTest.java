@@ -41,6 +41,20 @@ class BytesBucketLayoutTest {
                 MemoryLayout.paddingLayout(length - used));
     }
 
+    /** The value region of a map whose values have any length, as the diagram draws it. */
+    @Test
+    void variableValueRegionMatchesItsStructLayout() {
+        StructLayout region = MemoryLayout.structLayout(
+                ValueLayout.JAVA_BYTE.withName("length"),
+                MemoryLayout.sequenceLayout(7, ValueLayout.JAVA_BYTE).withName("bytes0to6"),
+                ValueLayout.JAVA_LONG.withName("second"));
+        assertEquals(region.byteSize(), BytesBucketLayout.VALUE_REGION_LENGTH);
+        assertEquals(region.byteOffset(groupElement("length")), BytesBucketLayout.VALUE_DESCRIPTOR_OFFSET);
+        assertEquals(region.byteOffset(groupElement("bytes0to6")), BytesBucketLayout.INLINE_VALUE_BYTES_OFFSET);
+        assertEquals(region.byteOffset(groupElement("second")), BytesBucketLayout.VALUE_SECOND_OFFSET);
+        assertEquals(region.byteSize() - 1, BytesBucketLayout.INLINE_VALUE_LIMIT, "inline bytes are the region but byte 0");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 13, 16, 64, 100, 4096})
     void formatsMatchTheirStructLayout(int valueSize) {
