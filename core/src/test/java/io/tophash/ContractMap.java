@@ -370,4 +370,164 @@ interface ContractMap extends AutoCloseable {
         public long auxiliaryBytes() { return map.keyStoreFigures()[2]; }
         public void close() { map.close(); }
     }
+
+    /**
+     * Either byte map with values of any length, seen as a {@code long -> long} map: keys as
+     * {@link Bytes}'s; a value {@code v} is a byte string of a length that drifts with the number of
+     * writes (12 bytes up to a few KiB, inline and stored, so that freed blocks of one size class stop
+     * being reused): {@code v} in bytes 0-7, the length in bytes 8-11, then bytes derived from both,
+     * so that a torn value, a wrong length or bytes of another value all show.
+     */
+    final class VariableBytes implements ContractMap {
+        static final int MAX_VALUE = 8192;
+        private final BytesMap single;
+        private final ConcurrentBytesMap shared;
+        private final byte[] buffer = new byte[MAX_VALUE];
+        private long writes;
+
+        VariableBytes(BytesMap single, ConcurrentBytesMap shared) {
+            this.single = single;
+            this.shared = shared;
+        }
+
+        /** The length the next write of {@code v} gets: a window of lengths that slides with the writes. */
+        private int lengthFor(long v) {
+            long mixed = (v ^ writes) * 0x9E3779B97F4A7C15L;
+            int drift = (int) ((writes / 3_000) % 24) * 40;
+            int span = (mixed >>> 60) == 0 ? MAX_VALUE - 12 - 24 * 40 : 500;
+            return 12 + drift + (int) ((mixed >>> 1) % span);
+        }
+
+        private java.lang.foreign.MemorySegment encode(long v) {
+            int length = lengthFor(v);
+            writes++;
+            byte[] b = new byte[length];
+            java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).putInt(length);
+            for (int i = 12; i < length; i++) {
+                b[i] = (byte) (v * 31 + length + i);
+            }
+            return java.lang.foreign.MemorySegment.ofArray(b);
+        }
+
+        static long decode(java.lang.foreign.MemorySegment value) {
+            byte[] b = value.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            return decode(b, b.length);
+        }
+
+        static long decode(byte[] b, int length) {
+            if (length < 12) {
+                throw new AssertionError("value of " + length + " bytes: shorter than any written");
+            }
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long v = in.getLong();
+            int recorded = in.getInt();
+            if (recorded != length) {
+                throw new AssertionError("value of " + length + " bytes records " + recorded);
+            }
+            for (int i = 12; i < length; i++) {
+                if (b[i] != (byte) (v * 31 + length + i)) {
+                    throw new AssertionError("value " + v + " of " + length + " bytes: byte " + i + " is not its own");
+                }
+            }
+            return v;
+        }
+
+        /** The length the last {@link #read} found, -1 when absent. */
+        private int lastLength;
+
+        private long read(byte[] k) {
+            int length = single != null ? single.readInto(k, buffer) : shared.readInto(k, buffer);
+            lastLength = length;
+            return length < 0 ? -1 : decode(buffer, length);
+        }
+
+        private OffHeapMap map() {
+            return single != null ? single : shared;
+        }
+
+        public long get(long key) { return getOrDefault(key, -1); }
+        public long getOrDefault(long key, long d) {
+            byte[] k = Bytes.key(key);
+            int length = single != null ? single.valueLength(k) : shared.valueLength(k);
+            long v = read(k);
+            if (length != lastLength) {
+                throw new AssertionError("valueLength " + length + " but the read found " + lastLength + " bytes");
+            }
+            return length < 0 ? d : v;
+        }
+        public boolean containsKey(long key) {
+            byte[] k = Bytes.key(key);
+            return single != null ? single.containsKey(k) : shared.containsKey(k);
+        }
+        public long put(long key, long value) {
+            byte[] k = Bytes.key(key);
+            long previous = read(k);
+            java.lang.foreign.MemorySegment v = encode(value);
+            if (single != null) {
+                single.put(k, v);
+            } else {
+                shared.put(k, v);
+            }
+            return previous;
+        }
+        public long putIfAbsent(long key, long value) {
+            byte[] k = Bytes.key(key);
+            long present = read(k);
+            java.lang.foreign.MemorySegment v = encode(value);
+            return (single != null ? single.putIfAbsent(k, v) : shared.putIfAbsent(k, v)) ? -1 : present;
+        }
+        public long remove(long key) {
+            byte[] k = Bytes.key(key);
+            long previous = read(k);
+            if (single != null) {
+                single.remove(k);
+            } else {
+                shared.remove(k);
+            }
+            return previous;
+        }
+        /** Not atomic on the shared map: the fuzzer runs one thread. */
+        public long addAndGet(long key, long delta) {
+            byte[] k = Bytes.key(key);
+            long previous = read(k);
+            long sum = (lastLength < 0 ? 0 : previous) + delta;
+            java.lang.foreign.MemorySegment v = encode(sum);
+            if (single != null) {
+                single.put(k, v);
+            } else {
+                shared.put(k, v);
+            }
+            return sum;
+        }
+        public long size() { return map().size(); }
+        public void forEach(LongLongConsumer action) {
+            if (single != null) {
+                single.forEach((k, v) -> action.accept(Bytes.keyOf(k), decode(v)));
+            } else {
+                shared.forEach((k, v) -> action.accept(Bytes.keyOf(k), decode(v)));
+            }
+        }
+        public MapStats stats() { return single != null ? single.stats() : shared.stats(); }
+        public long missingValue() { return -1; }
+        public boolean growing() { return map().growing(); }
+        public long oldBucketCount() { return map().oldBucketCount(); }
+        public String auditChains() { return map().auditChains(); }
+        public boolean finishGrowth() { return map().finishGrowth(); }
+        public boolean trimToSize() { return single != null ? single.trimToSize() : shared.trimToSize(); }
+        public void clear() {
+            if (single != null) {
+                single.clear();
+            } else {
+                shared.clear();
+            }
+        }
+        public long evacuatedBuckets() { return map().evacuatedBuckets(); }
+        public void awaitRetiredReleased() { map().awaitRetiredReleased(); }
+        public long auxiliaryBytes() { return storeFigures()[2]; }
+        /** Bytes of the stores: the current table's and, during a growth, the old one's. */
+        long storeBytes() { return single != null ? single.keyStoreBytes() : shared.keyStoreBytes(); }
+        /** Live, free and reserved bytes of the current table's store. */
+        long[] storeFigures() { return single != null ? single.keyStoreFigures() : shared.keyStoreFigures(); }
+        public void close() { map().close(); }
+    }
 }

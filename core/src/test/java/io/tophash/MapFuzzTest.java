@@ -33,6 +33,9 @@ class MapFuzzTest {
     void everyCombinationSurvivesAFixedSeed(MapFuzzer.Config config) {
         MapFuzzer.Outcome outcome = new MapFuzzer(config, 0x7E57_5EEDL + config.toString().hashCode()).run(PHASES);
         assertTrue(outcome.operations() > 0);
+        if (config.kind().name().contains("VARIABLE")) {
+            System.out.printf("fuzz %s: min store live/reserved after churn %.3f%n", config, outcome.minStoreShare());
+        }
     }
 
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)

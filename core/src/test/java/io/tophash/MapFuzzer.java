@@ -70,7 +70,7 @@ final class MapFuzzer {
     /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
     static final int MAX_ENTRIES = 120_000;
 
-    enum MapKind { SINGLE, CONCURRENT, BYTES, CONCURRENT_BYTES }
+    enum MapKind { SINGLE, CONCURRENT, BYTES, CONCURRENT_BYTES, VARIABLE_BYTES, CONCURRENT_VARIABLE_BYTES }
 
     enum Phase {
         GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
@@ -83,7 +83,8 @@ final class MapFuzzer {
             List<Config> all = new ArrayList<>();
             for (MapKind kind : MapKind.values()) {
                 for (String allocator : List.of("cacheLineAligned", "pageAligned", "naive(8)", "naive(3)", "hugePages")) {
-                    if ((kind == MapKind.CONCURRENT || kind == MapKind.CONCURRENT_BYTES) && allocator.equals("naive(3)")) {
+                    if ((kind == MapKind.CONCURRENT || kind == MapKind.CONCURRENT_BYTES
+                            || kind == MapKind.CONCURRENT_VARIABLE_BYTES) && allocator.equals("naive(3)")) {
                         continue; // refused at build: atomics need 8-byte alignment
                     }
                     for (BucketPadding padding : BucketPadding.values()) {
@@ -110,7 +111,7 @@ final class MapFuzzer {
 
     /** What a run did. */
     record Outcome(long operations, long phases, long growths, long faults, double maxReservedPerPeakEntry,
-                   double maxShareOfBound) {
+                   double maxShareOfBound, double minStoreShare) {
     }
 
     private final Config config;
@@ -127,6 +128,12 @@ final class MapFuzzer {
     private long phases;
     private long growths;
     private double maxReservedPerPeakEntry;
+    /** Units the growth being watched had evacuated at the last write. */
+    private long evacuatedInGrowth;
+    /** The largest the stores of a variable-value map have been, for the address-space bound. */
+    private long peakStoreBytes;
+    /** The lowest live / reserved share of a variable-value map's store after a churn (over 1 MiB). */
+    private double minStoreShare = 1;
     private double maxShareOfBound;
     private String where = "build";
     private boolean leftToTheCleaner;
@@ -179,6 +186,16 @@ final class MapFuzzer {
                     .padding(config.padding()).expectedSize(expected).valueSize(ContractMap.Bytes.VALUE_SIZE)
                     .seed(random.nextLong()).build());
         }
+        if (config.kind() == MapKind.VARIABLE_BYTES) {
+            return new ContractMap.VariableBytes(BytesMap.builder().allocator(allocator).padding(config.padding())
+                    .expectedSize(expected).maxValueSize(ContractMap.VariableBytes.MAX_VALUE).seed(random.nextLong())
+                    .build(), null);
+        }
+        if (config.kind() == MapKind.CONCURRENT_VARIABLE_BYTES) {
+            return new ContractMap.VariableBytes(null, ConcurrentBytesMap.builder().allocator(allocator)
+                    .padding(config.padding()).expectedSize(expected).maxValueSize(ContractMap.VariableBytes.MAX_VALUE)
+                    .seed(random.nextLong()).build());
+        }
         if (config.kind() == MapKind.SINGLE) {
             return new ContractMap.Single(LongLongMap.builder().allocator(allocator).padding(config.padding())
                     .expectedSize(expected).chunkBytes(chunkBytes).missingValue(-1).seed(random.nextLong()).build());
@@ -199,6 +216,9 @@ final class MapFuzzer {
                 checkContents();
                 checkMemory();
                 assertNull(map.auditChains(), "empty-rest upkeep");
+                if (map instanceof ContractMap.VariableBytes values) {
+                    churnAndCheckFragmentation(values);
+                }
             }
         } catch (AssertionError e) {
             AssertionError described = new AssertionError(describe() + ": " + e.getMessage(), e);
@@ -214,7 +234,7 @@ final class MapFuzzer {
         }
         closeAndCheckEverythingReturned();
         return new Outcome(operations, phases, growths, faulty == null ? 0 : faulty.faults(), maxReservedPerPeakEntry,
-                maxShareOfBound);
+                maxShareOfBound, minStoreShare);
     }
 
     String describe() {
@@ -623,6 +643,9 @@ final class MapFuzzer {
     /** Go's bound: a growth ends within as many writes as its old table has buckets. */
     private void afterWrite() {
         operations++;
+        if (map instanceof ContractMap.VariableBytes values && (operations & 63) == 0) {
+            peakStoreBytes = Math.max(peakStoreBytes, values.storeBytes());
+        }
         if (!map.growing()) {
             resetGrowthWatch();
             refusedBeforeWrite = faulty == null ? 0 : faulty.refusedAllocations();
@@ -630,7 +653,12 @@ final class MapFuzzer {
         }
         long refusedNow = faulty == null ? 0 : faulty.refusedAllocations();
         long oldBuckets = map.oldBucketCount();
-        if (oldBuckets != growthOldBuckets) {
+        long evacuated = map.evacuatedBuckets();
+        // a new growth: another old table, or the same size started again (a compaction right after
+        // one ended), which starts its evacuation count over
+        boolean another = oldBuckets != growthOldBuckets || evacuated < evacuatedInGrowth;
+        evacuatedInGrowth = evacuated;
+        if (another) {
             growthOldBuckets = oldBuckets;
             writesInGrowth = 0;
             refusedAtGrowthStart = refusedBeforeWrite;
@@ -686,7 +714,14 @@ final class MapFuzzer {
         double bound = bucketBytesPerPeakEntry(stats) * Math.max(peakSize, 1) + floorBytes();
         assertTrue(reserved <= bound, stats.bucketBytes() + " bytes of buckets for a peak of " + peakSize
                 + " entries: more than the bound of " + (long) bound);
-        double addressBound = addressSpacePerPeakEntry(stats) * Math.max(peakSize, 1) + floorBytes();
+        if (map instanceof ContractMap.VariableBytes values) {
+            peakStoreBytes = Math.max(peakStoreBytes, values.storeBytes());
+        }
+        // values of any length: their store, and earlier generations' until they are released (a
+        // concurrent map's retired stores wait for the readers' grace period, and the compactions of
+        // a churn may follow each other before the previous store is back)
+        double addressBound = addressSpacePerPeakEntry(stats) * Math.max(peakSize, 1) + floorBytes()
+                + 4 * peakStoreBytes;
         assertTrue(stats.bytesReserved() <= addressBound, stats.bytesReserved() + " bytes reserved for a peak of "
                 + peakSize + " entries: more than the bound of " + (long) addressBound);
         maxShareOfBound = Math.max(maxShareOfBound, reserved / bound);
@@ -709,9 +744,41 @@ final class MapFuzzer {
                         + " and a key store of " + keys);
                 // stored keys are 24 bytes: freed blocks are reused or compacted, so the store stays
                 // within a small multiple of what the largest map needed
-                assertTrue(keys <= 64 * Math.max(peakSize, 1) + 4 * 1024 * 1024, keys
-                        + " bytes of key store for a peak of " + peakSize + " entries");
+                if (!(map instanceof ContractMap.VariableBytes)) { // whose bound churnAndCheckFragmentation checks
+                    assertTrue(keys <= 64 * Math.max(peakSize, 1) + 4 * 1024 * 1024, keys
+                            + " bytes of key store for a peak of " + peakSize + " entries");
+                }
             }
+        }
+    }
+
+    /**
+     * Values of any length: replaces the values of existing keys (the lengths drift as the adapter
+     * writes), then checks the store's bound: once the compaction a churn starts has finished, its
+     * live bytes are at least 3/4 of what it reserves (above 1 MiB, where a fixed slack does not
+     * dominate; and not after an injected fault, which may have refused a compaction's memory).
+     */
+    private void churnAndCheckFragmentation(ContractMap.VariableBytes values) {
+        if (pool.isEmpty()) {
+            return;
+        }
+        int n = Math.min(3 * model.size(), 6_000);
+        for (int i = 0; i < n; i++) {
+            long key = pool.get(random.nextInt(pool.size()));
+            if (model.containsKey(key)) {
+                put(key, random.nextLong());
+            }
+        }
+        if (faulty != null && faulty.faults() > 0) {
+            return;
+        }
+        map.finishGrowth();
+        long[] figures = values.storeFigures();
+        double share = figures[2] == 0 ? 1 : (double) figures[0] / figures[2];
+        minStoreShare = Math.min(minStoreShare, figures[2] > 1 << 20 ? share : 1);
+        if (figures[2] > 1 << 20) {
+            assertTrue(share >= 0.75, "after a churn, the store's live bytes are " + share + " of its reserved: "
+                    + java.util.Arrays.toString(figures));
         }
     }
 
