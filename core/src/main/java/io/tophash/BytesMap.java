@@ -728,6 +728,18 @@ public final class BytesMap extends OffHeapMap {
         return keys.reservedBytes() + (oldKeys == null ? 0 : oldKeys.reservedBytes());
     }
 
+    /**
+     * The current store's live, free and reserved bytes: fragmentation, for monitoring and reports.
+     * Single-threaded, a read.
+     *
+     * @return the snapshot
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public StoreStats storeStats() {
+        tables.checkOpen();
+        return new StoreStats(keys.liveBytes(), keys.freeBytes(), keys.reservedBytes());
+    }
+
     /** Bytes of the current key store's live keys, freed blocks and chunks: fragmentation, for tests and reports. */
     long[] keyStoreFigures() {
         return new long[] {keys.liveBytes(), keys.freeBytes(), keys.reservedBytes()};

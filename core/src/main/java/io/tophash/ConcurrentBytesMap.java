@@ -46,11 +46,12 @@ import java.util.Objects;
  * (see each).
  *
  * <p><b>Memory.</b> The allocator must give 8-byte aligned memory ({@code naive(3)} cannot).
- * Keys longer than 15 bytes live in an off-heap key store, one per table generation, as in
- * {@link BytesMap}: a removed key's space is reused by the next key of its 8-byte size class, and
- * every growth copies the live keys into the next table's store, which compacts it; when freed
- * blocks no key has reused outweigh the live keys (and 1 MiB), an insert starts a same-size growth
- * for that alone. {@link #trimToSize()} gives back what a map that has shrunk no longer needs, and
+ * Keys longer than 15 bytes (and values, when they have any length) live in an off-heap store, one
+ * per table generation, as in {@link BytesMap}: a removed key's space is reused by the next key of
+ * its size class, and every growth copies the live keys into the next table's store, which
+ * compacts it; when freed blocks no key has reused outweigh the live keys (and 1 MiB; with values
+ * of any length, a fifth of them and 64 KiB), an insert (or a replacement) starts a same-size
+ * growth for that alone. {@link #trimToSize()} gives back what a map that has shrunk no longer needs, and
  * {@link #clear()} empties it. Freed by {@link #close()}; a map that becomes unreachable unclosed
  * is freed after GC, with one warning per map class.
  */
@@ -372,7 +373,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * {@code defaultValue} when the key is absent. Lock-free, like {@link #getInto}: the field is
      * read inside the same validated window, so it is a value the key had, never a torn one, and
      * nothing else of the value is copied. Several fields read by several calls may come from
-     * different writes; {@link #getInto} reads a whole value at once. A key of up to 15 bytes (in a
+     * different writes; {@link #getInto} reads a whole value at once. With values of any length, a
+     * value shorter than {@code offset + 8} answers {@code defaultValue} too, and {@code offset} may
+     * be up to {@link #maxValueSize()} - 8. A key of up to 15 bytes (in a
      * segment, a buffer or a byte array; up to 15 ASCII chars as a {@code String}) is packed in registers and
      * touches no thread-local state unless the read must wait for a locked bucket. Any thread;
      * never allocates.
@@ -1334,6 +1337,23 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         synchronized (store) {
             return store.reservedBytes();
         }
+    }
+
+    /**
+     * The current table's store's live, free and reserved bytes: fragmentation, for monitoring and
+     * reports. Any thread; a consistent snapshot of the store, taken under its monitor.
+     *
+     * @return the snapshot
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public StoreStats storeStats() {
+        long[] figures = tables.stats((size, table, growth) -> {
+            KeyStore store = table.keyStore;
+            synchronized (store) {
+                return new long[] {store.liveBytes(), store.freeBytes(), store.reservedBytes()};
+            }
+        });
+        return new StoreStats(figures[0], figures[1], figures[2]);
     }
 
     /** For tests: live, free and reserved bytes of the current table's key store. */

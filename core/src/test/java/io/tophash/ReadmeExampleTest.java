@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,36 @@ class ReadmeExampleTest {
         }
     }
     // README-CONCURRENT-EXAMPLE-END
+
+    // README-SESSIONS-EXAMPLE-BEGIN
+    static String sessionCache(String sessionId) {
+        try (ConcurrentBytesMap sessions = ConcurrentBytesMap.builder()
+                .maxValueSize(64 * 1024)                 // values of any length up to 64 KiB
+                .expectedSize(100_000)
+                .build()) {
+            byte[] json = """
+                    {"user":"ada","roles":["admin"],"cart":[4711,815]}""".getBytes(UTF_8);
+            sessions.put("sess-7f3a9c", MemorySegment.ofArray(json));   // 50 bytes, off-heap
+            sessions.put("sess-7f3a9c", MemorySegment.ofArray(          // replaced, another length
+                    "{\"user\":\"ada\",\"roles\":[]}".getBytes(UTF_8)));
+            byte[] buffer = new byte[64 * 1024];                        // reused: no garbage per read
+            int length = sessions.readInto(sessionId, buffer);          // -1 when absent
+            return length < 0 ? null : new String(buffer, 0, length, UTF_8);
+        }
+    }
+    // README-SESSIONS-EXAMPLE-END
+
+    @Test
+    void sessionCacheExampleRuns() {
+        assertEquals("{\"user\":\"ada\",\"roles\":[]}", sessionCache("sess-7f3a9c"));
+        assertEquals(null, sessionCache("sess-0"));
+    }
+
+    @Test
+    void readmeShowsTheSessionCacheVerbatim() throws IOException {
+        assertDocShows("README.md", "README-SESSIONS-EXAMPLE");
+        assertDocShows("docs/usage.md", "README-SESSIONS-EXAMPLE");
+    }
 
     @Test
     void sharedRegistryExampleRuns() {

@@ -371,6 +371,76 @@ class VariableValuesTest {
         }
     }
 
+    /**
+     * A reader racing a writer whose value changes length (inline, stored, other size classes) and
+     * growths that move it: every read is one whole value with its own length. A bounded number of
+     * writes, so that it runs in the emulated aarch64 lane too (jcstress has the thorough pairs).
+     */
+    @Test
+    void concurrentReadersNeverSeeATornValueOrAWrongLength() throws Exception {
+        try (ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxValueSize(4096).build()) {
+            int[] lengths = {0, 5, 15, 16, 40, 300, 2_000, 4_096};
+            map.put("hot-session-key-0001", MemorySegment.ofArray(valueOfLength(lengths[0], 0)));
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<String> fault = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                byte[] target = new byte[4096];
+                MemorySegment segment = MemorySegment.ofArray(new byte[4096]);
+                long reads = 0;
+                while (!done.get() || reads < 1_000) {
+                    int length = (reads & 1) == 0 ? map.readInto("hot-session-key-0001", target)
+                            : map.readInto("hot-session-key-0001", segment);
+                    byte[] got = (reads & 1) == 0 ? target : segment.toArray(ValueLayout.JAVA_BYTE);
+                    String problem = checkWhole(got, length, lengths);
+                    if (problem != null) {
+                        fault.compareAndSet(null, problem);
+                        return;
+                    }
+                    reads++;
+                }
+            });
+            reader.start();
+            for (int i = 1; i <= 20_000; i++) {
+                int length = lengths[i % lengths.length];
+                map.put("hot-session-key-0001", MemorySegment.ofArray(valueOfLength(length, i)));
+                if (i % 4 == 0) {
+                    map.put("filler-" + i, MemorySegment.ofArray(valueOfLength(lengths[i % 7], i))); // growths
+                }
+            }
+            done.set(true);
+            reader.join();
+            assertNull(fault.get());
+        }
+    }
+
+    /** A value of {@code length} bytes that records its length and a serial {@code n} in every byte it has. */
+    static byte[] valueOfLength(int length, int n) {
+        byte[] v = new byte[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = (byte) (i == 0 ? length >>> 4 : n + length);
+        }
+        return v;
+    }
+
+    /** Null if the {@code length} bytes of {@code v} are one value {@link #valueOfLength} made, else what is wrong. */
+    static String checkWhole(byte[] v, int length, int[] lengths) {
+        if (Arrays.stream(lengths).noneMatch(l -> l == length)) {
+            return "a length no value had: " + length;
+        }
+        if (length == 0) {
+            return null;
+        }
+        if (v[0] != (byte) (length >>> 4)) {
+            return "length " + length + " with the first byte of another value";
+        }
+        for (int i = 2; i < length; i++) {
+            if (v[i] != v[1]) {
+                return "length " + length + ": byte " + i + " of another value";
+            }
+        }
+        return null;
+    }
+
     static final class RefusingAllocator implements Allocator {
         private final Allocator delegate;
         volatile boolean refuse;

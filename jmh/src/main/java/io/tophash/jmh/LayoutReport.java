@@ -195,6 +195,9 @@ public final class LayoutReport {
 
         DeviceReport.run(profile, forks, out);
         SharedDeviceReport.run(profile, forks, SharedDeviceReport.GROWTH_SIZE, out);
+        System.out.printf(Locale.ROOT, "[report] session cache: values of any length (%s)%n",
+                profile == Profile.FULL ? "both mixes at 131,072 and 1M" : "uniform 16-1024 B at 131,072");
+        String sessions = SessionReport.run(profile == Profile.FULL, forks, out);
 
         step++;
         Path footprint = out.resolve(ResultsReport.FOOTPRINT_FILE);
@@ -228,9 +231,13 @@ public final class LayoutReport {
             Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "\n" + devices,
                     java.nio.file.StandardOpenOption.APPEND);
         }
+        sessions = "## Session cache: values of any length (issue #21)\n\n" + sessions;
+        Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "\n" + sessions,
+                java.nio.file.StandardOpenOption.APPEND);
         System.out.println();
         System.out.println(summary);
         System.out.println(devices);
+        System.out.println(sessions);
         System.out.printf(Locale.ROOT, "[report] done in %s: %s%n",
                 minutes(Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC))),
                 out.resolve(ResultsReport.REPORT_FILE).toAbsolutePath());

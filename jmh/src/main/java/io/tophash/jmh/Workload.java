@@ -31,6 +31,12 @@ final class Workload {
     static final String GROWTH_HEAP_MIN = "-Xms4g";
     static final String GROWTH_HEAP_MAX = "-Xmx4g";
     /** On-heap peers on transparent huge pages (THP mode madvise or always): separates page size from layout. */
+    /**
+     * Heap of the session-cache forks: a million values of up to 1 KiB (about 0.5 GB uniform) held
+     * by the heap maps, with room for the collector.
+     */
+    static final String SESSION_HEAP_MIN = "-Xms3g";
+    static final String SESSION_HEAP_MAX = "-Xmx3g";
     static final String THP_HEAP = "-XX:+UseTransparentHugePages";
 
     /*
