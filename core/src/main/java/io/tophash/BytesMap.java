@@ -295,7 +295,21 @@ public final class BytesMap extends OffHeapMap {
     private MemorySegment valueAt(long located) {
         Table t = tableOf(located);
         long ref = located & ~IN_OLD_TABLE;
-        return variable ? VariableValues.view(t, ref, storeOf(t)) : t.segment.asSlice(t.valueOffset(ref), valueSize);
+        MemorySegment base = t.segment;
+        long at = t.valueOffset(ref);
+        long length = valueSize;
+        if (variable) { // one slicing call for every case: a view merged from two allocations would escape
+            long descriptor = VariableValues.descriptor(t, ref);
+            length = ByteKeys.lengthOf(descriptor);
+            if (ByteKeys.isStored(descriptor)) {
+                long locator = VariableValues.secondWord(t, ref);
+                base = storeOf(t).chunk(locator);
+                at = KeyStore.offset(locator);
+            } else {
+                at += BytesBucketLayout.INLINE_VALUE_BYTES_OFFSET;
+            }
+        }
+        return base.asSlice(at, length);
     }
 
     /** The table of a located slot. */

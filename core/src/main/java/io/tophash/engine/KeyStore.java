@@ -173,6 +173,16 @@ public final class KeyStore {
         return chunkOf(locator).asSlice(offsetOf(locator), length);
     }
 
+    /** The chunk holding the block at {@code locator}. */
+    public MemorySegment chunk(long locator) {
+        return chunkOf(locator);
+    }
+
+    /** Where the block at {@code locator} starts in its {@link #chunk}. */
+    public static long offset(long locator) {
+        return offsetOf(locator);
+    }
+
     /** Copies the {@code length} bytes at {@code locator} to {@code target} at {@code at}. */
     public void copyOut(long locator, MemorySegment target, long at, int length) {
         MemorySegment.copy(chunkOf(locator), offsetOf(locator), target, at, length);

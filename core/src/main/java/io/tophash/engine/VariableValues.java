@@ -49,9 +49,13 @@ public final class VariableValues {
     /** A view of exactly the value of slot {@code ref}, whose stored blocks are in {@code store}. */
     public static MemorySegment view(Table t, long ref, KeyStore store) {
         long descriptor = descriptor(t, ref);
-        int length = ByteKeys.lengthOf(descriptor);
-        return ByteKeys.isStored(descriptor) ? store.view(secondWord(t, ref), length)
-                : t.segment.asSlice(t.valueOffset(ref) + BytesBucketLayout.INLINE_VALUE_BYTES_OFFSET, length);
+        boolean stored = ByteKeys.isStored(descriptor);
+        long locator = secondWord(t, ref);
+        // one slicing call for both cases: a caller that inlines this can then drop the view
+        // (escape analysis gives up on a value merged from two allocations)
+        MemorySegment base = stored ? store.chunk(locator) : t.segment;
+        long at = stored ? KeyStore.offset(locator) : t.valueOffset(ref) + BytesBucketLayout.INLINE_VALUE_BYTES_OFFSET;
+        return base.asSlice(at, ByteKeys.lengthOf(descriptor));
     }
 
     /** Copies the value of slot {@code ref} ({@code length} bytes, as read from its descriptor) to {@code target} at 0. */

@@ -39,6 +39,7 @@ public abstract class SessionCache {
     int[] offsets;
     int[] lengths;
     byte[][] pool;
+    MemorySegment[] poolSegments;
     private int next;
     private int nextValue;
 
@@ -48,7 +49,7 @@ public abstract class SessionCache {
         map = impl.create(size, DeviceKeys.averageLength(ids), values.mean());
         byte[][] initial = values.values(size, 42);
         for (int i = 0; i < ids.length; i++) {
-            map.put(ids[i], initial[i]);
+            map.put(ids[i], initial[i], MemorySegment.ofArray(initial[i]));
         }
         order = DeviceKeys.inHand(DeviceKeys.shuffled(ids));
         offsets = new int[order.length];
@@ -59,6 +60,10 @@ public abstract class SessionCache {
             lengths[i] = order[i].getBytes(StandardCharsets.US_ASCII).length;
         }
         pool = values.values(POOL, 7);
+        poolSegments = new MemorySegment[POOL];
+        for (int i = 0; i < POOL; i++) {
+            poolSegments[i] = MemorySegment.ofArray(pool[i]);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -73,10 +78,10 @@ public abstract class SessionCache {
         return i;
     }
 
-    /** The next value of the pool, round and round. */
-    final byte[] nextValue() {
+    /** Puts the next value of the pool, round and round, for {@code id}. */
+    final void putNextValue(String id) {
         int i = nextValue;
         nextValue = (i + 1) & (POOL - 1);
-        return pool[i];
+        map.put(id, pool[i], poolSegments[i]);
     }
 }

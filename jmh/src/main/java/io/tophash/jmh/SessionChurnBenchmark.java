@@ -30,6 +30,6 @@ public class SessionChurnBenchmark extends SessionCache {
     public void removeAndPut() {
         String id = order[nextIndex()];
         map.remove(id);
-        map.put(id, nextValue());
+        putNextValue(id);
     }
 }

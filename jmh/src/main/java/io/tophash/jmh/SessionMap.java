@@ -27,7 +27,12 @@ interface SessionMap extends AutoCloseable {
     /** As {@link #get(String)}, the key as ASCII bytes inside a request buffer. */
     long getFromBuffer(byte[] request, MemorySegment requestSegment, int offset, int length);
 
-    void put(String id, byte[] value);
+    /**
+     * Associates {@code value} with {@code id}; {@code segment} is a heap segment over it, made
+     * once, for the off-heap maps that copy from a segment (a wrapper made per call would be the
+     * caller's allocation, not the map's).
+     */
+    void put(String id, byte[] value, MemorySegment segment);
 
     void remove(String id);
 
@@ -70,8 +75,8 @@ interface SessionMap extends AutoCloseable {
             return length + (length == 0 ? 0 : v.get(ValueLayout.JAVA_BYTE, length - 1));
         }
 
-        public void put(String id, byte[] value) {
-            map.put(id, MemorySegment.ofArray(value));
+        public void put(String id, byte[] value, MemorySegment segment) {
+            map.put(id, segment);
         }
 
         public void remove(String id) {
@@ -107,8 +112,8 @@ interface SessionMap extends AutoCloseable {
             return summary(buffer, map.readInto(requestSegment, offset, length, buffer));
         }
 
-        public void put(String id, byte[] value) {
-            map.put(id, MemorySegment.ofArray(value));
+        public void put(String id, byte[] value, MemorySegment segment) {
+            map.put(id, segment);
         }
 
         public void remove(String id) {
@@ -146,7 +151,7 @@ interface SessionMap extends AutoCloseable {
             return v == null ? -1 : summary(v, v.length);
         }
 
-        public void put(String id, byte[] value) {
+        public void put(String id, byte[] value, MemorySegment segment) {
             map.put(id, value);
         }
 
@@ -190,7 +195,7 @@ interface SessionMap extends AutoCloseable {
             return v == null ? -1 : summary(v, v.length);
         }
 
-        public void put(String id, byte[] value) {
+        public void put(String id, byte[] value, MemorySegment segment) {
             map.put(id, value);
         }
 

@@ -30,6 +30,6 @@ public class SessionReplaceBenchmark extends SessionCache {
 
     @Benchmark
     public void replace() {
-        map.put(order[nextIndex()], nextValue());
+        putNextValue(order[nextIndex()]);
     }
 }

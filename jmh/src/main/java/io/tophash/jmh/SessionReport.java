@@ -62,8 +62,9 @@ public final class SessionReport {
                 case "-full" -> full = true;
                 case "-forks" -> forks = Integer.parseInt(args[++i]);
                 case "-out" -> out = Path.of(args[++i]);
-                case "-footprint" -> {
-                    Files.writeString(Path.of(args[++i]), footprint(scenarios(true)));
+                case "-footprint" -> { // the child JVM of footprintInChildJvm
+                    Path file = Path.of(args[++i]);
+                    Files.writeString(file, footprint(scenarios(args[++i].equals("full"))));
                     return;
                 }
                 default -> throw new IllegalArgumentException("usage: SessionReport [-full] [-forks n] [-out dir]");
@@ -120,7 +121,7 @@ public final class SessionReport {
         }
         Path footprint = dir.resolve(FOOTPRINT_FILE);
         if (!Files.exists(footprint)) {
-            Files.writeString(footprint, footprint(scenarios));
+            footprintInChildJvm(footprint, full);
         }
         return markdown(dir, scenarios) + "\n" + Files.readString(footprint);
     }
@@ -210,7 +211,7 @@ public final class SessionReport {
                 try {
                     byte[][] initial = s.values().values(s.size(), 42);
                     for (int i = 0; i < ids.length; i++) {
-                        map.put(ids[i], initial[i]);
+                        map.put(ids[i], initial[i], java.lang.foreign.MemorySegment.ofArray(initial[i]));
                     }
                     initial = null;
                     double filled = bytes(map) / (double) s.size();
@@ -218,7 +219,8 @@ public final class SessionReport {
                     SplittableRandom random = new SplittableRandom(3);
                     for (long r = 0; r < REPLACEMENTS; r++) {
                         byte[] v = pool[(int) (r & (SessionCache.POOL - 1))];
-                        map.put(ids[random.nextInt(ids.length)], map instanceof SessionMap.OnHeap ? v.clone() : v);
+                        byte[] put = map instanceof SessionMap.OnHeap ? v.clone() : v;
+                        map.put(ids[random.nextInt(ids.length)], put, java.lang.foreign.MemorySegment.ofArray(put));
                     }
                     double after = bytes(map) / (double) s.size();
                     StoreStats store = map.storeStats();
@@ -233,6 +235,27 @@ public final class SessionReport {
             }
         }
         return md.toString();
+    }
+
+    /** {@link #footprint} in a child JVM with Chronicle Map's flags and a heap for a million values and JOL's walk. */
+    static void footprintInChildJvm(Path file, boolean full) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx8g"));
+        command.addAll(List.of(Workload.CHRONICLE_FLAGS));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                SessionReport.class.getName(), "-footprint", file.toString(), full ? "full" : "quick"));
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        try {
+            int status = child.waitFor();
+            if (status != 0 || !Files.exists(file)) {
+                Files.writeString(file, "### Session cache: bytes per entry\n\nThe footprint JVM failed (exit " + status
+                        + "): see the run's output.\n");
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static long bytes(SessionMap map) {
