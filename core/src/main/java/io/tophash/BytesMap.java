@@ -161,7 +161,8 @@ public final class BytesMap extends OffHeapMap {
     }
 
     /**
-     * A builder; {@link Builder#valueSize} is required.
+     * A builder; {@link Builder#valueSize} (fixed-size values) or {@link Builder#maxValueSize}
+     * (values of any length) is required.
      *
      * @return a new builder
      */
@@ -1199,8 +1200,19 @@ public final class BytesMap extends OffHeapMap {
      */
     private boolean storeFragmented() {
         long free = keys.freeBytes();
-        return variable ? free > VARIABLE_COMPACTION_THRESHOLD && free > keys.liveBytes() / 5
+        return variable ? variableStoreFragmented(free, keys.liveBytes(), tables.table())
                 : free > COMPACTION_THRESHOLD && free > keys.liveBytes();
+    }
+
+    /**
+     * With values of any length: whether a store of {@code live} bytes with {@code free} freed ones
+     * should be compacted by a same-size growth of {@code t}. Freed bytes over a fifth of the live
+     * ones (the fragmentation bound) and 64 KiB, and over an eighth of the table's primary buckets:
+     * the growth rewrites the whole table, so a small store beside a large table (mostly inline
+     * values) waits until what it gives back is worth that.
+     */
+    static boolean variableStoreFragmented(long free, long live, Table t) {
+        return free > VARIABLE_COMPACTION_THRESHOLD && free > live / 5 && free > t.bucketCount * t.stride / 8;
     }
 
     private KeyStore newStore() {

@@ -63,8 +63,14 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * The concurrent policy (SeqlockTables: bucket seqlocks, optimistic reads, concurrent growth)
      * over the byte-key slots of BytesMap (ByteSlots: probe, hash, find, key regions), with no code
      * of its own for either. A read runs ByteSlots.find inside the engine's validated window
-     * (readSlot) and copies the value into the thread's scratch there; only a validated copy reaches
-     * the caller's target, so a read that raced a writer never leaves a torn value behind. getLong
+     * (readSlot) and copies a fixed-size value into the thread's scratch there; only a validated
+     * copy reaches the caller's target, so a read that raced a writer never leaves a torn value
+     * behind. A value of any length is copied straight into the caller's target inside the window
+     * (no per-thread scratch as large as the largest value), and again after a failed window; one
+     * over WINDOW_COPY_LIMIT, or a target that shares memory with the key, is copied under the
+     * key's bucket lock instead (a long window would keep failing under writes to its chain, and
+     * could outlast the grace period of a retired store; a retried window must find the key's
+     * bytes as they were). forEach copies such values under the lock too, when it emits. getLong
      * reads one field in that window and copies nothing; it and containsKey take a key of up to 15
      * bytes (ASCII text, a segment, a buffer range or a byte array) in two registers, with no
      * thread-local probe.
@@ -217,7 +223,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         protected boolean wantsCompaction(Table t) {
             KeyStore store = t.keyStore; // racy reads: a hint, settled when the growth starts
             long free = store.freeBytes();
-            return variable ? free > BytesMap.VARIABLE_COMPACTION_THRESHOLD && free > store.liveBytes() / 5
+            return variable ? BytesMap.variableStoreFragmented(free, store.liveBytes(), t)
                     : free > COMPACTION_THRESHOLD && free > store.liveBytes();
         }
     }
@@ -226,6 +232,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private static long copyOut(Table t, long ref, KeyProbe p) {
         long descriptor = VariableValues.descriptor(t, ref);
         int length = ByteKeys.lengthOf(descriptor);
+        if (length > WINDOW_COPY_LIMIT) {
+            return COPY_UNDER_LOCK;
+        }
         MemorySegment target = p.copyTarget;
         if (target != null) {
             if (target.byteSize() < length) {
@@ -285,7 +294,8 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     }
 
     /**
-     * A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} is required.
+     * A builder with the options of {@link BytesMap#builder()}; {@link Builder#valueSize} or
+     * {@link Builder#maxValueSize} is required.
      *
      * @return a new builder
      */
@@ -297,11 +307,14 @@ public final class ConcurrentBytesMap extends OffHeapMap {
 
     /**
      * Copies the value of {@code key} into the first {@link #valueSize()} bytes of {@code target};
-     * lock-free, allocates nothing. Any thread.
+     * lock-free, allocates nothing. Any thread. With values of any length, as
+     * {@link #readInto(MemorySegment, MemorySegment)} but answering whether the key is present; the
+     * target is then left untouched on false only if no write raced the call.
      *
      * @param key the key: the segment's bytes
      * @param target receives the value in its first {@link #valueSize()} bytes
-     * @return whether the key is present (when false, {@code target} is unchanged)
+     * @return whether the key is present (when false, {@code target} is unchanged: see above for
+     *         values of any length)
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or
      *                                  {@code target} is read-only or smaller than {@link #valueSize()}
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
@@ -526,16 +539,18 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      * returns -1 when the key is absent; lock-free, allocates nothing. Any thread. The bytes copied
      * and the length returned are one value the key had, never parts of two (the copy is made
      * inside the read's validated window, straight into {@code target}, and made again if a writer
-     * raced it). So {@code target} may have been written even when the call returns -1: by a copy
-     * a concurrent remove made void; only its first {@link #valueLength} bytes of the returned
-     * length carry meaning.
+     * raced it). So {@code target} may have been written even when the call returns -1 or throws:
+     * by a copy a concurrent write made void; only its first bytes, as many as the returned length,
+     * carry meaning. A value over 64 KiB, or any value when {@code target} shares memory with the
+     * key, is copied under the key's bucket lock instead, as a write takes it (so the call may wait
+     * for a writer of that bucket, and does the growth work a write owes).
      *
      * @param key the key: the segment's bytes
      * @param target receives the value in its first bytes
      * @return the value's length, or -1
      * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}, or
-     *                                  {@code target} is read-only or shorter than the value (no
-     *                                  byte of the value written)
+     *                                  {@code target} is read-only or shorter than the value (the
+     *                                  value is not copied)
      * @throws IllegalStateException    after {@link #close()}, or from inside a {@link ValueUpdater}
      */
     public int readInto(MemorySegment key, MemorySegment target) {
@@ -647,14 +662,19 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             }
             return valueSize;
         }
-        long result;
-        p.copyTarget = target;
-        p.copyArray = array;
-        try {
-            result = read(p.head, p.tail, p, COPY_OUT, -1);
-        } finally {
-            p.copyTarget = null;
-            p.copyArray = null;
+        long result = COPY_UNDER_LOCK;
+        if (!sharesMemoryWithKey(p, target, array)) { // a retried window compares the key again
+            p.copyTarget = target;
+            p.copyArray = array;
+            try {
+                result = read(p.head, p.tail, p, COPY_OUT, -1);
+            } finally {
+                p.copyTarget = null;
+                p.copyArray = null;
+            }
+        }
+        if (result == COPY_UNDER_LOCK) {
+            result = copyLocked(p, target, array);
         }
         if (result < -1) {
             long capacity = target != null ? target.byteSize() : array.length;
@@ -662,6 +682,51 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                     + (-2 - result) + " bytes");
         }
         return (int) result;
+    }
+
+    /** Whether the target (a segment, or else an array) shares memory with the bytes of a key not inline. */
+    private static boolean sharesMemoryWithKey(KeyProbe p, MemorySegment target, byte[] array) {
+        if (p.inline()) {
+            return false; // compared as two words in registers
+        }
+        if (target != null) {
+            return target.asOverlappingSlice(p.segment).isPresent();
+        }
+        return !p.segment.isNative() && p.segment.heapBase().orElse(null) == array;
+    }
+
+    /**
+     * {@link #copyOut(KeyProbe, MemorySegment, byte[])} under the key's bucket lock, as a write
+     * takes it (doing the growth work a write owes): for values over {@link #WINDOW_COPY_LIMIT} and
+     * for targets that share memory with the key. Returns what {@link #COPY_OUT} would.
+     */
+    private long copyLocked(KeyProbe p, MemorySegment target, byte[] array) {
+        long h = slots.hash(p.head, p.tail, p);
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        try {
+            Table t = tables.lockHome(h);
+            try {
+                long ref = slots.find(t, h, p.head, p.tail, p, t.keyStore);
+                if (ref == Table.NONE) {
+                    return -1;
+                }
+                long descriptor = VariableValues.descriptor(t, ref);
+                int length = ByteKeys.lengthOf(descriptor);
+                if ((target != null ? target.byteSize() : array.length) < length) {
+                    return -2L - length;
+                }
+                if (target != null) {
+                    VariableValues.copyOut(t, ref, t.keyStore, descriptor, target);
+                } else {
+                    VariableValues.copyOut(t, ref, t.keyStore, descriptor, array);
+                }
+                return length;
+            } finally {
+                tables.unlockHome(t, h);
+            }
+        } catch (RuntimeException e) {
+            throw tables.closedOr(e, interruptedBefore);
+        }
     }
 
     /**
@@ -1046,6 +1111,16 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return true;
     }
 
+    /**
+     * Values longer than this are copied under the key's bucket lock rather than inside an
+     * optimistic read window: a long copy would fail its window again and again under a stream of
+     * writes to the chain, and a window open longer than the retired stores' grace period could
+     * read a store given back meanwhile.
+     */
+    static final int WINDOW_COPY_LIMIT = 64 * 1024;
+    /** What a window read answers for a value over {@link #WINDOW_COPY_LIMIT}: copy it under the lock. */
+    private static final long COPY_UNDER_LOCK = Long.MIN_VALUE;
+
     /** A locator no block has: the store was sealed. */
     private static final long SEALED = -1;
 
@@ -1238,7 +1313,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 MemorySegment value = variable ? VariableValues.view(t, ref, t.keyStore)
                         : t.segment.asSlice(t.valueOffset(ref), valueSize);
                 int valueLength = (int) value.byteSize();
-                long valueStart = count == 0 ? 0 : (valueStarts[count - 1] + valueLengths[count - 1] + 7) & -8L;
+                boolean large = valueLength > WINDOW_COPY_LIMIT; // copied under its lock by emit
+                if (large) {
+                    valueLength = 0;
+                }
+                long valueStart = count == 0 ? 0
+                        : (valueStarts[count - 1] + Math.max(0, valueLengths[count - 1]) + 7) & -8L;
                 if (count == keyEnds.length) {
                     keyEnds = Arrays.copyOf(keyEnds, count * 2);
                     valueStarts = Arrays.copyOf(valueStarts, count * 2);
@@ -1256,8 +1336,25 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 MemorySegment.copy(value, 0, MemorySegment.ofArray(valueWords), valueStart, valueLength);
                 keyTop += len;
                 valueStarts[count] = valueStart;
-                valueLengths[count] = valueLength;
+                valueLengths[count] = large ? -1 : valueLength;
                 keyEnds[count++] = keyTop;
+            }
+        }
+
+        /** The value of {@code key}, copied under its lock (over {@link #WINDOW_COPY_LIMIT}); null when absent. */
+        private byte[] largeValue(MemorySegment key) {
+            while (true) {
+                int length = valueLength(key);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] value = new byte[length];
+                try {
+                    int got = readInto(key, value);
+                    return got < 0 ? null : got == length ? value : Arrays.copyOf(value, got);
+                } catch (IllegalArgumentException grewMeanwhile) {
+                    // replaced by a longer value between the two calls: take its length again
+                }
             }
         }
 
@@ -1267,8 +1364,15 @@ public final class ConcurrentBytesMap extends OffHeapMap {
             MemorySegment keys = MemorySegment.ofArray(keyBytes);
             MemorySegment values = MemorySegment.ofArray(valueWords);
             for (int i = 0, start = 0; i < n; start = keyEnds[i], i++) {
-                action.accept(keys.asSlice(start, keyEnds[i] - start).asReadOnly(),
-                        values.asSlice(valueStarts[i], valueLengths[i]).asReadOnly());
+                MemorySegment key = keys.asSlice(start, keyEnds[i] - start).asReadOnly();
+                if (valueLengths[i] >= 0) {
+                    action.accept(key, values.asSlice(valueStarts[i], valueLengths[i]).asReadOnly());
+                    continue;
+                }
+                byte[] large = largeValue(key);
+                if (large != null) { // else removed since the snapshot: not present for the whole call
+                    action.accept(key, MemorySegment.ofArray(large).asReadOnly());
+                }
             }
         }
     }

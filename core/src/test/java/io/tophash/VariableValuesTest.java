@@ -255,6 +255,45 @@ class VariableValuesTest {
         }
     }
 
+    /**
+     * A request buffer that is also the response buffer: the key's bytes and the target overlap, so
+     * the copy must not change the key under a read that may look it up again.
+     */
+    @Test
+    void concurrentReadIntoATargetThatHoldsTheKey() {
+        try (Arena arena = Arena.ofConfined();
+             ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxValueSize(4096).build()) {
+            String key = "session-with-a-long-id-0001";
+            byte[] v = value(300, 9);
+            map.put(key, MemorySegment.ofArray(v));
+            MemorySegment buffer = arena.allocate(4096);
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(keyBytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, keyBytes.length);
+            assertEquals(300, map.readInto(buffer, 0, keyBytes.length, buffer));
+            assertArrayEquals(v, buffer.asSlice(0, 300).toArray(ValueLayout.JAVA_BYTE));
+            byte[] array = Arrays.copyOf(keyBytes, 4096);
+            assertEquals(300, map.readInto(MemorySegment.ofArray(array).asSlice(0, keyBytes.length), array));
+            assertArrayEquals(v, Arrays.copyOf(array, 300));
+        }
+    }
+
+    /** Values over the read window's copy limit are copied under the lock, by readInto and by forEach. */
+    @Test
+    void concurrentLargeValuesReadWhole() {
+        try (ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxValueSize(1 << 20).build()) {
+            byte[] large = value((1 << 20) - 3, 1);
+            map.put("large", MemorySegment.ofArray(large));
+            map.put("small", MemorySegment.ofArray(value(10, 2)));
+            byte[] out = new byte[1 << 20];
+            assertEquals(large.length, map.readInto("large", out));
+            assertArrayEquals(large, Arrays.copyOf(out, large.length));
+            assertThrows(IllegalArgumentException.class, () -> map.readInto("large", new byte[1000]));
+            Map<String, byte[]> seen = concurrent(map).contents();
+            assertArrayEquals(large, seen.get("large"));
+            assertArrayEquals(value(10, 2), seen.get("small"));
+        }
+    }
+
     @Test
     void fixedSizeOperationsRefuseValuesOfAnyLength() {
         try (BytesMap map = BytesMap.builder().maxValueSize(64).build();
