@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 public enum SessionValues {
     /** Uniform over 16..1024 bytes (mean 520). */
     UNIFORM,
-    /** Skewed: 80% 16..128 bytes, 15% 129..512, 5% 513..1024 (mean about 125). */
+    /** Skewed: 80% 16..128 bytes, 15% 129..512, 5% 513..1024 (mean about 144). */
     SKEWED;
 
     /** The length of the next value. */
