@@ -4,8 +4,8 @@ import io.tophash.engine.ByteSlots;
 import io.tophash.layout.BytesBucketLayout;
 
 /**
- * The options of both byte-keyed maps: every map's, the kind of value (a fixed {@link #valueSize},
- * or any length up to {@link #maxValueSize}; one is required) and the longest key. Not
+ * The options of both byte-keyed maps: every map's, the kind of value (a fixed {@code valueSize},
+ * or any length up to {@code maxValueSize}; one is required) and the longest key. Not
  * thread-safe; a builder may build several maps.
  */
 abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<B> {
@@ -30,12 +30,12 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
 
     /**
      * Bytes of every value: fixed-size records, kept in their slots. This or
-     * {@link #maxValueSize} (or {@link #variableValues}) is required.
+     * {@code maxValueSize} (or {@code variableValues()}) is required.
      *
      * @param bytes 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
      * @return this builder
      * @throws IllegalArgumentException if not in 1..{@value BytesBucketLayout#MAX_VALUE_SIZE}
-     * @throws IllegalStateException    if {@link #maxValueSize} was set: a map has one kind of value
+     * @throws IllegalStateException    if {@code maxValueSize} was set: a map has one kind of value
      */
     public B valueSize(int bytes) {
         if (bytes < 1 || bytes > BytesBucketLayout.MAX_VALUE_SIZE) {
@@ -53,12 +53,12 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
     /**
      * Values of any length from 0 to {@code bytes}: a value of up to 15 bytes is kept in its slot,
      * a longer one in the map's off-heap store (as long keys are), which growths compact. Exclusive
-     * with {@link #valueSize}.
+     * with {@code valueSize}.
      *
      * @param bytes the longest value accepted, 1..{@value BytesMap#MAX_VALUE_LENGTH}
      * @return this builder
      * @throws IllegalArgumentException if not in 1..{@value BytesMap#MAX_VALUE_LENGTH}
-     * @throws IllegalStateException    if {@link #valueSize} was set: a map has one kind of value
+     * @throws IllegalStateException    if {@code valueSize} was set: a map has one kind of value
      */
     public B maxValueSize(int bytes) {
         if (bytes < 1 || bytes > BytesMap.MAX_VALUE_LENGTH) {
@@ -78,7 +78,7 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
      * {@code maxValueSize(BytesMap.DEFAULT_MAX_VALUE_SIZE)}.
      *
      * @return this builder
-     * @throws IllegalStateException if {@link #valueSize} was set
+     * @throws IllegalStateException if {@code valueSize} was set
      */
     public B variableValues() {
         return maxValueSize(BytesMap.DEFAULT_MAX_VALUE_SIZE);
@@ -101,7 +101,7 @@ abstract class BytesMapBuilder<B extends BytesMapBuilder<B>> extends MapBuilder<
         return self();
     }
 
-    /** @throws IllegalStateException if neither {@link #valueSize} nor {@link #maxValueSize} was set */
+    /** @throws IllegalStateException if neither {@code valueSize} nor {@code maxValueSize} was set */
     final ByteSlots slots(long seed) {
         if (valueSize == 0 && maxValueSize == 0) {
             throw new IllegalStateException("valueSize is required: call valueSize(bytes) before build(), or "

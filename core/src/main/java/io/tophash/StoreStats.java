@@ -12,7 +12,11 @@ package io.tophash;
  */
 public record StoreStats(long liveBytes, long freeBytes, long reservedBytes) {
 
-    /** Live bytes over reserved bytes: 1 for an empty store. */
+    /**
+     * Live bytes over reserved bytes.
+     *
+     * @return {@code liveBytes / reservedBytes}, or 1 for a store that reserves nothing
+     */
     public double liveShare() {
         return reservedBytes == 0 ? 1 : (double) liveBytes / reservedBytes;
     }
