@@ -50,6 +50,8 @@ public record TophashStoreOptions(long expectedSize, Allocator allocator, int ma
     }
 
     /**
+     * These options with another expected size. Any thread.
+     *
      * @param entries the entries the map is sized for at start
      * @return a copy with this expected size
      */
@@ -58,6 +60,8 @@ public record TophashStoreOptions(long expectedSize, Allocator allocator, int ma
     }
 
     /**
+     * These options with another allocator. Any thread.
+     *
      * @param allocator where the map's memory comes from
      * @return a copy with this allocator
      */
@@ -66,6 +70,8 @@ public record TophashStoreOptions(long expectedSize, Allocator allocator, int ma
     }
 
     /**
+     * These options with another key limit. Any thread.
+     *
      * @param bytes the longest key accepted
      * @return a copy with this key limit
      */
@@ -74,6 +80,8 @@ public record TophashStoreOptions(long expectedSize, Allocator allocator, int ma
     }
 
     /**
+     * These options with another value limit. Any thread.
+     *
      * @param bytes the longest value accepted
      * @return a copy with this value limit
      */

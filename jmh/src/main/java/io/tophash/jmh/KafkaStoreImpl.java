@@ -1,0 +1,56 @@
+package io.tophash.jmh;
+
+import io.tophash.kafka.TophashStoreOptions;
+import io.tophash.kafka.TophashStores;
+import java.io.File;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The Kafka Streams key-value stores a user picks between: tophash's, Kafka's in-memory store (a
+ * {@code TreeMap} under {@code synchronized}) and RocksDB, Kafka's default. Each is the raw bytes
+ * store a supplier makes (no metering, caching or changelog wrapper), opened with Kafka's
+ * {@link MockProcessorContext} on a fresh state directory.
+ */
+public enum KafkaStoreImpl {
+    TOPHASH {
+        @Override
+        KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {
+            return TophashStores.keyValueStore(name, TophashStoreOptions.defaults().withExpectedSize(expectedSize));
+        }
+    },
+    IN_MEMORY {
+        @Override
+        KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {
+            return Stores.inMemoryKeyValueStore(name);
+        }
+    },
+    ROCKSDB {
+        @Override
+        KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {
+            return Stores.persistentKeyValueStore(name);
+        }
+    };
+
+    abstract KeyValueBytesStoreSupplier supplier(String name, long expectedSize);
+
+    /** A new, empty, initialised store under {@code stateDir}. */
+    KeyValueStore<Bytes, byte[]> open(File stateDir, long expectedSize) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "store-benchmark");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.BytesSerde.class);
+        config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0), stateDir);
+        KeyValueStore<Bytes, byte[]> store = supplier("store", expectedSize).get();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}
