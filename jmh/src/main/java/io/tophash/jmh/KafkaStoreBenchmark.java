@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does one record's store operation cost in a Kafka Streams key-value store holding
  * {@code size} keys: a get, a put replacing a value, a delete (followed by the put that restores
  * the key, so the size holds)? Keys are {@code "device-"} and 10 digits (17 bytes), values 100
- * bytes, as an aggregate's serialized state; each op takes the next key of a shuffled order.
+ * bytes, as an aggregate's serialized state; each op takes the next key of a shuffled order. A
+ * written value is a new array each time, as a serializer makes it (the in-memory store keeps the
+ * array it is given; the others copy it).
  * The stores are the raw bytes stores ({@link KafkaStoreImpl}).
  *
  * <p>Run: {@code java -jar jmh/target/benchmarks.jar KafkaStoreBenchmark -prof gc}.
@@ -110,13 +112,13 @@ public class KafkaStoreBenchmark {
     @Benchmark
     public void put() {
         Bytes key = nextKey();
-        store.put(key, values[(key.hashCode() + next) & 15]);
+        store.put(key, values[(key.hashCode() + next) & 15].clone());
     }
 
     @Benchmark
     public void deleteAndPut() {
         Bytes key = nextKey();
         store.delete(key);
-        store.put(key, values[next & 15]);
+        store.put(key, values[next & 15].clone());
     }
 }

@@ -3,7 +3,16 @@ package io.tophash.jmh;
 import io.tophash.kafka.TophashStoreOptions;
 import io.tophash.kafka.TophashStores;
 import java.io.File;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.processor.CommitCallback;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -43,6 +52,11 @@ public enum KafkaStoreImpl {
 
     /** A new, empty, initialised store under {@code stateDir}. */
     KeyValueStore<Bytes, byte[]> open(File stateDir, long expectedSize) {
+        return open(stateDir, expectedSize, new StateRestoreCallback[1]);
+    }
+
+    /** {@link #open(File, long)}, handing out the restore callback the store registers in {@code restore[0]}. */
+    KeyValueStore<Bytes, byte[]> open(File stateDir, long expectedSize, StateRestoreCallback[] restore) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "store-benchmark");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -50,7 +64,68 @@ public enum KafkaStoreImpl {
         config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0), stateDir);
         KeyValueStore<Bytes, byte[]> store = supplier("store", expectedSize).get();
-        store.init(context.getStateStoreContext(), store);
+        store.init(new RegistrationCapture(context.getStateStoreContext(), restore), store);
         return store;
+    }
+
+    /** Kafka's mock context, but the restore callback a store registers is kept for the caller. */
+    private record RegistrationCapture(StateStoreContext context, StateRestoreCallback[] restore)
+            implements StateStoreContext {
+        @Override
+        public void register(StateStore store, StateRestoreCallback callback) {
+            restore[0] = callback;
+            context.register(store, callback);
+        }
+
+        @Override
+        public void register(StateStore store, StateRestoreCallback callback, CommitCallback commit) {
+            restore[0] = callback;
+            context.register(store, callback, commit);
+        }
+
+        @Override
+        public String applicationId() {
+            return context.applicationId();
+        }
+
+        @Override
+        public TaskId taskId() {
+            return context.taskId();
+        }
+
+        @Override
+        public Optional<RecordMetadata> recordMetadata() {
+            return context.recordMetadata();
+        }
+
+        @Override
+        public Serde<?> keySerde() {
+            return context.keySerde();
+        }
+
+        @Override
+        public Serde<?> valueSerde() {
+            return context.valueSerde();
+        }
+
+        @Override
+        public File stateDir() {
+            return context.stateDir();
+        }
+
+        @Override
+        public StreamsMetrics metrics() {
+            return context.metrics();
+        }
+
+        @Override
+        public Map<String, Object> appConfigs() {
+            return context.appConfigs();
+        }
+
+        @Override
+        public Map<String, Object> appConfigsWithPrefix(String prefix) {
+            return context.appConfigsWithPrefix(prefix);
+        }
     }
 }
