@@ -4,10 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
@@ -90,9 +88,7 @@ public class KafkaRestoreBenchmark {
             throw new IllegalStateException(impl + " restored " + store.approximateNumEntries() + " of " + records);
         }
         store.close();
-        try (Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath())) {
-            files.sorted(Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
-        }
+        KafkaStoreImpl.deleteStateDir(stateDir);
     }
 
     @Benchmark

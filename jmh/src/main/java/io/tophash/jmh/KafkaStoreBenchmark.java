@@ -3,10 +3,8 @@ package io.tophash.jmh;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -93,9 +91,7 @@ public class KafkaStoreBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         store.close();
-        try (Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath())) {
-            files.sorted(Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
-        }
+        KafkaStoreImpl.deleteStateDir(stateDir);
     }
 
     private Bytes nextKey() {

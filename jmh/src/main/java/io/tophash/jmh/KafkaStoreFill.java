@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -60,9 +58,7 @@ public final class KafkaStoreFill {
                     pausesAfter[0] - pausesBefore[0], pausesAfter[1] - pausesBefore[1], faults);
             store.close();
         } finally {
-            try (Stream<java.nio.file.Path> files = Files.walk(stateDir.toPath())) {
-                files.sorted(Comparator.reverseOrder()).map(java.nio.file.Path::toFile).forEach(File::delete);
-            }
+            KafkaStoreImpl.deleteStateDir(stateDir);
         }
     }
 

@@ -3,9 +3,14 @@ package io.tophash.jmh;
 import io.tophash.kafka.TophashStoreOptions;
 import io.tophash.kafka.TophashStores;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.CommitCallback;
@@ -66,6 +71,13 @@ public enum KafkaStoreImpl {
         KeyValueStore<Bytes, byte[]> store = supplier("store", expectedSize).get();
         store.init(new RegistrationCapture(context.getStateStoreContext(), restore), store);
         return store;
+    }
+
+    /** Deletes a state directory {@link #open} used, with everything a store left in it. */
+    static void deleteStateDir(File stateDir) throws IOException {
+        try (Stream<Path> files = Files.walk(stateDir.toPath())) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
     }
 
     /** Kafka's mock context, but the restore callback a store registers is kept for the caller. */

@@ -58,8 +58,8 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     private final String name;
     private final TophashStoreOptions options;
     private final Position position = Position.emptyPosition();
+    /** Null before {@code init} and after {@code close}. */
     private volatile ConcurrentBytesMap map;
-    private volatile boolean open;
     private StateStoreContext context;
 
     TophashKeyValueStore(String name, TophashStoreOptions options) {
@@ -82,17 +82,12 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
                     StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
             context.register(root, (RecordBatchingStateRestoreCallback) records -> restore(records, consistency));
         }
-        open = true;
     }
 
     private void restore(Collection<ConsumerRecord<byte[], byte[]>> records, boolean consistency) {
         ConcurrentBytesMap m = map;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (record.value() == null) {
-                m.remove(record.key());
-            } else {
-                m.put(record.key(), MemorySegment.ofArray(record.value()));
-            }
+            write(m, record.key(), record.value());
             ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(record, consistency, position);
         }
     }
@@ -106,7 +101,7 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     /** Any thread. */
     @Override
     public boolean isOpen() {
-        return open;
+        return map != null;
     }
 
     /** The changelog offsets the store holds. Any thread. */
@@ -215,7 +210,7 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
                     + " range arguments set in the wrong order, or serdes that don't preserve ordering when"
                     + " lexicographically comparing the serialized bytes. Note that the built-in numerical serdes"
                     + " do not follow this for negative numbers");
-            return new SnapshotIterator(map(), new ArrayList<>());
+            return new SnapshotIterator(map(), List.of());
         }
         return sorted(key -> (from == null || ORDER.compare(key, from) >= 0)
                 && (to == null || ORDER.compare(key, to) <= 0), descending);
@@ -268,7 +263,6 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     /** Frees the map's memory; the store then holds nothing until {@code init} again. The stream thread. */
     @Override
     public void close() {
-        open = false;
         ConcurrentBytesMap m = map;
         map = null;
         if (m != null) {
