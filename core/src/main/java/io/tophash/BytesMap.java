@@ -145,7 +145,7 @@ public final class BytesMap extends OffHeapMap {
         this.maxKeyLength = slots.maxKeyLength();
         this.format = formatFor(o.padding, variable ? VariableValues.REGION_LENGTH : valueSize);
         this.keyWords = new Evacuation.KeyWords(seed, true);
-        this.keys = newStore();
+        this.keys = new KeyStore(memory, slots.maxStoredLength(), format.maxEntries(1L << o.initialLog2Buckets(format)));
         this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
                 new KeyStoreGenerations(), "BytesMap");
         built();

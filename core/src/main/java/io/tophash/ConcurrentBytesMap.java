@@ -130,7 +130,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         Tables(BucketFormat format, int log2Buckets, long seed) {
             super(format, memory, log2Buckets, new Evacuation.KeyWords(seed, true), ConcurrentBytesMap.this::relocate,
                     "ConcurrentBytesMap");
-            table().keyStore = newStore();
+            table().keyStore = newStore(table());
         }
 
         /**
@@ -177,7 +177,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
                 store.seal();
                 live = store.liveBytes();
             }
-            KeyStore next = newStore();
+            KeyStore next = newStore(old);
             try {
                 if (entriesMove) {
                     next.reserveForEvacuation(live);
@@ -235,6 +235,12 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         if (length > WINDOW_COPY_LIMIT) {
             return COPY_UNDER_LOCK;
         }
+        if (p.copyFresh) {
+            byte[] fresh = new byte[length];
+            VariableValues.copyOut(t, ref, t.keyStore, descriptor, fresh);
+            p.copied = fresh;
+            return length;
+        }
         MemorySegment target = p.copyTarget;
         if (target != null) {
             if (target.byteSize() < length) {
@@ -250,8 +256,9 @@ public final class ConcurrentBytesMap extends OffHeapMap {
         return length;
     }
 
-    private KeyStore newStore() {
-        return new KeyStore(memory, slots.maxStoredLength());
+    /** A key store for the table {@code beside}, its first chunks sized from the entries that table holds. */
+    private KeyStore newStore(Table beside) {
+        return new KeyStore(memory, slots.maxStoredLength(), beside.maxEntries);
     }
 
     /** Evacuation's hook: a stored key follows its entry into the next table's key store. */
@@ -636,6 +643,68 @@ public final class ConcurrentBytesMap extends OffHeapMap {
      */
     public int readInto(CharSequence key, byte[] target) {
         return copyOut(slots.probe(key), null, target);
+    }
+
+    /**
+     * Brings the home bucket of {@code key} into the cache and returns at once: a hint for a caller
+     * that knows the keys of its next operations (a batch of records), so that their waits for
+     * memory overlap instead of following each other. Call it a few keys ahead of the operation;
+     * it changes nothing and answers nothing. Any thread; lock-free, allocates nothing.
+     *
+     * @param key the key's bytes
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    if the map is closed
+     */
+    public void prefetch(byte[] key) {
+        KeyProbe p = slots.probe(key);
+        p.prefetched ^= tables.touchHome(slots.hash(p.head, p.tail, p));
+    }
+
+    /**
+     * The value of {@code key} in a new array of exactly its length, or null when the key is
+     * absent: one lookup, where {@link #valueLength(byte[])} followed by
+     * {@link #readInto(byte[], byte[])} take two. Any thread; lock-free like {@code readInto}, and
+     * the array is one value the key had, never parts of two. A value over 64 KiB is copied under
+     * the key's bucket lock, as {@code readInto} copies it.
+     *
+     * @param key the key's bytes
+     * @return a new array holding the value, or null
+     * @throws IllegalArgumentException if the key is longer than {@link #maxKeyLength()}
+     * @throws IllegalStateException    if the map is closed, or if called from inside a {@link ValueUpdater}
+     */
+    public byte[] getCopy(byte[] key) {
+        KeyProbe p = slots.probe(key);
+        checkNotUpdating(p);
+        if (!variable) {
+            byte[] value = new byte[valueSize];
+            return copyOut(p, null, value) < 0 ? null : value;
+        }
+        long result;
+        p.copyFresh = true;
+        try {
+            result = read(p.head, p.tail, p, COPY_OUT, -1);
+            if (result >= 0) {
+                return p.copied;
+            }
+        } finally {
+            p.copyFresh = false;
+            p.copied = null;
+        }
+        while (result == COPY_UNDER_LOCK) { // over the window's limit: sized first, then copied under the lock
+            int length = valueLength(p);
+            if (length < 0) {
+                return null;
+            }
+            byte[] value = new byte[length];
+            result = copyLocked(p, null, value);
+            if (result >= 0) {
+                return result == length ? value : Arrays.copyOf(value, (int) result);
+            }
+            if (result < -1) {
+                result = COPY_UNDER_LOCK; // a longer value came meanwhile
+            }
+        }
+        return null;
     }
 
     /** The copy of {@link #readInto}: into {@code target}, or else into {@code array}. */

@@ -416,6 +416,51 @@ class VariableValuesTest {
      * writes, so that it runs in the emulated aarch64 lane too (jcstress has the thorough pairs).
      */
     @Test
+    void concurrentGetCopyIsTheValueInAnArrayOfItsLength() {
+        try (ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxKeyLength(32).maxValueSize(1 << 20).build()) {
+            int[] lengths = {0, 1, 15, 16, 100, 4_096, 64 * 1024, 64 * 1024 + 1, (1 << 20) - 3};
+            for (int length : lengths) {
+                map.put("key-" + length, MemorySegment.ofArray(valueOfLength(length, 7)));
+            }
+            for (int length : lengths) {
+                assertArrayEquals(valueOfLength(length, 7), map.getCopy(("key-" + length).getBytes(StandardCharsets.UTF_8)),
+                        "value of " + length + " bytes");
+            }
+            assertNull(map.getCopy("absent".getBytes(StandardCharsets.UTF_8)));
+            assertThrows(IllegalArgumentException.class, () -> map.getCopy(new byte[33]));
+            assertEquals(lengths.length, map.size());
+            map.close();
+            assertThrows(IllegalStateException.class, () -> map.getCopy("key-1".getBytes(StandardCharsets.UTF_8)));
+        }
+        try (ConcurrentBytesMap fixed = ConcurrentBytesMap.builder().valueSize(12).build()) {
+            byte[] value = value(12, 3);
+            fixed.put("k", MemorySegment.ofArray(value));
+            assertArrayEquals(value, fixed.getCopy("k".getBytes(StandardCharsets.UTF_8)));
+            assertNull(fixed.getCopy("j".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void prefetchChangesNothingAndRefusesOnlyAnOverlongKey() {
+        ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxKeyLength(32).maxValueSize(64).build();
+        try (map) {
+            for (int i = 0; i < 2_000; i++) { // through growths, prefetching keys present and absent
+                byte[] key = ("prefetched-" + i).getBytes(StandardCharsets.UTF_8);
+                map.prefetch(key);
+                map.prefetch(("absent-" + i).getBytes(StandardCharsets.UTF_8));
+                map.put(key, MemorySegment.ofArray(value(i % 64, i)));
+            }
+            assertEquals(2_000, map.size());
+            for (int i = 0; i < 2_000; i++) {
+                assertArrayEquals(value(i % 64, i), map.getCopy(("prefetched-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            assertThrows(IllegalArgumentException.class, () -> map.prefetch(new byte[33]));
+            assertEquals(2_000, map.size());
+        }
+        assertThrows(IllegalStateException.class, () -> map.prefetch("after-close".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void concurrentReadersNeverSeeATornValueOrAWrongLength() throws Exception {
         try (ConcurrentBytesMap map = ConcurrentBytesMap.builder().maxValueSize(4096).build()) {
             int[] lengths = {0, 5, 15, 16, 40, 300, 2_000, 4_096};
@@ -427,9 +472,11 @@ class VariableValuesTest {
                 MemorySegment segment = MemorySegment.ofArray(new byte[4096]);
                 long reads = 0;
                 while (!done.get() || reads < 1_000) {
-                    int length = (reads & 1) == 0 ? map.readInto("hot-session-key-0001", target)
-                            : map.readInto("hot-session-key-0001", segment);
-                    byte[] got = (reads & 1) == 0 ? target : segment.toArray(ValueLayout.JAVA_BYTE);
+                    int form = (int) (reads % 3);
+                    byte[] copy = form == 2 ? map.getCopy("hot-session-key-0001".getBytes(StandardCharsets.UTF_8)) : null;
+                    int length = form == 0 ? map.readInto("hot-session-key-0001", target)
+                            : form == 1 ? map.readInto("hot-session-key-0001", segment) : copy.length;
+                    byte[] got = form == 0 ? target : form == 1 ? segment.toArray(ValueLayout.JAVA_BYTE) : copy;
                     String problem = checkWhole(got, length, lengths);
                     if (problem != null) {
                         fault.compareAndSet(null, problem);

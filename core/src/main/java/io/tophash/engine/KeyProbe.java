@@ -49,6 +49,11 @@ public final class KeyProbe {
      */
     public MemorySegment copyTarget;
     public byte[] copyArray;
+    /** Whether the read copies into a new array of the value's length instead, left in {@link #copied}. */
+    public boolean copyFresh;
+    public byte[] copied;
+    /** Where {@code prefetch} keeps the words it loads, so that the loads are made; never read. */
+    public long prefetched;
     /** Where a concurrent read copies a value inside its window, and an update keeps the value it may restore. */
     private MemorySegment values = MemorySegment.ofArray(new long[8]);
 

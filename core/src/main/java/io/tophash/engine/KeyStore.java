@@ -10,8 +10,9 @@ import java.util.Arrays;
  * <p>Implementation notes. Each key or value lives in a block of its size class: its length
  * rounded up to 8 bytes up to 256, then to one of 8 classes per power of two (a block at most
  * 12.5% longer than what it holds). Blocks are cut from chunks taken from the map's
- * {@link MapMemory} (16 KiB, or a sixteenth of the store so far, up to 1 MiB, so that the part not
- * yet cut stays a small share of the store); a
+ * {@link MapMemory} (16 KiB or more for a map sized for many entries, or a sixteenth of the store
+ * so far, up to 4 MiB and past 2 MiB in whole huge pages, so that the part not yet cut stays a
+ * small share of the store); a
  * block of {@value #OWN_CHUNK} bytes or more gets a chunk of its own, so that a large value does
  * not leave the rest of a shared chunk unused. A removed block goes on a free
  * list of its size class and is reused by the next block of that class; the list is threaded through
@@ -31,9 +32,14 @@ import java.util.Arrays;
 public final class KeyStore {
 
     static final long FIRST_CHUNK = 16 * 1024;
-    static final long MAX_CHUNK = 1024 * 1024;
+    static final long MAX_CHUNK = 4 * 1024 * 1024;
+    /**
+     * Chunks past this size are cut to a multiple of it: the common huge page, so that a chunk from
+     * an allocator that asks for huge pages is made of whole ones.
+     */
+    static final long HUGE_PAGE_MULTIPLE = 2 * 1024 * 1024;
     /** Blocks at least this long get a chunk of their own. */
-    static final long OWN_CHUNK = MAX_CHUNK / 8;
+    static final long OWN_CHUNK = 128 * 1024;
     /** Blocks up to this long come in 8-byte steps; longer ones in 8 classes per power of two. */
     private static final long FINE_LIMIT = 256;
     private static final int FINE_CLASSES = (int) (FINE_LIMIT >>> 3) + 1;
@@ -42,6 +48,8 @@ public final class KeyStore {
     private static final long NO_BLOCK = -1;
 
     private final MapMemory memory;
+    /** The smallest chunk blocks are cut from. */
+    private final long firstChunk;
     private MemorySegment[] chunks = new MemorySegment[4];
     private int chunkCount;
     /** The chunk blocks are cut from, and where its free space starts; -1 when none yet. */
@@ -60,6 +68,17 @@ public final class KeyStore {
 
     /** A store for keys and values of up to {@code maxLength} bytes. Allocates nothing until the first one. */
     public KeyStore(MapMemory memory, int maxLength) {
+        this(memory, maxLength, 0);
+    }
+
+    /**
+     * A store for keys and values of up to {@code maxLength} bytes beside a table sized for
+     * {@code expectedEntries}: its chunks start at a sixteenth of 32 bytes an entry (within
+     * {@value #FIRST_CHUNK} and {@value #MAX_CHUNK} bytes), so that a map sized for many entries
+     * does not fill its first megabytes in small chunks. Allocates nothing until the first one.
+     */
+    public KeyStore(MapMemory memory, int maxLength, long expectedEntries) {
+        this.firstChunk = Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, expectedEntries * 2)) & -FIRST_CHUNK;
         this.memory = memory;
         this.freeHeads = new long[sizeClass(blockLength(maxLength)) + 1];
         Arrays.fill(freeHeads, NO_BLOCK);
@@ -107,7 +126,11 @@ public final class KeyStore {
             return locator;
         }
         if (bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize()) {
-            long size = Math.max(block, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, reservedBytes / 16)));
+            long size = Math.min(MAX_CHUNK, Math.max(firstChunk, reservedBytes / 16));
+            if (size >= HUGE_PAGE_MULTIPLE) {
+                size &= -HUGE_PAGE_MULTIPLE;
+            }
+            size = Math.max(block, size);
             bumpChunk = addChunk(size);
             bumpTop = 0;
         }

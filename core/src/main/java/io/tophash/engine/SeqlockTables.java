@@ -976,6 +976,26 @@ public abstract class SeqlockTables implements MapTables {
         T read(long size, Table table, Growth growth);
     }
 
+    /**
+     * Loads the first words of the home bucket of hash {@code h} in the table writes go to now and
+     * returns them combined, for a caller that keeps the result so that the load is made: a hint
+     * that brings the bucket into cache before a later read or write of it. Any thread; takes no
+     * lock and no read window, so a table a growth (or a close racing this call) has just released
+     * answers 0 (its memory refuses access, as an optimistic read finds it).
+     *
+     * @throws IllegalStateException if the map is closed
+     */
+    public final long touchHome(long h) {
+        if (closed) {
+            throw closedException();
+        }
+        try {
+            return Chain.touch(tables.table, h);
+        } catch (IllegalStateException | IndexOutOfBoundsException | NullPointerException released) {
+            return 0;
+        }
+    }
+
     /** The table writes go to now. */
     @Override
     public final Table table() {

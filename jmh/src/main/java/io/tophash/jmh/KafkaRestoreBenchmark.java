@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * empty store? Each op opens a fresh store and hands it the records, in batches of 1,000 (Kafka's
  * default {@code max.poll.records}), through the batching restore callback the store registered,
  * as Kafka's restore does once the records are fetched; fetching them from a broker is not timed.
- * Keys and values as {@link KafkaStoreBenchmark}'s.
+ * Keys and values as {@link KafkaStoreBenchmark}'s; the changelog holds them in key order (a
+ * table loaded in order, the best case for the sorted stores) or shuffled (keys written in any
+ * order, as most applications write them).
  *
  * <p>Run: {@code java -jar jmh/target/benchmarks.jar KafkaRestoreBenchmark}.
  */
@@ -39,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {Workload.PRE_TOUCH, KafkaStoreBenchmark.HEAP_MIN, KafkaStoreBenchmark.HEAP_MAX,
         Workload.NATIVE_ACCESS})
-@Warmup(iterations = 2)
-@Measurement(iterations = 5)
+@Warmup(iterations = 8) // single shots: the write paths are not all compiled after two, pinned to one CPU
+@Measurement(iterations = 8)
 public class KafkaRestoreBenchmark {
 
     static final int BATCH = 1_000;
@@ -51,6 +53,9 @@ public class KafkaRestoreBenchmark {
     @Param({Workload.MEDIUM})
     public int records;
 
+    @Param({"KEY_ORDER", "SHUFFLED"})
+    public String order;
+
     private List<List<ConsumerRecord<byte[], byte[]>>> batches;
     private File stateDir;
     private KeyValueStore<Bytes, byte[]> store;
@@ -58,12 +63,27 @@ public class KafkaRestoreBenchmark {
 
     @Setup(Level.Trial)
     public void records() {
+        int[] keys = new int[records];
+        for (int i = 0; i < records; i++) {
+            keys[i] = i;
+        }
+        if (order.equals("SHUFFLED")) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(22);
+            for (int i = records - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = keys[i];
+                keys[i] = keys[j];
+                keys[j] = t;
+            }
+        } else if (!order.equals("KEY_ORDER")) {
+            throw new IllegalArgumentException("order " + order + ": KEY_ORDER or SHUFFLED");
+        }
         batches = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < records; i++) {
             byte[] value = new byte[KafkaStoreBenchmark.VALUE_LENGTH];
             value[0] = (byte) i;
-            batch.add(new ConsumerRecord<>("store-changelog", 0, i, KafkaStoreBenchmark.key(i).get(), value));
+            batch.add(new ConsumerRecord<>("store-changelog", 0, i, KafkaStoreBenchmark.key(keys[i]).get(), value));
             if (batch.size() == BATCH) {
                 batches.add(batch);
                 batch = new ArrayList<>(BATCH);

@@ -40,6 +40,21 @@ public enum KafkaStoreImpl {
             return TophashStores.keyValueStore(name, TophashStoreOptions.defaults().withExpectedSize(expectedSize));
         }
     },
+    /** Tophash's store with its default options: sized for 1,024 entries, growing to the store's size. */
+    TOPHASH_UNSIZED {
+        @Override
+        KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {
+            return TophashStores.keyValueStore(name);
+        }
+    },
+    /** Tophash's store on cache-line-aligned memory in base pages instead of its default huge pages. */
+    TOPHASH_BASE_PAGES {
+        @Override
+        KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {
+            return TophashStores.keyValueStore(name, TophashStoreOptions.defaults().withExpectedSize(expectedSize)
+                    .withAllocator(io.tophash.memory.Allocators.cacheLineAligned()));
+        }
+    },
     IN_MEMORY {
         @Override
         KeyValueBytesStoreSupplier supplier(String name, long expectedSize) {

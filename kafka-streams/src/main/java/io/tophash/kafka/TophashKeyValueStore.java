@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * whole table once (forEach), keep the matching keys on the heap, sort them as Kafka's Bytes
  * compare (unsigned, lexicographic) and read each value when the iterator reaches its key,
  * skipping keys removed meanwhile; O(n) to open plus O(m log m) for m matches, m keys' copies on
- * the heap. Reads copy the value into a new array of its length, taken again if a concurrent write
- * made it longer. Kafka internals used, as Kafka's in-memory store uses them (so the Kafka version
- * is pinned by the build): the record-batching restore callback with the changelog's position
- * headers, and StoreQueryUtils for interactive queries v2.
+ * the heap. A read is one lookup that copies the value into a new array of its length inside the
+ * map's read window (getCopy). Kafka internals used, as Kafka's in-memory store uses them (so the
+ * Kafka version is pinned by the build): the record-batching restore callback with the
+ * changelog's position headers, and StoreQueryUtils for interactive queries v2.
  */
 
 /**
@@ -54,6 +54,9 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TophashKeyValueStore.class);
     private static final Comparator<Bytes> ORDER = (a, b) -> Arrays.compareUnsigned(a.get(), b.get());
+
+    /** How many records a restore brings into cache together before writing them. */
+    private static final int PREFETCH_GROUP = 16;
 
     private final String name;
     private final TophashStoreOptions options;
@@ -86,9 +89,25 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
     private void restore(Collection<ConsumerRecord<byte[], byte[]>> records, boolean consistency) {
         ConcurrentBytesMap m = map;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            write(m, record.key(), record.value());
-            ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(record, consistency, position);
+        List<ConsumerRecord<byte[], byte[]>> batch = records instanceof List<ConsumerRecord<byte[], byte[]>> list
+                ? list : new ArrayList<>(records);
+        int n = batch.size();
+        for (int start = 0; start < n; start += PREFETCH_GROUP) {
+            int end = Math.min(start + PREFETCH_GROUP, n);
+            for (int i = start; i < end; i++) {
+                prefetch(m, batch.get(i).key());
+            }
+            for (int i = start; i < end; i++) {
+                ConsumerRecord<byte[], byte[]> record = batch.get(i);
+                write(m, record.key(), record.value());
+                ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(record, consistency, position);
+            }
+        }
+    }
+
+    private static void prefetch(ConcurrentBytesMap m, byte[] key) {
+        if (key != null && key.length <= m.maxKeyLength()) {
+            m.prefetch(key);
         }
     }
 
@@ -123,22 +142,7 @@ final class TophashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     private byte[] read(ConcurrentBytesMap m, byte[] key) {
-        if (key.length > m.maxKeyLength()) {
-            return null;
-        }
-        for (int length = m.valueLength(key); length >= 0; length = m.valueLength(key)) {
-            byte[] value = new byte[length];
-            try {
-                int read = m.readInto(key, value);
-                if (read < 0) {
-                    return null;
-                }
-                return read == length ? value : Arrays.copyOf(value, read);
-            } catch (IllegalArgumentException longerMeanwhile) {
-                // a concurrent write replaced the value with a longer one: take its length again
-            }
-        }
-        return null;
+        return key.length > m.maxKeyLength() ? null : m.getCopy(key);
     }
 
     /** Puts, or removes for a null value. The stream thread. */

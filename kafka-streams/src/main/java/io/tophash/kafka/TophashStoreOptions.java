@@ -38,14 +38,17 @@ public record TophashStoreOptions(long expectedSize, Allocator allocator, int ma
     }
 
     /**
-     * 1,024 expected entries, cache-line-aligned buckets, keys up to {@value BytesMap#MAX_KEY_LENGTH}
+     * 1,024 expected entries, memory on transparent huge pages ({@link Allocators#hugePages()}, which
+     * falls back to page-aligned memory where the system has none: a restore writes the whole
+     * table and store at once, and takes one page fault per huge page instead of one per base
+     * page), keys up to {@value BytesMap#MAX_KEY_LENGTH}
      * bytes (Kafka's windowed and composite keys included) and values up to
      * {@value BytesMap#MAX_VALUE_LENGTH} bytes: the limits cost nothing until used.
      *
      * @return the default options
      */
     public static TophashStoreOptions defaults() {
-        return new TophashStoreOptions(1024, Allocators.cacheLineAligned(), BytesMap.MAX_KEY_LENGTH,
+        return new TophashStoreOptions(1024, Allocators.hugePages(), BytesMap.MAX_KEY_LENGTH,
                 BytesMap.MAX_VALUE_LENGTH);
     }
 
