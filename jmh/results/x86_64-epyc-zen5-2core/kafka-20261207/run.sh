@@ -16,3 +16,7 @@ for impl in TOPHASH IN_MEMORY ROCKSDB; do
     $pin java -Xms6g -Xmx6g -XX:+AlwaysPreTouch --enable-native-access=ALL-UNNAMED -cp $jar \
         io.tophash.jmh.KafkaStoreFill $impl 10000000 | grep '^impl=' | tee -a "$out/fill-10m.txt"
 done
+for impl in TOPHASH IN_MEMORY ROCKSDB; do
+    $pin java -Xms6g -Xmx6g -XX:+AlwaysPreTouch --enable-native-access=ALL-UNNAMED -cp $jar \
+        io.tophash.jmh.KafkaStoreFill $impl 1000000 | grep '^impl=' | tee -a "$out/fill-1m.txt"
+done

@@ -232,7 +232,7 @@ public final class ConcurrentBytesMap extends OffHeapMap {
     private static long copyOut(Table t, long ref, KeyProbe p) {
         long descriptor = VariableValues.descriptor(t, ref);
         int length = ByteKeys.lengthOf(descriptor);
-        if (length > WINDOW_COPY_LIMIT) {
+        if (length > WINDOW_COPY_LIMIT || length < 0) { // a negative length: a torn read, which validation refuses
             return COPY_UNDER_LOCK;
         }
         if (p.copyFresh) {

@@ -198,6 +198,9 @@ public final class LayoutReport {
         System.out.printf(Locale.ROOT, "[report] session cache: values of any length (%s)%n",
                 profile == Profile.FULL ? "both mixes at 131,072 and 1M" : "uniform 16-1024 B at 131,072");
         String sessions = SessionReport.run(profile == Profile.FULL, forks, out);
+        System.out.printf(Locale.ROOT, "[report] Kafka Streams stores: tophash, in-memory, RocksDB (%s)%n",
+                profile == Profile.FULL ? "1M and 10M keys, restore, topology" : "1M keys, restore in key order");
+        String kafka = KafkaReport.run(profile == Profile.FULL, forks, out);
 
         step++;
         Path footprint = out.resolve(ResultsReport.FOOTPRINT_FILE);
@@ -238,6 +241,10 @@ public final class LayoutReport {
         System.out.println(summary);
         System.out.println(devices);
         System.out.println(sessions);
+        kafka = "## Kafka Streams stores (issue #22)\n\n" + kafka;
+        Files.writeString(out.resolve(ResultsReport.REPORT_FILE), "\n" + kafka,
+                java.nio.file.StandardOpenOption.APPEND);
+        System.out.println(kafka);
         System.out.printf(Locale.ROOT, "[report] done in %s: %s%n",
                 minutes(Duration.between(started, ZonedDateTime.now(ZoneOffset.UTC))),
                 out.resolve(ResultsReport.REPORT_FILE).toAbsolutePath());
