@@ -1,16 +1,11 @@
 package io.tophash.jmh;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,26 +192,7 @@ public final class KafkaReport {
      * method (store, topology) or the order (restore).
      */
     static Map<String, double[]> cells(Path json) throws IOException {
-        Map<String, double[]> cells = new LinkedHashMap<>();
-        JsonArray runs = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
-        for (JsonElement e : runs) {
-            JsonObject run = e.getAsJsonObject();
-            String benchmark = run.get("benchmark").getAsString();
-            String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            JsonObject params = run.getAsJsonObject("params");
-            String key = params.has("order") ? params.get("order").getAsString()
-                    : params.get("size").getAsString() + " " + method;
-            JsonObject primary = run.getAsJsonObject("primaryMetric");
-            double alloc = Double.NaN;
-            JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
-            if (secondary != null && secondary.has("gc.alloc.rate.norm")) {
-                alloc = secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble();
-            }
-            double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble()
-                    : Double.NaN;
-            cells.put(params.get("impl").getAsString() + " " + key,
-                    new double[] {primary.get("score").getAsDouble(), error, alloc});
-        }
-        return cells;
+        return SessionReport.cells(json, (method, params) -> params.has("order") ? params.get("order").getAsString()
+                : params.get("size").getAsString() + " " + method);
     }
 }

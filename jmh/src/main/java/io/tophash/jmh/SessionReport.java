@@ -172,6 +172,15 @@ public final class SessionReport {
 
     /** impl + " " + column -> {score, error, gc.alloc.rate.norm}. */
     static Map<String, double[]> cells(Path json) throws IOException {
+        return cells(json, (method, params) -> method.equals("get") ? "get " + params.get("form").getAsString() : method);
+    }
+
+    /**
+     * impl + " " + {@code column(method, params)} -> {score, error, gc.alloc.rate.norm} for every
+     * run of a JMH JSON file; the error and the allocation NaN where the run has none.
+     */
+    static Map<String, double[]> cells(Path json, java.util.function.BiFunction<String, JsonObject, String> column)
+            throws IOException {
         Map<String, double[]> cells = new LinkedHashMap<>();
         JsonArray runs = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
         for (JsonElement e : runs) {
@@ -179,7 +188,6 @@ public final class SessionReport {
             String benchmark = run.get("benchmark").getAsString();
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             JsonObject params = run.getAsJsonObject("params");
-            String column = method.equals("get") ? "get " + params.get("form").getAsString() : method;
             JsonObject primary = run.getAsJsonObject("primaryMetric");
             double alloc = Double.NaN;
             JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
@@ -187,7 +195,7 @@ public final class SessionReport {
                 alloc = secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble();
             }
             double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
-            cells.put(params.get("impl").getAsString() + " " + column,
+            cells.put(params.get("impl").getAsString() + " " + column.apply(method, params),
                     new double[] {primary.get("score").getAsDouble(), error, alloc});
         }
         return cells;
