@@ -760,7 +760,7 @@ final class MapFuzzer {
     /**
      * Values of any length: replaces the values of existing keys (the lengths drift as the adapter
      * writes), then checks the store's bound: once the compaction a churn starts has finished (and a
-     * write after any growth has let the policy see what the growth's own writes freed), its
+     * write after the churn's growths has let the policy see what their own writes freed), its
      * live bytes are at least 3/4 of what it reserves (above 1 MiB, where a fixed slack does not
      * dominate; not after an injected fault, which may have refused a compaction's memory; and not
      * while its freed bytes are under an eighth of the table's primary buckets, which the
@@ -780,14 +780,14 @@ final class MapFuzzer {
         if (faulty != null && faulty.faults() > 0) {
             return;
         }
-        if (map.growing() && !model.isEmpty()) {
-            // the policy is checked on writes: what the growth's writes freed in the next store is
-            // seen by the first write after the growth ends
-            map.finishGrowth();
+        map.finishGrowth();
+        if (!model.isEmpty()) {
+            // the policy is checked on writes with no growth in progress: what a growth's writes
+            // freed (one the churn's last writes may have finished) is seen by the next write
             long key = model.keySet().iterator().next();
             put(key, random.nextLong());
+            map.finishGrowth();
         }
-        map.finishGrowth();
         long[] figures = values.storeFigures(); // live, freed, reserved
         MapStats stats = map.stats();
         long primaries = stats.bucketCount() * stats.bucketStride();
