@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The reliability fuzzer ({@link MapFuzzer}) in {@code mvn verify}: every combination of map,
@@ -32,7 +32,7 @@ class MapFuzzTest {
     @MethodSource("configs")
     void everyCombinationSurvivesAFixedSeed(MapFuzzer.Config config) {
         MapFuzzer.Outcome outcome = new MapFuzzer(config, 0x7E57_5EEDL + config.toString().hashCode()).run(PHASES);
-        assertTrue(outcome.operations() > 0);
+        assertEquals(PHASES, outcome.phases(), "phases checked"); // a short run may draw only phases with nothing to do
         if (config.kind().name().contains("VARIABLE")) {
             System.out.printf("fuzz %s: min store live/reserved after churn %.3f%n", config, outcome.minStoreShare());
         }
