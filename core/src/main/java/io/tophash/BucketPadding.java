@@ -42,6 +42,15 @@ public enum BucketPadding {
         return format;
     }
 
+    /** The layout's code in a map file's header: fixed per layout, whatever the enum's order. */
+    long fileCode() {
+        return switch (this) {
+            case NONE -> 1;
+            case CACHE_LINE -> 2;
+            case CACHE_LINE_PADDED -> 3;
+        };
+    }
+
     /**
      * Entries one bucket holds before it needs an overflow bucket.
      *

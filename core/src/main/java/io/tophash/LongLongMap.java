@@ -3,15 +3,18 @@ package io.tophash;
 import io.tophash.engine.Chain;
 import io.tophash.engine.Evacuation;
 import io.tophash.engine.Hashing;
+import io.tophash.engine.MapFile;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.MapTables;
 import io.tophash.engine.Table;
 import io.tophash.engine.Walk;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
+import io.tophash.layout.MapFileHeaderLayout;
 import io.tophash.memory.Allocator;
 
 import java.lang.ref.Reference;
+import java.nio.file.Path;
 import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.Objects;
@@ -82,15 +85,15 @@ public final class LongLongMap extends OffHeapMap {
     /** The {@link #asMap()} view, made on first use. */
     private LongLongMapView view;
 
-    private LongLongMap(Builder b) {
-        super(b.options);
+    private LongLongMap(Builder b, MapFile file) {
+        super(b.options, file != null ? file : b.options.allocator);
         MapOptions o = b.options;
         this.format = o.padding.format();
-        this.seed = o.seedForNewMap();
+        this.seed = file != null ? file.seed() : o.seedForNewMap();
         this.keyWords = new Evacuation.KeyWords(seed, false);
         this.missingValue = o.missingValue;
-        this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null,
-                "LongLongMap");
+        this.tables = file != null ? new WriterTables(format, memory, file, keyWords, "LongLongMap")
+                : new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null, "LongLongMap");
         built();
     }
 
@@ -577,12 +580,30 @@ public final class LongLongMap extends OffHeapMap {
 
     /** Inserts a key found absent, after {@code tables.writeTable} did the growth work for {@code h}. */
     private void insert(long key, long value, long h) {
+        tables.insertBegins(key);
         long ref = tables.slotForInsert(h, tables.size(), false);
         Table t = tables.table();
         t.putKeyWord(ref, key);
         t.putLongValue(ref, value);
-        Chain.occupy(t, ref, h);
+        tables.occupy(t, ref, h);
         tables.countInsert();
+    }
+
+    /**
+     * Flushes a map file's pages to its storage device ({@code msync}), so that every write that
+     * returned before this call survives a power loss or a kernel crash; a process crash loses
+     * nothing without it. Does nothing for a map in memory. Single-threaded (a write: not during
+     * another write).
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws java.io.UncheckedIOException    if the device reports an error
+     */
+    public void force() {
+        tables.checkOpen();
+        MapFile file = tables.file();
+        if (file != null) {
+            file.force();
+        }
     }
 
     @Override
@@ -606,17 +627,57 @@ public final class LongLongMap extends OffHeapMap {
      */
     public static final class Builder extends LongMapBuilder<Builder> {
 
+        private Path file;
+
         private Builder() {
         }
 
         /**
-         * Reserves the map's initial table.
+         * Keeps the map in the file at {@code path} (README, "Maps in a file"): {@code build()}
+         * creates it, an empty map sized for {@link #expectedSize}, or opens the map it holds, as
+         * the last process left it, even killed mid-write: every write is found whole or not at
+         * all, and a growth a crash interrupted goes on. Opening maps the file's tables; it reads
+         * no entry. One map at a time may have the file open (in any process). The file's tables
+         * are regions of the file, so the allocator option is not used. The file's padding must be
+         * this builder's and, if {@link #seed} was called, its seed this seed; the missing value is
+         * the builder's. {@code null} (the default) keeps the map in memory.
+         *
+         * @param path the map file
+         * @return this builder
+         */
+        public Builder file(Path path) {
+            this.file = path;
+            return this;
+        }
+
+        /**
+         * Reserves the map's initial table, or creates or opens its {@link #file}.
          *
          * @return the new map
-         * @throws OutOfMemoryError if the allocator cannot supply it (nothing is leaked)
+         * @throws OutOfMemoryError         if the allocator cannot supply it (nothing is leaked)
+         * @throws IllegalArgumentException if the file is not a {@code LongLongMap} file of this builder's
+         *                                  padding (or seed, if set), or of a newer format: the file is untouched
+         * @throws IllegalStateException    if another map, in this or another process, has the file open
+         * @throws java.io.UncheckedIOException if the file cannot be created, read or written
          */
         public LongLongMap build() {
-            return new LongLongMap(this);
+            if (file == null) {
+                return new LongLongMap(this, null);
+            }
+            BucketFormat format = options.padding.format();
+            MapFile mapFile = MapFile.openOrCreate(file, new MapFile.Identity(MapFileHeaderLayout.KIND_LONG_LONG,
+                    "LongLongMap", options.padding.fileCode(), options.padding.name(), format, Long.BYTES,
+                    Long.BYTES), options.initialLog2Buckets(format), options.seedForNewMap(), options.seedSet());
+            try {
+                return new LongLongMap(this, mapFile);
+            } catch (RuntimeException | Error e) {
+                try {
+                    mapFile.close();
+                } catch (RuntimeException closeFailed) {
+                    e.addSuppressed(closeFailed);
+                }
+                throw e;
+            }
         }
     }
 }

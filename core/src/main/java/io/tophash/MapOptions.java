@@ -50,6 +50,11 @@ final class MapOptions {
         this.seedSet = true;
     }
 
+    /** Whether {@link #seed(long)} fixed the seed. */
+    boolean seedSet() {
+        return seedSet;
+    }
+
     /** The fixed seed, or a fresh random one for each map built. */
     long seedForNewMap() {
         return seedSet ? seed : Hashing.randomSeed();

@@ -21,9 +21,14 @@ abstract sealed class OffHeapMap implements AutoCloseable
     final MapMemory memory;
 
     OffHeapMap(MapOptions options) {
-        this.allocator = options.allocator;
+        this(options, options.allocator);
+    }
+
+    /** A map whose memory comes from {@code allocator} instead of the options' (a map file's regions). */
+    OffHeapMap(MapOptions options, Allocator allocator) {
+        this.allocator = allocator;
         this.padding = options.padding;
-        this.memory = new MapMemory(options.allocator);
+        this.memory = new MapMemory(allocator);
         memory.freeWhenUnreachable(this);
     }
 

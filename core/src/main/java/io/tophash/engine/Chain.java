@@ -289,6 +289,36 @@ public final class Chain {
         }
     }
 
+    /**
+     * Restores the empty-rest marking of the chain at {@code primaryOffset} (what {@link #auditEmptyRest}
+     * checks): every empty slot after the last live one {@code EMPTY_REST}, none before it. A
+     * map file's reopen runs it on the chain of a removal a crash interrupted; O(chain).
+     */
+    public static void repairEmptyRest(Table t, long primaryOffset) {
+        MemorySegment seg = t.segment;
+        long lastLive = -1;
+        long position = 0;
+        for (long off = primaryOffset; off >= 0; off = nextBucket(t, off)) {
+            for (int i = 0; i < t.slots; i++, position++) {
+                if (RawMemory.getByte(seg, off + t.tophashOffset + i) >= Tophash.MIN_TOPHASH) {
+                    lastLive = position;
+                }
+            }
+        }
+        position = 0;
+        for (long off = primaryOffset; off >= 0; off = nextBucket(t, off)) {
+            for (int i = 0; i < t.slots; i++, position++) {
+                long at = off + t.tophashOffset + i;
+                int top = RawMemory.getByte(seg, at);
+                if (position > lastLive && top != Tophash.EMPTY_REST) {
+                    RawMemory.putByte(seg, at, Tophash.EMPTY_REST);
+                } else if (position < lastLive && top == Tophash.EMPTY_REST) {
+                    RawMemory.putByte(seg, at, Tophash.EMPTY_ONE);
+                }
+            }
+        }
+    }
+
     /** The bucket before the one at {@code off} in the chain starting at {@code primaryOffset}. */
     private static long previousBucket(Table t, long primaryOffset, long off) {
         long previous = primaryOffset;

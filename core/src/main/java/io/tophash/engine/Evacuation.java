@@ -3,6 +3,7 @@ package io.tophash.engine;
 import io.tophash.layout.Tophash;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 
 /**
  * Go's {@code evacuate}, written once: moves every entry of one evacuation unit into the next
@@ -102,6 +103,9 @@ public final class Evacuation {
             // a concurrent writer that sees the mark goes on to the next table without this bucket's lock
             RawMemory.setLongRelease(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
         } else {
+            // the copies before the mark (a mark a map file's reopen finds means they were made);
+            // a fence, not a release store, since a naive allocator's word may be misaligned
+            VarHandle.releaseFence();
             RawMemory.putLong(old.segment, head + old.tophashOffset, Tophash.EVACUATED_WORD);
         }
     }

@@ -161,6 +161,28 @@ public final class Growth {
         return install(Kind.CLEARING, old, old.log2Buckets, capacity, 0, memory);
     }
 
+    /**
+     * A growth of {@code kind} from {@code old} into {@code next} that a map file records, with
+     * {@code done} of its units evacuated (a reopen's): claims start again from the first unit and
+     * step over the evacuated ones. The evacuation overflow already taken is not recorded, so the
+     * reserve kept for evacuation is the whole need: more than enough.
+     */
+    public static Growth resume(Kind kind, Table old, Table next, long done, long shrinkOverflowNeed, MapMemory memory) {
+        old.grownInto = next;
+        Growth g = new Growth(kind, old, next, shrinkOverflowNeed, memory);
+        if (done < 0 || done > g.units) {
+            throw new IllegalArgumentException(done + " of " + g.units + " units evacuated");
+        }
+        g.done.set(done);
+        next.filledBy = done == g.units ? null : g;
+        return g;
+    }
+
+    /** The overflow buckets a shrink reserved for its evacuation (0 for other kinds). */
+    public long shrinkOverflowNeed() {
+        return shrinkOverflowNeed;
+    }
+
     private static Growth install(Kind kind, Table old, int log2, long overflowCapacity, long shrinkOverflowNeed,
                                   MapMemory memory) {
         Table next = Table.reserve(old.format, memory, log2, overflowCapacity, old.atomicLinks);

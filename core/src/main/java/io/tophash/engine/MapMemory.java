@@ -194,6 +194,17 @@ public final class MapMemory {
     }
 
     /**
+     * Records a chunk this ledger's allocator handed out other than through {@link #allocate}: a
+     * reopened map file's table, mapped as it is in the file.
+     */
+    public void adopt(MemorySegment chunk) {
+        synchronized (this) {
+            held.put(chunk, Boolean.TRUE);
+            bytesHeld += chunk.byteSize();
+        }
+    }
+
+    /**
      * Releases a chunk now, on the calling thread. If the allocator throws, the chunk stays
      * recorded (to be retried by {@link #releaseAll()}) and the exception propagates.
      *

@@ -86,6 +86,9 @@ public final class Table {
 
     @SuppressWarnings("unused") // through OVERFLOW_TAKEN
     private volatile long overflowTaken;
+    /** A map file's header, where this table's overflow count is kept too ({@link #persistOverflowCount}); else null. */
+    private MemorySegment countHome;
+    private long countHomeOffset;
     /** The table this one is being (or was) evacuated into; set once, when its growth starts. */
     public volatile Table grownInto;
     /** The growth evacuating into this table while it is in progress, else null: whose reserve inserts leave alone. */
@@ -165,6 +168,41 @@ public final class Table {
     }
 
     /**
+     * A table whose buckets are already in {@code segment} (a reopened map file's), with
+     * {@code overflowTaken} of its overflow buckets in use.
+     */
+    public static Table adopt(BucketFormat format, MemorySegment segment, int log2Buckets, long overflowCapacity,
+                              long overflowTaken, boolean atomicLinks) {
+        long bytes = ((1L << log2Buckets) + overflowCapacity) * format.bucketLength();
+        if (log2Buckets < 0 || log2Buckets > MAX_LOG2_BUCKETS || overflowTaken < 0 || overflowTaken > overflowCapacity
+                || segment.byteSize() != bytes) {
+            throw new IllegalArgumentException("a table of 2^" + log2Buckets + " buckets, " + overflowTaken + " of "
+                    + overflowCapacity + " overflow buckets taken, in " + segment.byteSize() + " bytes");
+        }
+        Table t = new Table(format, segment, log2Buckets, overflowCapacity, atomicLinks);
+        t.overflowTaken = overflowTaken;
+        return t;
+    }
+
+    /**
+     * From now on every overflow bucket taken is counted in {@code home} at {@code offset} too (a
+     * map file's table slot) before the bucket is handed out, so that a reopen never hands out a
+     * bucket a chain already links.
+     */
+    void persistOverflowCount(MemorySegment home, long offset) {
+        this.countHome = home;
+        this.countHomeOffset = offset;
+        RawMemory.putLong(home, offset, overflowInUse());
+        VarHandle.releaseFence();
+    }
+
+    /** A map file's table: records {@code taken} in its slot before the bucket it counts is used. */
+    private void persistTaken(long taken) {
+        RawMemory.putLong(countHome, countHomeOffset, taken);
+        VarHandle.releaseFence();
+    }
+
+    /**
      * A new map's first table: {@code 2^log2Buckets} primary buckets and an overflow area of as many
      * (at least 16). If the allocator refuses, everything the map's ledger holds is given back
      * (the failure is rethrown, a failed release added to it) before the map's constructor fails.
@@ -226,6 +264,9 @@ public final class Table {
             OVERFLOW_TAKEN.getAndAdd(this, -1L);
             return NONE;
         }
+        if (countHome != null) {
+            persistTaken(n + 1);
+        }
         return bucketCount + n;
     }
 
@@ -247,6 +288,9 @@ public final class Table {
                 return NONE;
             }
             if (OVERFLOW_TAKEN.compareAndSet(this, n, n + 1)) {
+                if (countHome != null) {
+                    persistTaken(n + 1);
+                }
                 return bucketCount + n;
             }
         }

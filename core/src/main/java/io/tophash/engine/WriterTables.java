@@ -1,6 +1,10 @@
 package io.tophash.engine;
 
 import io.tophash.layout.BucketFormat;
+import io.tophash.layout.MapFileHeaderLayout;
+import io.tophash.layout.Tophash;
+
+import java.lang.invoke.VarHandle;
 
 import java.util.ConcurrentModificationException;
 
@@ -69,6 +73,11 @@ public final class WriterTables implements MapTables {
     private long size;
     /** Whether a trim is under way: each growth that completes starts the next shrink step while the table is too large. */
     private boolean trimming;
+    /** The map's file, or null for a map in memory. */
+    private final MapFile file;
+    /** In a map file: the header slots of {@link #table} and of the growth's old table. */
+    private int currentSlot;
+    private int oldSlot;
 
     /**
      * Reserves the first table ({@link Table#reserveFirst}: if that fails, the ledger is given back
@@ -85,7 +94,110 @@ public final class WriterTables implements MapTables {
         this.relocation = relocation;
         this.generations = generations;
         this.mapName = mapName;
+        this.file = null;
         this.table = Table.reserveFirst(format, memory, log2Buckets, false);
+    }
+
+    /**
+     * Opens the tables {@code file} holds, as its header's state word names them, and settles the
+     * write and the evacuation a crash may have interrupted (see {@link #settle}): O(1), no scan.
+     * If that fails, the ledger is given back and the failure rethrown (the file is not closed).
+     */
+    public WriterTables(BucketFormat format, MapMemory memory, MapFile file, Evacuation.KeyWords keyWords,
+                        String mapName) {
+        this.format = format;
+        this.memory = memory;
+        this.keyWords = keyWords;
+        this.relocation = null;
+        this.generations = null;
+        this.mapName = mapName;
+        this.file = file;
+        try {
+            long st = file.state();
+            currentSlot = MapFileHeaderLayout.currentSlot(st);
+            table = file.mapSlot(currentSlot, format, memory, false);
+            int kind = MapFileHeaderLayout.growthKind(st);
+            if (kind != 0) {
+                oldSlot = MapFileHeaderLayout.oldSlot(st);
+                Table old = file.mapSlot(oldSlot, format, memory, false);
+                growth = Growth.resume(Growth.Kind.values()[kind - 1], old, table, settledDone(old, table, kind),
+                        file.shrinkNeed(), memory);
+            }
+            file.endEvacuation();
+            size = file.size();
+            settleOp();
+            if (growth != null && growth.complete()) {
+                completeFileGrowth(growth);
+            }
+        } catch (RuntimeException | Error e) {
+            memory.abandon(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The units a reopened growth has evacuated: the header's count, settled for the evacuation a
+     * crash interrupted. A unit whose first old bucket is marked was copied whole (the mark follows
+     * the copies), so its other buckets' marks are finished; otherwise its destination buckets,
+     * which nothing but that unit's evacuation writes to, are emptied to be filled again.
+     */
+    private long settledDone(Table old, Table next, int kind) {
+        long unit = file.evacuating();
+        if (unit < 0) {
+            return file.done();
+        }
+        Growth.Kind k = Growth.Kind.values()[kind - 1];
+        long units = k == Growth.Kind.SHRINK ? next.bucketCount : old.bucketCount;
+        long before = file.evacuatingDoneBefore();
+        long done;
+        if (old.tophashWord(old.offsetOf(unit)) == Tophash.EVACUATED_WORD) {
+            for (long ob = unit; ob < old.bucketCount; ob += units) {
+                RawMemory.putLong(old.segment, old.offsetOf(ob) + old.tophashOffset, Tophash.EVACUATED_WORD);
+            }
+            done = before + 1;
+        } else {
+            RawMemory.zero(next.segment, next.offsetOf(unit), next.stride);
+            if (k == Growth.Kind.DOUBLING) {
+                RawMemory.zero(next.segment, next.offsetOf(unit + old.bucketCount), next.stride);
+            }
+            done = before;
+        }
+        file.done(done);
+        return done;
+    }
+
+    /** Settles the write a crash interrupted, from its record: the count, and a removal's chain upkeep. */
+    private void settleOp() {
+        long op = file.op();
+        if (op == 0) {
+            return;
+        }
+        long key = file.opKey();
+        long h = keyWords.hash(key);
+        if (op == MapFileHeaderLayout.OP_INSERT) {
+            size = file.opSize() + (Chain.find(homeTable(h), h, key) != Table.NONE ? 1 : 0);
+        } else if (op == MapFileHeaderLayout.OP_REMOVE) {
+            Table t = homeTable(h);
+            boolean present = Chain.find(t, h, key) != Table.NONE;
+            size = file.opSize() - (present ? 0 : 1);
+            Chain.repairEmptyRest(t, t.homeOffset(h));
+        } else if (op == MapFileHeaderLayout.OP_CLEAR) {
+            size = file.state() != file.opState() ? 0 : file.opSize();
+        }
+        file.size(size);
+        file.endOp();
+    }
+
+    /** A map file's growth has every unit evacuated: the state word drops it, then its old region goes. */
+    private void completeFileGrowth(Growth g) {
+        file.publishState(MapFileHeaderLayout.state(currentSlot, 0, 0));
+        growth = null;
+        memory.releaseAfterWrite(g.old.segment);
+    }
+
+    /** The map's file, or null. */
+    public MapFile file() {
+        return file;
     }
 
     /** The table writes go to. */
@@ -135,9 +247,20 @@ public final class WriterTables implements MapTables {
     /** Evacuates {@code unit} of {@code g} unless it is evacuated already; returns whether it did. */
     private boolean evacuateIfNeeded(Growth g, long unit) {
         if (!g.isEvacuated(unit)) {
+            if (file != null) {
+                file.beginEvacuation(unit, g.evacuatedBuckets());
+            }
             Evacuation.evacuate(g, unit, keyWords, relocation);
             modCount++; // entries moved: a walking cursor could see them twice or miss them
-            if (g.evacuatedOne()) {
+            boolean last = g.evacuatedOne();
+            if (file != null) {
+                file.done(g.evacuatedBuckets());
+                if (last) {
+                    file.publishState(MapFileHeaderLayout.state(currentSlot, 0, 0));
+                }
+                file.endEvacuation();
+            }
+            if (last) {
                 growth = null;
                 // not before the write ends: its arguments may be views into the old table
                 memory.releaseAfterWrite(g.old.segment);
@@ -318,6 +441,9 @@ public final class WriterTables implements MapTables {
             }
             throw e;
         }
+        if (file != null) {
+            publishInFile(g);
+        }
         growth = g;
         table = g.next;
         modCount++; // a walk in progress walks the tables it started with: it must end
@@ -325,6 +451,16 @@ public final class WriterTables implements MapTables {
             generations.switched();
         }
         g.announce();
+    }
+
+    /** A growth's next table (a region of the map's file) goes into a free slot, then one store of the state word installs it. */
+    private void publishInFile(Growth g) {
+        int slot = (currentSlot + 1) % MapFileHeaderLayout.TABLE_SLOTS;
+        file.installSlot(slot, g.next, g.shrinkOverflowNeed());
+        g.next.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
+        file.publishState(MapFileHeaderLayout.state(slot, currentSlot, g.kind.ordinal() + 1));
+        oldSlot = currentSlot;
+        currentSlot = slot;
     }
 
     /**
@@ -336,9 +472,24 @@ public final class WriterTables implements MapTables {
      */
     public boolean clear() {
         Table current = table;
+        if (file != null) {
+            file.beginOp(MapFileHeaderLayout.OP_CLEAR, 0, size);
+        }
         Table fresh = Table.reserve(format, memory, current.log2Buckets,
                 Table.initialOverflowCapacity(current.log2Buckets), false);
         Growth g = growth;
+        if (file != null) {
+            int slot = 0;
+            while (slot == currentSlot || g != null && slot == oldSlot) {
+                slot++;
+            }
+            file.installSlot(slot, fresh, 0);
+            fresh.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
+            file.publishState(MapFileHeaderLayout.state(slot, 0, 0));
+            currentSlot = slot;
+            file.size(0);
+            file.endOp();
+        }
         table = fresh;
         growth = null;
         trimming = false;
@@ -365,15 +516,47 @@ public final class WriterTables implements MapTables {
      * the change.
      */
     void removeInPlace(Table t, long primaryOffset, long ref) {
+        if (file != null) {
+            file.beginOp(MapFileHeaderLayout.OP_REMOVE, t.keyWordAt(ref), size);
+        }
         Chain.clearSlot(t, primaryOffset, ref);
         size--;
         modCount++;
+        if (file != null) {
+            file.size(size);
+            file.endOp();
+        }
+    }
+
+    /**
+     * An insert of {@code keyWord}, found absent, begins: a map file records it before
+     * {@link #slotForInsert} (which may take an overflow bucket or start a growth) changes anything.
+     */
+    public void insertBegins(long keyWord) {
+        if (file != null) {
+            file.beginOp(MapFileHeaderLayout.OP_INSERT, keyWord, size);
+        }
+    }
+
+    /**
+     * Makes slot {@code ref}, whose key and value are written, live ({@link Chain#occupy}); in a map
+     * file the key and value stores come first, so a reopen never finds a live slot without them.
+     */
+    public void occupy(Table t, long ref, long h) {
+        if (file != null) {
+            VarHandle.releaseFence();
+        }
+        Chain.occupy(t, ref, h);
     }
 
     /** An entry was written into the free slot {@link #slotForInsert} returned: counts it and the change. */
     public void countInsert() {
         size++;
         modCount++;
+        if (file != null) {
+            file.size(size);
+            file.endOp();
+        }
     }
 
     /** The map's entries. */
@@ -395,7 +578,13 @@ public final class WriterTables implements MapTables {
         if (!markClosed() && memory.bytesHeld() == 0) {
             return;
         }
-        memory.close(); // the tables keep their (now closed) segments: racing readers get ISE from FFM
+        try {
+            memory.close(); // the tables keep their (now closed) segments: racing readers get ISE from FFM
+        } finally {
+            if (file != null && memory.bytesHeld() == 0) {
+                file.close();
+            }
+        }
     }
 
     /** For tests: {@link Chain#auditEmptyRest} over both tables; null when sound. */

@@ -1,0 +1,508 @@
+package io.tophash.engine;
+
+import io.tophash.layout.BucketFormat;
+import io.tophash.memory.Allocator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.tophash.layout.MapFileHeaderLayout.*;
+
+/**
+ * A map's file: its header ({@link io.tophash.layout.MapFileHeaderLayout}) and its regions, each a
+ * table mapped from the file. It is the map's {@link Allocator}: a table a growth reserves is a
+ * region of the file, a dead region reused when one is large enough, else one appended.
+ *
+ * <p>Implementation notes. The file is only ever extended (a region appended past its end, which
+ * the mapping zero-fills) or written inside a region no table slot refers to; a region is
+ * published by one store of the header's state word, after its slot is written. A new file is
+ * written under a temporary name and linked to its name complete, so a crash while creating one
+ * leaves either nothing or a whole file. Each region is mapped in a shared arena of its own, so a
+ * table a growth leaves behind is unmapped like any other allocator's chunk. The file is locked
+ * ({@link FileChannel#tryLock}) while a map has it open: the kernel drops the lock with the
+ * process, so a crashed owner never blocks a reopen.
+ *
+ * <p>The write-ahead words ({@code OP_*}, {@code EVACUATING*}) name the one write and the one
+ * evacuation in progress, with the counts from before them, so that a reopen after a crash settles
+ * them in O(1) (see {@code WriterTables}); the order of the stores around them is in the package
+ * documentation.
+ *
+ * <p>Threading: the map's writer; {@link #close} once, after the map's memory is released.
+ */
+public final class MapFile implements Allocator {
+
+    /** Regions start on this boundary (a page on every supported system). */
+    static final long REGION_ALIGNMENT = 64 * 1024;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Arena headerArena;
+    /** The header page; all access through {@link RawMemory}. */
+    private final MemorySegment header;
+    /** Regions mapped now, by base address: their file offset, length and arena. */
+    private final Map<Long, Mapped> mapped = new HashMap<>();
+    private final boolean created;
+    private long bytesInUse;
+
+    private record Mapped(long fileOffset, long length, Arena arena, MemorySegment segment) {
+    }
+
+    /** What the caller's builder says the map is; a file must match it. */
+    public record Identity(long kind, String kindName, long padding, String paddingName, BucketFormat format,
+                           long keyLength, long valueLength) {
+    }
+
+    private MapFile(Path path, FileChannel channel, FileLock lock, Arena headerArena, MemorySegment header,
+                    boolean created) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+        this.headerArena = headerArena;
+        this.header = header;
+        this.created = created;
+    }
+
+    /**
+     * Opens the map file at {@code path}, creating it (an empty map of {@code 2^log2Buckets}
+     * buckets and hash seed {@code seed}) if there is none.
+     *
+     * @param seed the seed for a new file, or, if {@code seedRequired}, the seed an existing one must have
+     * @throws IllegalArgumentException if the file is not a map file of {@code identity} (the file untouched)
+     * @throws IllegalStateException    if another map (in this or another process) has it open
+     * @throws UncheckedIOException     if the file cannot be read, written or locked
+     */
+    public static MapFile openOrCreate(Path path, Identity identity, int log2Buckets, long seed, boolean seedRequired) {
+        try {
+            boolean created = false;
+            if (!Files.exists(path)) {
+                created = create(path, identity, log2Buckets, seed);
+            }
+            MapFile file = open(path, identity, created);
+            if (seedRequired && file.seed() != seed) {
+                file.close();
+                throw new IllegalArgumentException(path + " holds a map with another hash seed than the builder's seed("
+                        + seed + ")");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the map file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this call created the file. */
+    public boolean created() {
+        return created;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Writes a whole new file under a temporary name, then links it to {@code path}; false if someone else created it meanwhile. */
+    private static boolean create(Path path, Identity id, int log2Buckets, long seed) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".creating");
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 Arena arena = Arena.ofConfined()) {
+                long overflow = Table.initialOverflowCapacity(log2Buckets);
+                long tableBytes = ((1L << log2Buckets) + overflow) * id.format().bucketLength();
+                long region = HEADER_LENGTH;
+                MemorySegment h = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH, arena);
+                ch.map(FileChannel.MapMode.READ_WRITE, region, tableBytes, arena); // extends the file, zero-filled
+                RawMemory.putLong(h, VERSION_OFFSET, FORMAT_VERSION);
+                RawMemory.putLong(h, KIND_OFFSET, id.kind());
+                RawMemory.putLong(h, PADDING_OFFSET, id.padding());
+                RawMemory.putLong(h, KEY_LENGTH_OFFSET, id.keyLength());
+                RawMemory.putLong(h, VALUE_LENGTH_OFFSET, id.valueLength());
+                RawMemory.putLong(h, SEED_OFFSET, seed);
+                RawMemory.putLong(h, BUCKET_LENGTH_OFFSET, id.format().bucketLength());
+                RawMemory.putLong(h, regionOffset(0), region);
+                RawMemory.putLong(h, regionOffset(0) + Long.BYTES, tableBytes);
+                RawMemory.putLong(h, REGION_COUNT_OFFSET, 1);
+                writeSlot(h, 0, region, log2Buckets, overflow);
+                RawMemory.putLong(h, STATE_OFFSET, io.tophash.layout.MapFileHeaderLayout.state(0, 0, 0));
+                RawMemory.putLong(h, MAGIC_OFFSET, MAGIC);
+                ch.force(true);
+            }
+            try {
+                Files.createLink(path, temp);
+                return true;
+            } catch (FileAlreadyExistsException lostTheRace) {
+                return false;
+            } catch (UnsupportedOperationException noHardLinks) {
+                Files.move(temp, path);
+                return true;
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static MapFile open(Path path, Identity id, boolean created) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena arena = null;
+        try {
+            long size = ch.size();
+            if (size < HEADER_LENGTH) {
+                throw new IllegalArgumentException(path + " is not a tophash map file (" + size + " bytes, shorter than a header)");
+            }
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException(path + " is open in another map (this or another process)");
+            }
+            arena = Arena.ofShared();
+            MemorySegment h = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH, arena);
+            check(path, h, id, size);
+            return new MapFile(path, ch, lock, arena, h, created);
+        } catch (RuntimeException | IOException | Error e) {
+            if (arena != null) {
+                arena.close();
+            }
+            ch.close(); // drops the lock too
+            throw e;
+        }
+    }
+
+    /** Refuses, before anything is written, a file that is not a map file of {@code id}. */
+    private static void check(Path path, MemorySegment h, Identity id, long fileSize) {
+        if (RawMemory.getLong(h, MAGIC_OFFSET) != MAGIC) {
+            throw new IllegalArgumentException(path + " is not a tophash map file (no magic number)");
+        }
+        long version = RawMemory.getLong(h, VERSION_OFFSET);
+        if (version > FORMAT_VERSION || version < 1) {
+            throw new IllegalArgumentException(path + " has map file format " + version + "; this library reads format "
+                    + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was written by a newer tophash)" : ""));
+        }
+        long kind = RawMemory.getLong(h, KIND_OFFSET);
+        if (kind != id.kind()) {
+            throw new IllegalArgumentException(path + " holds a " + kindName(kind) + ", not a " + id.kindName());
+        }
+        long padding = RawMemory.getLong(h, PADDING_OFFSET);
+        long bucket = RawMemory.getLong(h, BUCKET_LENGTH_OFFSET);
+        if (padding != id.padding() || bucket != id.format().bucketLength()) {
+            throw new IllegalArgumentException(path + " holds a map of another bucket layout (padding code " + padding
+                    + ", " + bucket + "-byte buckets) than the builder's " + id.paddingName() + " ("
+                    + id.format().bucketLength() + "-byte buckets)");
+        }
+        long keyLength = RawMemory.getLong(h, KEY_LENGTH_OFFSET);
+        long valueLength = RawMemory.getLong(h, VALUE_LENGTH_OFFSET);
+        if (keyLength != id.keyLength() || valueLength != id.valueLength()) {
+            throw new IllegalArgumentException(path + " holds keys of " + keyLength + " and values of " + valueLength
+                    + " bytes, not " + id.keyLength() + " and " + id.valueLength());
+        }
+        long regions = RawMemory.getLong(h, REGION_COUNT_OFFSET);
+        if (regions < 1 || regions > MAX_REGIONS) {
+            throw new IllegalArgumentException(path + " is damaged: " + regions + " regions");
+        }
+        for (int i = 0; i < regions; i++) {
+            long offset = RawMemory.getLong(h, regionOffset(i));
+            long length = RawMemory.getLong(h, regionOffset(i) + Long.BYTES);
+            if (offset < HEADER_LENGTH || length <= 0 || offset + length > fileSize) {
+                throw new IllegalArgumentException(path + " is damaged: region " + i + " [" + offset + ", +" + length
+                        + ") is outside its " + fileSize + " bytes");
+            }
+        }
+    }
+
+    static String kindName(long kind) {
+        return kind == KIND_LONG_LONG ? "LongLongMap" : kind == KIND_CONCURRENT_LONG_LONG ? "ConcurrentLongLongMap"
+                : kind == KIND_BYTES ? "BytesMap" : kind == KIND_CONCURRENT_BYTES ? "ConcurrentBytesMap"
+                : "map of unknown kind " + kind;
+    }
+
+    private static void writeSlot(MemorySegment h, int slot, long region, int log2Buckets, long overflowCapacity) {
+        long s = slotOffset(slot);
+        RawMemory.putLong(h, s + SLOT_REGION_OFFSET, region);
+        RawMemory.putLong(h, s + SLOT_LOG2_OFFSET, log2Buckets);
+        RawMemory.putLong(h, s + SLOT_CAPACITY_OFFSET, overflowCapacity);
+        RawMemory.putLong(h, s + SLOT_TAKEN_OFFSET, 0);
+    }
+
+    // ------------------------------------------------------------------------------ header
+
+    public long seed() {
+        return RawMemory.getLong(header, SEED_OFFSET);
+    }
+
+    public long state() {
+        return RawMemory.getLong(header, STATE_OFFSET);
+    }
+
+    /** Publishes a new state word: earlier stores (the slot it names, the table's contents) cannot move after it. */
+    void publishState(long state) {
+        RawMemory.setLongRelease(header, STATE_OFFSET, state);
+    }
+
+    public long size() {
+        return RawMemory.getLong(header, SIZE_OFFSET);
+    }
+
+    void size(long size) {
+        RawMemory.putLong(header, SIZE_OFFSET, size);
+    }
+
+    long done() {
+        return RawMemory.getLong(header, DONE_OFFSET);
+    }
+
+    void done(long done) {
+        RawMemory.putLong(header, DONE_OFFSET, done);
+    }
+
+    long shrinkNeed() {
+        return RawMemory.getLong(header, SHRINK_NEED_OFFSET);
+    }
+
+    long slotRegion(int slot) {
+        return RawMemory.getLong(header, slotOffset(slot) + SLOT_REGION_OFFSET);
+    }
+
+    int slotLog2(int slot) {
+        return (int) RawMemory.getLong(header, slotOffset(slot) + SLOT_LOG2_OFFSET);
+    }
+
+    long slotCapacity(int slot) {
+        return RawMemory.getLong(header, slotOffset(slot) + SLOT_CAPACITY_OFFSET);
+    }
+
+    long slotTaken(int slot) {
+        return RawMemory.getLong(header, slotOffset(slot) + SLOT_TAKEN_OFFSET);
+    }
+
+    /** Where table slot {@code slot} keeps its overflow count, for {@link Table#persistOverflowCount}. */
+    long slotTakenOffset(int slot) {
+        return slotOffset(slot) + SLOT_TAKEN_OFFSET;
+    }
+
+    MemorySegment header() {
+        return header;
+    }
+
+    /**
+     * Writes table {@code t} (a region of this file) into slot {@code slot}, for a state word
+     * published after it, with the growth fields a growth resumes from.
+     */
+    void installSlot(int slot, Table t, long shrinkNeed) {
+        Mapped m = mapped.get(t.segment.address());
+        if (m == null) {
+            throw new IllegalStateException("the table is not a region of " + path);
+        }
+        writeSlot(header, slot, m.fileOffset, t.log2Buckets, t.overflowCapacity);
+        RawMemory.putLong(header, DONE_OFFSET, 0);
+        RawMemory.putLong(header, SHRINK_NEED_OFFSET, shrinkNeed);
+    }
+
+    /** Records the write in progress; the stores of the write that follow cannot move before it. */
+    void beginOp(long op, long key, long sizeBefore) {
+        RawMemory.putLong(header, OP_KEY_OFFSET, key);
+        RawMemory.putLong(header, OP_SIZE_OFFSET, sizeBefore);
+        RawMemory.putLong(header, OP_STATE_OFFSET, state());
+        RawMemory.setLongRelease(header, OP_OFFSET, op);
+        VarHandle.releaseFence();
+    }
+
+    /** The write in progress is done (its stores, the size included, come first). */
+    void endOp() {
+        RawMemory.setLongRelease(header, OP_OFFSET, 0);
+    }
+
+    long op() {
+        return RawMemory.getLong(header, OP_OFFSET);
+    }
+
+    long opKey() {
+        return RawMemory.getLong(header, OP_KEY_OFFSET);
+    }
+
+    long opSize() {
+        return RawMemory.getLong(header, OP_SIZE_OFFSET);
+    }
+
+    long opState() {
+        return RawMemory.getLong(header, OP_STATE_OFFSET);
+    }
+
+    /** Records that unit {@code unit} is being evacuated, {@code doneBefore} units before it; its copies cannot move before this. */
+    void beginEvacuation(long unit, long doneBefore) {
+        RawMemory.putLong(header, EVACUATING_DONE_OFFSET, doneBefore);
+        RawMemory.setLongRelease(header, EVACUATING_OFFSET, unit + 1);
+        VarHandle.releaseFence();
+    }
+
+    /** The evacuation recorded is done: its mark and the done count come first. */
+    void endEvacuation() {
+        RawMemory.setLongRelease(header, EVACUATING_OFFSET, 0);
+    }
+
+    /** The unit being evacuated when the file was last written, or -1. */
+    long evacuating() {
+        return RawMemory.getLong(header, EVACUATING_OFFSET) - 1;
+    }
+
+    long evacuatingDoneBefore() {
+        return RawMemory.getLong(header, EVACUATING_DONE_OFFSET);
+    }
+
+    /**
+     * Maps the table of slot {@code slot} as it is in the file, for a reopen; its overflow count is
+     * kept in the slot from now on.
+     */
+    Table mapSlot(int slot, BucketFormat format, MapMemory memory, boolean atomicLinks) {
+        long region = slotRegion(slot);
+        int log2 = slotLog2(slot);
+        long capacity = slotCapacity(slot);
+        long bytes = ((1L << log2) + capacity) * format.bucketLength();
+        MemorySegment segment = map(region, bytes);
+        memory.adopt(segment);
+        Table t = Table.adopt(format, segment, log2, capacity, slotTaken(slot), atomicLinks);
+        t.persistOverflowCount(header, slotTakenOffset(slot));
+        return t;
+    }
+
+    // --------------------------------------------------------------------------- allocator
+
+    /**
+     * A zero-filled region of the file: a dead region (named by no table slot of {@code state()}
+     * and not mapped now) of at least {@code byteSize} bytes, zeroed, else a new one past the end.
+     */
+    @Override
+    public synchronized MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize <= 0 || Long.bitCount(byteAlignment) != 1 || byteAlignment > REGION_ALIGNMENT) {
+            throw new IllegalArgumentException("region of " + byteSize + " bytes aligned to " + byteAlignment);
+        }
+        long st = state();
+        long regions = RawMemory.getLong(header, REGION_COUNT_OFFSET);
+        int best = -1;
+        long bestLength = Long.MAX_VALUE;
+        for (int i = 0; i < regions; i++) {
+            long offset = RawMemory.getLong(header, regionOffset(i));
+            long length = RawMemory.getLong(header, regionOffset(i) + Long.BYTES);
+            if (length >= byteSize && length < bestLength && !live(st, offset) && !isMapped(offset)) {
+                best = i;
+                bestLength = length;
+            }
+        }
+        try {
+            if (best >= 0) {
+                MemorySegment s = map(RawMemory.getLong(header, regionOffset(best)), byteSize);
+                s.fill((byte) 0);
+                return s;
+            }
+            if (regions == MAX_REGIONS) {
+                throw new OutOfMemoryError(path + " has no dead region of " + byteSize + " bytes and its region table is full ("
+                        + MAX_REGIONS + ")");
+            }
+            long offset = (channel.size() + REGION_ALIGNMENT - 1) & -REGION_ALIGNMENT;
+            MemorySegment s = map(offset, byteSize); // extends the file; the new bytes read as zero
+            RawMemory.putLong(header, regionOffset((int) regions), offset);
+            RawMemory.putLong(header, regionOffset((int) regions) + Long.BYTES, byteSize);
+            RawMemory.setLongRelease(header, REGION_COUNT_OFFSET, regions + 1);
+            return s;
+        } catch (IOException | UncheckedIOException e) {
+            OutOfMemoryError error = new OutOfMemoryError("cannot extend " + path + ": " + e.getMessage());
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    private boolean live(long st, long offset) {
+        if (slotRegion(currentSlot(st)) == offset) {
+            return true;
+        }
+        return growthKind(st) != 0 && slotRegion(oldSlot(st)) == offset;
+    }
+
+    private boolean isMapped(long offset) {
+        for (Mapped m : mapped.values()) {
+            if (m.fileOffset == offset) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MemorySegment map(long offset, long bytes) {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment s = channel.map(FileChannel.MapMode.READ_WRITE, offset, bytes, arena);
+            synchronized (this) {
+                mapped.put(s.address(), new Mapped(offset, bytes, arena, s));
+                bytesInUse += bytes;
+            }
+            return s;
+        } catch (IOException e) {
+            arena.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void release(MemorySegment segment) {
+        Mapped m = mapped.get(segment.address());
+        if (m == null) {
+            throw new IllegalArgumentException("not a region mapped from " + path);
+        }
+        m.arena.close();
+        mapped.remove(segment.address());
+        bytesInUse -= m.length;
+    }
+
+    @Override
+    public synchronized long bytesInUse() {
+        return bytesInUse;
+    }
+
+    @Override
+    public String name() {
+        return "file";
+    }
+
+    /** Flushes every mapped region and the header to the storage device ({@code msync}). */
+    public synchronized void force() {
+        for (Mapped m : mapped.values()) {
+            m.segment.force();
+        }
+        header.force();
+    }
+
+    /** Unmaps the header and closes the file, dropping its lock. Call after the map's memory is released. */
+    public synchronized void close() {
+        try {
+            if (headerArena.scope().isAlive()) {
+                headerArena.close();
+            }
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    boolean lockHeld() {
+        return lock.isValid();
+    }
+}
