@@ -1,0 +1,165 @@
+package io.tophash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Kill -9 at random moments: a writer JVM ({@link MapFileKillChild}) runs random puts, removals,
+ * additions, rare clears and trims on a {@code LongLongMap} file, acknowledging each write once it
+ * returned, and is killed with SIGKILL after a random delay (often mid-growth: the map grows from
+ * empty through many doublings). After each kill the file is reopened here and checked: every
+ * acknowledged write is there; the one write in flight is found whole or not at all; nothing
+ * else is in the map (the walk, the count and {@code get} agree with the model); the chains are
+ * sound; a growth in progress is within its bound. The next round's writer goes on with the same
+ * file. Rounds: {@code -Dtophash.kill.rounds} (default 6; the long run, README "Maps in a file",
+ * sets thousands).
+ */
+class MapFileKillTest {
+
+    static final int ROUNDS = Integer.getInteger("tophash.kill.rounds", 6);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedWriteSurvivesAKillAndNothingIsTorn() throws Exception {
+        // the emulated aarch64 lane cannot start a child JVM this way (see JfrEventsTest)
+        assumeTrue(System.getProperty("tophash.expectArch") == null, "no child process under qemu-user");
+        Path file = dir.resolve("map");
+        Path acks = dir.resolve("acks");
+        Map<Long, Long> model = new HashMap<>();
+        SplittableRandom seeds = new SplittableRandom(Long.getLong("tophash.kill.seed", System.nanoTime()));
+        long seed0 = seeds.nextLong();
+        seeds = new SplittableRandom(seed0);
+        long midGrowth = 0;
+        long acknowledged = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            long roundSeed = seeds.nextLong();
+            long delayMillis = 30 + seeds.nextInt(400);
+            String where = "seed " + seed0 + ", round " + round + " (seed " + roundSeed + ", killed after "
+                    + delayMillis + " ms)";
+            Process child = start(file, acks, roundSeed);
+            try {
+                awaitReady(child, where);
+                Thread.sleep(delayMillis);
+            } finally {
+                child.destroyForcibly(); // SIGKILL
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), where + ": the writer did not die");
+            }
+            long done = Files.size(acks) / Long.BYTES;
+            acknowledged += done;
+            SplittableRandom ops = new SplittableRandom(roundSeed);
+            for (long i = 0; i < done; i++) {
+                applyToModel(model, MapFileKillChild.next(ops));
+            }
+            MapFileKillChild.Op inFlight = MapFileKillChild.next(ops);
+            try (LongLongMap map = MapFileKillChild.open(file)) {
+                settleInFlight(map, model, inFlight, where);
+                if (map.growing()) {
+                    midGrowth++;
+                    assertTrue(map.evacuatedBuckets() <= map.oldBucketCount(), where);
+                }
+                assertEquals(model.size(), map.size(), where + ": size");
+                assertEquals(model, AbstractSingleThreadedContract.contents(map), where + ": contents");
+                for (Map.Entry<Long, Long> e : model.entrySet()) {
+                    if (map.get(e.getKey()) != e.getValue()) {
+                        throw new AssertionError(where + ": get(" + e.getKey() + ")");
+                    }
+                }
+                assertNull(map.auditChains(), where);
+            }
+        }
+        System.out.printf("kill test: %d kills, %d acknowledged writes, %d reopened mid-growth, %d entries%n",
+                ROUNDS, acknowledged, midGrowth, model.size());
+    }
+
+    private static Process start(Path file, Path acks, long seed) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String classPath = Path.of("target", "classes") + File.pathSeparator + Path.of("target", "test-classes");
+        return new ProcessBuilder(java.toString(), "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
+                MapFileKillChild.class.getName(), file.toString(), acks.toString(), Long.toString(seed))
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    private static void awaitReady(Process child, String where) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.equals("ready")) {
+                Thread.ofVirtual().start(() -> drain(out)); // keeps the pipe from filling
+                return;
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError(where + ": the writer exited before it was ready:\n" + seen);
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // discard
+            }
+        } catch (IOException closed) {
+            // the writer died
+        }
+    }
+
+    private static void applyToModel(Map<Long, Long> model, MapFileKillChild.Op op) {
+        switch (op.kind()) {
+            case PUT -> model.put(op.key(), op.value());
+            case REMOVE -> model.remove(op.key());
+            case ADD -> model.merge(op.key(), op.value(), Long::sum);
+            case CLEAR -> model.clear();
+            case TRIM -> {
+            }
+        }
+    }
+
+    /** The write the kill interrupted is found whole or absent: the model takes whichever the map holds. */
+    private static void settleInFlight(LongLongMap map, Map<Long, Long> model, MapFileKillChild.Op op, String where) {
+        switch (op.kind()) {
+            case PUT, REMOVE, ADD -> {
+                Map<Long, Long> after = new HashMap<>();
+                Long before = model.get(op.key());
+                after.put(op.key(), before);
+                applyToModel(after, op);
+                Long found = map.containsKey(op.key()) ? map.get(op.key()) : null;
+                if (!Objects.equals(found, before) && !Objects.equals(found, after.get(op.key()))) {
+                    throw new AssertionError(where + ": the write in flight, " + op + ", left " + found
+                            + ", neither " + before + " nor " + after.get(op.key()));
+                }
+                if (found == null) {
+                    model.remove(op.key());
+                } else {
+                    model.put(op.key(), found);
+                }
+            }
+            case CLEAR -> {
+                if (map.size() == 0) {
+                    model.clear();
+                }
+            }
+            case TRIM -> {
+            }
+        }
+    }
+}
