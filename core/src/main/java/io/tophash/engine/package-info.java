@@ -57,6 +57,36 @@
  *   slot {@code i} on every platform; on little-endian CPUs (x86-64, ARM64 Linux) it costs
  *   nothing.</li>
  * </ul>
+ * <h2>Map files: the order of stores</h2>
+ * A map in a file ({@link io.tophash.engine.MapFile}) must be found whole after a process is
+ * killed between any two instructions. The page cache keeps every store the process made, so
+ * what matters is the order in which the compiled code makes them: the JIT may reorder plain
+ * stores, so every order below is forced by a release store or {@code VarHandle.releaseFence()},
+ * which costs x86-64 nothing at run time and an ARM64 barrier. Every header field is one aligned
+ * word, written by one store.
+ * <ul>
+ *   <li><b>Insert</b>: the write record (key, size before, state word; then the record's kind,
+ *   release; then a fence), then whatever the insert needs (an overflow bucket: its count in the
+ *   table's header slot, fence, then the link; a growth: below), then key and value, fence, then
+ *   the tophash byte that makes the slot live, then the size, then the record cleared (release).
+ *   A reopen that finds the record counts the key if it finds it.</li>
+ *   <li><b>Replace</b>: one aligned 8-byte store of the value, old or new after a kill; no record.</li>
+ *   <li><b>Remove</b>: the record, then the slot's tophash byte and the chain's empty-rest upkeep,
+ *   then the size, then the record cleared. A reopen recounts from the record and repairs the
+ *   key's chain's marking.</li>
+ *   <li><b>Growth start, clear</b>: the next table is a region of the file that no slot names
+ *   (zeroed if reused); its slot is written, then one release store of the state word installs
+ *   it. A clear is recorded like a write: a reopen sees from the state word whether it happened.</li>
+ *   <li><b>Evacuation of a unit</b>: the evacuation record (unit, units done before; release,
+ *   fence), the copies, a fence, the old bucket's evacuated mark, the done count, the growth's end
+ *   in the state word if it was the last unit, then the record cleared. A reopen that finds the
+ *   record with the mark made counts the unit; without it, empties the unit's destination
+ *   buckets (no insert reaches them before the mark) for the evacuation to be redone.</li>
+ * </ul>
+ * So a reopen settles at most one write and one evacuation: O(1), no scan. What a kill can leave
+ * behind is bounded garbage: an overflow bucket counted but not linked, a region appended but
+ * not installed.
+ *
  * Publication between threads of a single-threaded map is the caller's business (a volatile
  * field, a lock, a concurrent queue): segments come from shared arenas, so any thread may read
  * them once the map is safely published.

@@ -376,7 +376,12 @@ interface BenchMap extends AutoCloseable {
         private final ChronicleMap<Long, Long> map;
 
         Chronicle(int expectedSize) {
-            this.map = ChronicleMap.of(Long.class, Long.class).entries(expectedSize).create();
+            this(ChronicleMap.of(Long.class, Long.class).entries(expectedSize).create());
+        }
+
+        /** A map already made (a persisted one). */
+        Chronicle(ChronicleMap<Long, Long> map) {
+            this.map = map;
         }
 
         @Override
