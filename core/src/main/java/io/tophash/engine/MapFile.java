@@ -15,8 +15,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.tophash.layout.MapFileHeaderLayout.*;
 
@@ -48,6 +51,8 @@ public final class MapFile implements Allocator {
 
     private final Path path;
     private final FileChannel channel;
+    /** Held while the map is open; the channel's close releases it. */
+    @SuppressWarnings("unused")
     private final FileLock lock;
     private final Arena headerArena;
     /** The header page; all access through {@link RawMemory}. */
@@ -55,7 +60,13 @@ public final class MapFile implements Allocator {
     /** Regions mapped now, by base address: their file offset, length and arena. */
     private final Map<Long, Mapped> mapped = new HashMap<>();
     private final boolean created;
+    /** This file's entry in {@link #OPEN_IN_THIS_JVM}. */
+    private final Object openKey;
     private long bytesInUse;
+    private boolean closed;
+
+    /** The files (device and inode) a map of this JVM has open. */
+    private static final Set<Object> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private record Mapped(long fileOffset, long length, Arena arena, MemorySegment segment) {
     }
@@ -66,7 +77,8 @@ public final class MapFile implements Allocator {
     }
 
     private MapFile(Path path, FileChannel channel, FileLock lock, Arena headerArena, MemorySegment header,
-                    boolean created) {
+                    boolean created, Object openKey) {
+        this.openKey = openKey;
         this.path = path;
         this.channel = channel;
         this.lock = lock;
@@ -153,7 +165,20 @@ public final class MapFile implements Allocator {
     }
 
     private static MapFile open(Path path, Identity id, boolean created) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // Checked before a channel is opened: closing any channel of a file drops the process's
+        // fcntl lock on it, even one another channel (another map) holds.
+        Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        Object openKey = fileKey != null ? fileKey : path.toRealPath();
+        if (!OPEN_IN_THIS_JVM.add(openKey)) {
+            throw new IllegalStateException(path + " is open in another map (this or another process)");
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            OPEN_IN_THIS_JVM.remove(openKey);
+            throw e;
+        }
         Arena arena = null;
         try {
             long size = ch.size();
@@ -172,12 +197,13 @@ public final class MapFile implements Allocator {
             arena = Arena.ofShared();
             MemorySegment h = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH, arena);
             check(path, h, id, size);
-            return new MapFile(path, ch, lock, arena, h, created);
+            return new MapFile(path, ch, lock, arena, h, created, openKey);
         } catch (RuntimeException | IOException | Error e) {
             if (arena != null) {
                 arena.close();
             }
             ch.close(); // drops the lock too
+            OPEN_IN_THIS_JVM.remove(openKey);
             throw e;
         }
     }
@@ -489,20 +515,20 @@ public final class MapFile implements Allocator {
 
     /** Unmaps the header and closes the file, dropping its lock. Call after the map's memory is released. */
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
-            if (headerArena.scope().isAlive()) {
-                headerArena.close();
-            }
+            headerArena.close();
         } finally {
             try {
                 channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                OPEN_IN_THIS_JVM.remove(openKey);
             }
         }
-    }
-
-    boolean lockHeld() {
-        return lock.isValid();
     }
 }
