@@ -97,6 +97,30 @@ class ReadmeExampleTest {
     }
     // README-SESSIONS-EXAMPLE-END
 
+    // README-FILE-EXAMPLE-BEGIN
+    static long reopened(Path dir) {
+        Path file = dir.resolve("devices.map");
+        try (LongLongMap devices = LongLongMap.builder().file(file).build()) {
+            devices.put(42L, 7L);   // in the page cache at once: survives kill -9 of this process
+            devices.force();        // on the disk: survives a power loss too
+        }
+        try (LongLongMap devices = LongLongMap.builder().file(file).build()) {
+            return devices.get(42L); // 7, from the file: opening reads no entry
+        }
+    }
+    // README-FILE-EXAMPLE-END
+
+    @Test
+    void fileExampleRuns(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertEquals(7, reopened(dir));
+        assertTrue(Files.exists(dir.resolve("devices.map")));
+    }
+
+    @Test
+    void readmeShowsTheFileExampleVerbatim() throws IOException {
+        assertDocShows("README.md", "README-FILE-EXAMPLE");
+    }
+
     @Test
     void sessionCacheExampleRuns() {
         assertEquals("{\"user\":\"ada\",\"roles\":[]}", sessionCache("sess-7f3a9c"));
