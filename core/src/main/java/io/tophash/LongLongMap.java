@@ -94,6 +94,7 @@ public final class LongLongMap extends OffHeapMap {
         this.missingValue = o.missingValue;
         this.tables = file != null ? new WriterTables(format, memory, file, keyWords, "LongLongMap")
                 : new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, null, null, "LongLongMap");
+        tables.forceEvery(b.forceEvery);
         built();
     }
 
@@ -611,6 +612,12 @@ public final class LongLongMap extends OffHeapMap {
         return tables;
     }
 
+    /** For tests: the {@link #force()} calls a map file has made, its sync policy's included; 0 in memory. */
+    long forces() {
+        MapFile file = tables.file();
+        return file == null ? 0 : file.forces();
+    }
+
     @Override
     public String toString() {
         if (tables.closed()) {
@@ -628,8 +635,28 @@ public final class LongLongMap extends OffHeapMap {
     public static final class Builder extends LongMapBuilder<Builder> {
 
         private Path file;
+        private long forceEvery;
 
         private Builder() {
+        }
+
+        /**
+         * A map file's sync policy: every {@code writes}-th write ({@code put}, {@code remove},
+         * any call that may change the map, counted whether it did or not) ends with
+         * {@link LongLongMap#force()}, so that after a power loss at most the last
+         * {@code writes - 1} writes are missing, unless the device lies about its flushes. 0 (the
+         * default): only explicit {@code force()} calls. What it costs: README, "Maps in a file".
+         *
+         * @param writes writes between flushes, 1 to flush every write, or 0
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder forceEvery(long writes) {
+            if (writes < 0) {
+                throw new IllegalArgumentException("forceEvery must not be negative, got " + writes);
+            }
+            this.forceEvery = writes;
+            return this;
         }
 
         /**
@@ -657,11 +684,15 @@ public final class LongLongMap extends OffHeapMap {
          * @throws OutOfMemoryError         if the allocator cannot supply it (nothing is leaked)
          * @throws IllegalArgumentException if the file is not a {@code LongLongMap} file of this builder's
          *                                  padding (or seed, if set), or of a newer format: the file is untouched
-         * @throws IllegalStateException    if another map, in this or another process, has the file open
+         * @throws IllegalStateException    if another map, in this or another process, has the file open,
+         *                                  or {@link #forceEvery} is set for a map in memory
          * @throws java.io.UncheckedIOException if the file cannot be created, read or written
          */
         public LongLongMap build() {
             if (file == null) {
+                if (forceEvery != 0) {
+                    throw new IllegalStateException("forceEvery(" + forceEvery + ") needs a file(path): a map in memory has nothing to force");
+                }
                 return new LongLongMap(this, null);
             }
             BucketFormat format = options.padding.format();

@@ -388,6 +388,26 @@ class MapFileTest {
     }
 
     @Test
+    void aSyncPolicyForcesEveryNthWriteAndNeedsAFile() {
+        Path file = dir.resolve("map");
+        try (LongLongMap map = LongLongMap.builder().file(file).forceEvery(3).build()) {
+            for (long k = 0; k < 100; k++) {
+                map.put(k, k);
+            }
+            assertEquals(33, map.forces(), "every third write forced");
+            map.force();
+            assertEquals(34, map.forces());
+        }
+        try (LongLongMap map = LongLongMap.builder().file(file).build()) {
+            assertEquals(100, map.size());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LongLongMap.builder().forceEvery(-1));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> LongLongMap.builder().forceEvery(10).build());
+        assertTrue(e.getMessage().contains("needs a file"), e.getMessage());
+    }
+
+    @Test
     void createsNoFileWhereTheDirectoryIsMissing() {
         Path file = dir.resolve("missing").resolve("map");
         assertThrows(java.io.UncheckedIOException.class, () -> open(file, BucketPadding.CACHE_LINE));

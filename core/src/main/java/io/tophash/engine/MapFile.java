@@ -64,6 +64,8 @@ public final class MapFile implements Allocator {
     private final Object openKey;
     private long bytesInUse;
     private boolean closed;
+    /** {@link #force} calls so far. */
+    private long forces;
 
     /** The files (device and inode) a map of this JVM has open. */
     private static final Set<Object> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
@@ -507,10 +509,16 @@ public final class MapFile implements Allocator {
 
     /** Flushes every mapped region and the header to the storage device ({@code msync}). */
     public synchronized void force() {
+        forces++;
         for (Mapped m : mapped.values()) {
             m.segment.force();
         }
         header.force();
+    }
+
+    /** {@link #force} calls so far, for tests of a sync policy. */
+    public synchronized long forces() {
+        return forces;
     }
 
     /** Unmaps the header and closes the file, dropping its lock. Call after the map's memory is released. */

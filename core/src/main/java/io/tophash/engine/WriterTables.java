@@ -75,6 +75,9 @@ public final class WriterTables implements MapTables {
     private boolean trimming;
     /** The map's file, or null for a map in memory. */
     private final MapFile file;
+    /** A map file's sync policy ({@link #forceEvery}), and the writes since the last force. */
+    private long forceEvery;
+    private long writesSinceForce;
     /** In a map file: the header slots of {@link #table} and of the growth's old table. */
     private int currentSlot;
     private int oldSlot;
@@ -614,6 +617,18 @@ public final class WriterTables implements MapTables {
         if (memory.releasesAfterWrite()) {
             memory.releaseWritten();
         }
+        if (forceEvery != 0 && ++writesSinceForce >= forceEvery) {
+            writesSinceForce = 0;
+            file.force();
+        }
+    }
+
+    /** A map file's sync policy: {@link MapFile#force} after every {@code writes}-th write (0: never). */
+    public void forceEvery(long writes) {
+        if (writes != 0 && file == null) {
+            throw new IllegalStateException("a map in memory has nothing to force");
+        }
+        this.forceEvery = writes;
     }
 
     /** @throws IllegalStateException if closed; ConcurrentModificationException if a write is in progress */
