@@ -408,6 +408,65 @@ class MapFileTest {
     }
 
     @Test
+    void aGrowthTheFileCannotHoldFailsWithNothingLost() throws IOException {
+        Path file = dir.resolve("map");
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            map.put(0, 0);
+        }
+        // a full region table whose every entry is the live first table: no region for a growth
+        patchHeader(file, h -> {
+            long offset = h.getLong((int) MapFileHeaderLayout.regionOffset(0));
+            long length = h.getLong((int) MapFileHeaderLayout.regionOffset(0) + 8);
+            for (int i = 1; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
+                h.putLong((int) MapFileHeaderLayout.regionOffset(i), offset);
+                h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
+            }
+            h.putLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET, MapFileHeaderLayout.MAX_REGIONS);
+        });
+        Map<Long, Long> model = new HashMap<>();
+        model.put(0L, 0L);
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            OutOfMemoryError refused = null;
+            for (long k = 1; k < 100_000 && refused == null; k++) {
+                try {
+                    map.put(k, k);
+                    model.put(k, k);
+                } catch (OutOfMemoryError e) {
+                    refused = e;
+                }
+            }
+            assertTrue(refused != null && refused.getMessage().contains("region table is full"),
+                    "the first table fills up and the growth is refused: " + refused);
+            assertFalse(map.growing());
+            assertSame(model, map);
+        }
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            assertSame(model, map);
+        }
+    }
+
+    @Test
+    void aMapFileDroppedUnclosedIsClosedBySafetyNet() throws InterruptedException {
+        Path file = dir.resolve("map");
+        writeAndDrop(file);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            System.gc();
+            try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+                assertEquals(2, map.get(1));
+                return;
+            } catch (IllegalStateException stillOpen) {
+                Thread.sleep(25);
+            }
+        }
+        throw new AssertionError("the dropped map's file was never released");
+    }
+
+    private static void writeAndDrop(Path file) {
+        LongLongMap map = open(file, BucketPadding.CACHE_LINE);
+        map.put(1, 2);
+    }
+
+    @Test
     void createsNoFileWhereTheDirectoryIsMissing() {
         Path file = dir.resolve("missing").resolve("map");
         assertThrows(java.io.UncheckedIOException.class, () -> open(file, BucketPadding.CACHE_LINE));

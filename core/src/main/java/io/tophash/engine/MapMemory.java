@@ -134,6 +134,9 @@ public final class MapMemory {
         }
         try {
             releaseAll(); // after a close() whose releases failed, too: one more try
+            if (allocator instanceof MapFile file) {
+                file.close(); // its lock too, so that the file can be opened again
+            }
         } catch (RuntimeException | Error ignored) {
             // nobody to report to: what could not be released stays with the allocator
         }
