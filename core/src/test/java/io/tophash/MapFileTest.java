@@ -191,6 +191,9 @@ class MapFileTest {
                 "values of 16");
         assertRefused(file, BucketPadding.CACHE_LINE,
                 h -> h.putLong((int) MapFileHeaderLayout.regionOffset(0) + 8, 1L << 40), "damaged");
+        assertRefused(file, BucketPadding.CACHE_LINE,
+                h -> h.putLong((int) (MapFileHeaderLayout.slotOffset(0) + MapFileHeaderLayout.SLOT_LOG2_OFFSET), 20),
+                "damaged: table slot 0");
         try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
             assertEquals(1, map.get(1), "each refusal left the file as it was");
         }
@@ -413,16 +416,7 @@ class MapFileTest {
         try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
             map.put(0, 0);
         }
-        // a full region table whose every entry is the live first table: no region for a growth
-        patchHeader(file, h -> {
-            long offset = h.getLong((int) MapFileHeaderLayout.regionOffset(0));
-            long length = h.getLong((int) MapFileHeaderLayout.regionOffset(0) + 8);
-            for (int i = 1; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
-                h.putLong((int) MapFileHeaderLayout.regionOffset(i), offset);
-                h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
-            }
-            h.putLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET, MapFileHeaderLayout.MAX_REGIONS);
-        });
+        fillRegionTable(file); // no region for a growth
         Map<Long, Long> model = new HashMap<>();
         model.put(0L, 0L);
         try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
@@ -443,6 +437,55 @@ class MapFileTest {
         try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
             assertSame(model, map);
         }
+    }
+
+    @Test
+    void aClearThatCouldNotGetItsTableLeavesNoRecordBehind() throws IOException {
+        Path file = dir.resolve("map");
+        Map<Long, Long> model = new HashMap<>();
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            long key = 0;
+            while (!map.growing() || map.evacuatedBuckets() < 4) {
+                map.put(key, key);
+                model.put(key, key);
+                key++;
+            }
+        }
+        fillRegionTable(file);
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            assertTrue(map.growing());
+            assertThrows(OutOfMemoryError.class, map::clear, "no region left for the fresh table");
+            assertSame(model, map);
+            assertTrue(map.finishGrowth(), "a state change that records no write");
+        }
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            assertSame(model, map);
+        }
+    }
+
+    /** Makes every entry of the region table but the live tables' a copy of the current table's region: no region for a new table. */
+    private static void fillRegionTable(Path file) throws IOException {
+        patchHeader(file, h -> {
+            int count = (int) h.getLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET);
+            long state = h.getLong((int) MapFileHeaderLayout.STATE_OFFSET);
+            long current = h.getLong((int) MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.currentSlot(state)));
+            long old = MapFileHeaderLayout.growthKind(state) == 0 ? current
+                    : h.getLong((int) MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.oldSlot(state)));
+            long length = 0;
+            for (int i = 0; i < count; i++) {
+                if (h.getLong((int) MapFileHeaderLayout.regionOffset(i)) == current) {
+                    length = h.getLong((int) MapFileHeaderLayout.regionOffset(i) + 8);
+                }
+            }
+            for (int i = 0; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
+                long offset = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) : -1;
+                if (offset != current && offset != old) {
+                    h.putLong((int) MapFileHeaderLayout.regionOffset(i), current);
+                    h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
+                }
+            }
+            h.putLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET, MapFileHeaderLayout.MAX_REGIONS);
+        });
     }
 
     @Test

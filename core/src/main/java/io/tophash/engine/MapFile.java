@@ -326,15 +326,23 @@ public final class MapFile implements Allocator {
     }
 
     /**
-     * Writes table {@code t} (a region of this file) into slot {@code slot}, for a state word
-     * published after it, with the growth fields a growth resumes from.
+     * Writes table {@code t} (a region of this file) into slot {@code slot}, a slot the state word
+     * does not name, for a state word published after it. Writes nothing a growth named by the
+     * current state word reads.
      */
-    void installSlot(int slot, Table t, long shrinkNeed) {
+    void installSlot(int slot, Table t) {
         Mapped m = mapped.get(t.segment.address());
         if (m == null) {
             throw new IllegalStateException("the table is not a region of " + path);
         }
         writeSlot(header, slot, m.fileOffset, t.log2Buckets, t.overflowCapacity);
+    }
+
+    /**
+     * The fields a growth resumes from, for a growth a state word published after them will
+     * start; only while the current state word names no growth (they are that growth's).
+     */
+    void resetGrowthFields(long shrinkNeed) {
         RawMemory.putLong(header, DONE_OFFSET, 0);
         RawMemory.putLong(header, SHRINK_NEED_OFFSET, shrinkNeed);
     }
@@ -398,12 +406,30 @@ public final class MapFile implements Allocator {
         long region = slotRegion(slot);
         int log2 = slotLog2(slot);
         long capacity = slotCapacity(slot);
-        long bytes = ((1L << log2) + capacity) * format.bucketLength();
+        long bytes = log2 < 0 || log2 > Table.MAX_LOG2_BUCKETS || capacity < 0 || capacity > 1L << 32 ? -1
+                : ((1L << log2) + capacity) * format.bucketLength();
+        if (bytes <= 0 || !inRegionTable(region, bytes)) {
+            // checked before mapping: a read-write mapping past the end would extend the file
+            throw new IllegalArgumentException(path + " is damaged: table slot " + slot + " (2^" + log2 + " buckets, "
+                    + capacity + " overflow) at " + region + " is not inside one of its regions");
+        }
         MemorySegment segment = map(region, bytes);
         memory.adopt(segment);
         Table t = Table.adopt(format, segment, log2, capacity, slotTaken(slot), atomicLinks);
         t.persistOverflowCount(header, slotTakenOffset(slot));
         return t;
+    }
+
+    /** Whether {@code [offset, offset + bytes)} starts a region of the region table and fits in it. */
+    private boolean inRegionTable(long offset, long bytes) {
+        long regions = RawMemory.getLong(header, REGION_COUNT_OFFSET);
+        for (int i = 0; i < regions; i++) {
+            if (RawMemory.getLong(header, regionOffset(i)) == offset
+                    && RawMemory.getLong(header, regionOffset(i) + Long.BYTES) >= bytes) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // --------------------------------------------------------------------------- allocator

@@ -181,9 +181,9 @@ public final class WriterTables implements MapTables {
             size = file.opSize() + (Chain.find(homeTable(h), h, key) != Table.NONE ? 1 : 0);
         } else if (op == MapFileHeaderLayout.OP_REMOVE) {
             Table t = homeTable(h);
+            Chain.repairEmptyRest(t, t.homeOffset(h)); // first: a lookup stops at a stray EMPTY_REST
             boolean present = Chain.find(t, h, key) != Table.NONE;
             size = file.opSize() - (present ? 0 : 1);
-            Chain.repairEmptyRest(t, t.homeOffset(h));
         } else if (op == MapFileHeaderLayout.OP_CLEAR) {
             size = file.state() != file.opState() ? 0 : file.opSize();
         }
@@ -459,7 +459,8 @@ public final class WriterTables implements MapTables {
     /** A growth's next table (a region of the map's file) goes into a free slot, then one store of the state word installs it. */
     private void publishInFile(Growth g) {
         int slot = (currentSlot + 1) % MapFileHeaderLayout.TABLE_SLOTS;
-        file.installSlot(slot, g.next, g.shrinkOverflowNeed());
+        file.installSlot(slot, g.next);
+        file.resetGrowthFields(g.shrinkOverflowNeed());
         g.next.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
         file.publishState(MapFileHeaderLayout.state(slot, currentSlot, g.kind.ordinal() + 1));
         oldSlot = currentSlot;
@@ -475,18 +476,19 @@ public final class WriterTables implements MapTables {
      */
     public boolean clear() {
         Table current = table;
-        if (file != null) {
-            file.beginOp(MapFileHeaderLayout.OP_CLEAR, 0, size);
-        }
         Table fresh = Table.reserve(format, memory, current.log2Buckets,
                 Table.initialOverflowCapacity(current.log2Buckets), false);
         Growth g = growth;
         if (file != null) {
+            // recorded only now: a clear that could not reserve its table changed nothing, and a
+            // record left behind would zero the size at a reopen after later unrecorded writes
+            file.beginOp(MapFileHeaderLayout.OP_CLEAR, 0, size);
             int slot = 0;
             while (slot == currentSlot || g != null && slot == oldSlot) {
                 slot++;
             }
-            file.installSlot(slot, fresh, 0);
+            // the slot only: the growth fields belong to the growth the state word still names
+            file.installSlot(slot, fresh);
             fresh.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
             file.publishState(MapFileHeaderLayout.state(slot, 0, 0));
             currentSlot = slot;

@@ -72,11 +72,14 @@
  *   A reopen that finds the record counts the key if it finds it.</li>
  *   <li><b>Replace</b>: one aligned 8-byte store of the value, old or new after a kill; no record.</li>
  *   <li><b>Remove</b>: the record, then the slot's tophash byte and the chain's empty-rest upkeep,
- *   then the size, then the record cleared. A reopen recounts from the record and repairs the
- *   key's chain's marking.</li>
+ *   then the size, then the record cleared. A reopen repairs the key's chain's marking, then
+ *   recounts from the record.</li>
  *   <li><b>Growth start, clear</b>: the next table is a region of the file that no slot names
- *   (zeroed if reused); its slot is written, then one release store of the state word installs
- *   it. A clear is recorded like a write: a reopen sees from the state word whether it happened.</li>
+ *   (zeroed if reused); its slot is written (for a growth, and only then, the growth's done
+ *   count and reserve too: a clear during a growth must not touch what that growth resumes from),
+ *   then one release store of the state word installs it. A clear is recorded like a write, once
+ *   its table is reserved (a clear refused its table leaves no record): a reopen sees from the
+ *   state word whether it happened.</li>
  *   <li><b>Evacuation of a unit</b>: the evacuation record (unit, units done before; release,
  *   fence), the copies, a fence, the old bucket's evacuated mark, the done count, the growth's end
  *   in the state word if it was the last unit, then the record cleared. A reopen that finds the
