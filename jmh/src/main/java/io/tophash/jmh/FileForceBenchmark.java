@@ -50,11 +50,13 @@ public class FileForceBenchmark {
     public void fill() {
         file = FileMapImpl.newFile("map");
         long[] present = Workload.presentKeys(size);
-        map = LongLongMap.builder().expectedSize(size).seed(Impl.HASH_SEED).file(file).forceEvery(forceEvery).build();
-        for (long key : present) {
-            map.put(key, key);
+        try (LongLongMap filling = LongLongMap.builder().expectedSize(size).seed(Impl.HASH_SEED).file(file).build()) {
+            for (long key : present) {
+                filling.put(key, key);
+            }
+            filling.force();
         }
-        map.force();
+        map = LongLongMap.builder().file(file).forceEvery(forceEvery).build();
         keys = Workload.shuffled(present);
     }
 

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Chronicle Map persisted to a file (target: <= 0.5x). A get looks up a present key, a put
  * replaces a present key's value (one 8-byte store, nothing recorded), a remove and put takes
  * a present key out and puts it back (both recorded in a map file's header); keys visited in a shuffled order. The files are in the page
- * cache (filled in the trial's setup): this is the cost of the mapping and of the file map's
- * write records, not of the disk.
+ * cache (filled in the trial's setup, and a tophash file flushed after the fill, so that the
+ * kernel does not write the fill back during the measurement): this is the cost of the mapping and
+ * of the file map's write records, not of the disk.
  *
  * <p>Run: {@code java -jar jmh/target/benchmarks.jar FileMapBenchmark -p size=1000000}
  */
@@ -33,17 +34,11 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {Workload.PRE_TOUCH, Workload.HEAP_MIN, Workload.HEAP_MAX,
         Workload.CHRONICLE_EXPORT_JAVAC_FILE, Workload.CHRONICLE_OPEN_LANG, Workload.CHRONICLE_OPEN_REFLECT,
-        Workload.NATIVE_ACCESS, Workload.CHRONICLE_NO_ANALYTICS, FileMapBenchmark.CHRONICLE_FILES_EXPORT,
-        FileMapBenchmark.CHRONICLE_FILES_OPEN, FileMapBenchmark.CHRONICLE_NIO_OPEN, FileMapBenchmark.CHRONICLE_REF_EXPORT})
+        Workload.NATIVE_ACCESS, Workload.CHRONICLE_NO_ANALYTICS, Workload.CHRONICLE_FILES_EXPORT,
+        Workload.CHRONICLE_FILES_OPEN, Workload.CHRONICLE_NIO_OPEN, Workload.CHRONICLE_REF_EXPORT})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class FileMapBenchmark {
-
-    /** Chronicle Map's persisted maps read the file descriptor and unmap through JDK internals. */
-    static final String CHRONICLE_FILES_EXPORT = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
-    static final String CHRONICLE_FILES_OPEN = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
-    static final String CHRONICLE_NIO_OPEN = "--add-opens=java.base/java.nio=ALL-UNNAMED";
-    static final String CHRONICLE_REF_EXPORT = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
 
     @Param
     public FileMapImpl impl;
@@ -63,6 +58,9 @@ public class FileMapBenchmark {
         long[] present = Workload.presentKeys(size);
         map = impl.create(size, file);
         Workload.fill(map, present);
+        if (map instanceof BenchMap.Tophash tophash && impl == FileMapImpl.TOPHASH_FILE) {
+            tophash.map().force(); // the fill's dirty pages written back now, not by the kernel during the measurement
+        }
         keys = Workload.shuffled(present);
     }
 

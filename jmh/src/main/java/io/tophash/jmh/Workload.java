@@ -90,6 +90,17 @@ final class Workload {
      */
     static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
 
+    /**
+     * A Chronicle Map persisted to a file also reads the file descriptor from {@code FileChannelImpl}
+     * and maps and unmaps through JDK internals. Without these: {@code IllegalAccessError: class
+     * net.openhft.chronicle.core.OS$FDFieldHolder cannot access class sun.nio.ch.FileChannelImpl
+     * (in module java.base) because module java.base does not export sun.nio.ch to unnamed module}.
+     */
+    static final String CHRONICLE_FILES_EXPORT = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String CHRONICLE_FILES_OPEN = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String CHRONICLE_NIO_OPEN = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+    static final String CHRONICLE_REF_EXPORT = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
+
     /** Everything Chronicle Map needs in its JVM, in one array for an OptionsBuilder or a test. */
     static final String[] CHRONICLE_FLAGS = {CHRONICLE_EXPORT_JAVAC_FILE, CHRONICLE_OPEN_LANG,
             CHRONICLE_OPEN_REFLECT, NATIVE_ACCESS, CHRONICLE_NO_ANALYTICS};
