@@ -296,16 +296,8 @@ public final class Chain {
      */
     public static void repairEmptyRest(Table t, long primaryOffset) {
         MemorySegment seg = t.segment;
-        long lastLive = -1;
+        long lastLive = lastLivePosition(t, primaryOffset);
         long position = 0;
-        for (long off = primaryOffset; off >= 0; off = nextBucket(t, off)) {
-            for (int i = 0; i < t.slots; i++, position++) {
-                if (RawMemory.getByte(seg, off + t.tophashOffset + i) >= Tophash.MIN_TOPHASH) {
-                    lastLive = position;
-                }
-            }
-        }
-        position = 0;
         for (long off = primaryOffset; off >= 0; off = nextBucket(t, off)) {
             for (int i = 0; i < t.slots; i++, position++) {
                 long at = off + t.tophashOffset + i;
@@ -317,6 +309,20 @@ public final class Chain {
                 }
             }
         }
+    }
+
+    /** The probe-order position of the last live slot of the chain at {@code primaryOffset} (primary bucket first), or -1. */
+    private static long lastLivePosition(Table t, long primaryOffset) {
+        long lastLive = -1;
+        long position = 0;
+        for (long off = primaryOffset; off >= 0; off = nextBucket(t, off)) {
+            for (int i = 0; i < t.slots; i++, position++) {
+                if (RawMemory.getByte(t.segment, off + t.tophashOffset + i) >= Tophash.MIN_TOPHASH) {
+                    lastLive = position;
+                }
+            }
+        }
+        return lastLive;
     }
 
     /** The bucket before the one at {@code off} in the chain starting at {@code primaryOffset}. */
@@ -374,16 +380,8 @@ public final class Chain {
             if (RawMemory.getLong(seg, primary + t.tophashOffset) == Tophash.EVACUATED_WORD) {
                 continue;
             }
-            long lastLive = -1;
+            long lastLive = lastLivePosition(t, primary);
             long position = 0;
-            for (long off = primary; off >= 0; off = nextBucket(t, off)) {
-                for (int i = 0; i < t.slots; i++, position++) {
-                    if (RawMemory.getByte(seg, off + t.tophashOffset + i) >= Tophash.MIN_TOPHASH) {
-                        lastLive = position;
-                    }
-                }
-            }
-            position = 0;
             for (long off = primary; off >= 0; off = nextBucket(t, off)) {
                 for (int i = 0; i < t.slots; i++, position++) {
                     int top = RawMemory.getByte(seg, off + t.tophashOffset + i);

@@ -321,14 +321,11 @@ public final class MapFile implements Allocator {
         return slotOffset(slot) + SLOT_TAKEN_OFFSET;
     }
 
-    MemorySegment header() {
-        return header;
-    }
 
     /**
      * Writes table {@code t} (a region of this file) into slot {@code slot}, a slot the state word
-     * does not name, for a state word published after it. Writes nothing a growth named by the
-     * current state word reads.
+     * does not name, for a state word published after it, and keeps the table's overflow count
+     * there from now on. Writes nothing a growth named by the current state word reads.
      */
     void installSlot(int slot, Table t) {
         Mapped m = mapped.get(t.segment.address());
@@ -336,6 +333,7 @@ public final class MapFile implements Allocator {
             throw new IllegalStateException("the table is not a region of " + path);
         }
         writeSlot(header, slot, m.fileOffset, t.log2Buckets, t.overflowCapacity);
+        t.persistOverflowCount(header, slotTakenOffset(slot));
     }
 
     /**

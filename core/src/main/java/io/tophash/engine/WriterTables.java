@@ -123,8 +123,8 @@ public final class WriterTables implements MapTables {
             if (kind != 0) {
                 oldSlot = MapFileHeaderLayout.oldSlot(st);
                 Table old = file.mapSlot(oldSlot, format, memory, false);
-                growth = Growth.resume(Growth.Kind.values()[kind - 1], old, table, settledDone(old, table, kind),
-                        file.shrinkNeed(), memory);
+                Growth.Kind k = Growth.Kind.values()[kind - 1];
+                growth = Growth.resume(k, old, table, settledDone(old, table, k), file.shrinkNeed(), memory);
             }
             file.endEvacuation();
             size = file.size();
@@ -144,12 +144,11 @@ public final class WriterTables implements MapTables {
      * the copies), so its other buckets' marks are finished; otherwise its destination buckets,
      * which nothing but that unit's evacuation writes to, are emptied to be filled again.
      */
-    private long settledDone(Table old, Table next, int kind) {
+    private long settledDone(Table old, Table next, Growth.Kind k) {
         long unit = file.evacuating();
         if (unit < 0) {
             return file.done();
         }
-        Growth.Kind k = Growth.Kind.values()[kind - 1];
         long units = k == Growth.Kind.SHRINK ? next.bucketCount : old.bucketCount;
         long before = file.evacuatingDoneBefore();
         long done;
@@ -461,7 +460,6 @@ public final class WriterTables implements MapTables {
         int slot = (currentSlot + 1) % MapFileHeaderLayout.TABLE_SLOTS;
         file.installSlot(slot, g.next);
         file.resetGrowthFields(g.shrinkOverflowNeed());
-        g.next.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
         file.publishState(MapFileHeaderLayout.state(slot, currentSlot, g.kind.ordinal() + 1));
         oldSlot = currentSlot;
         currentSlot = slot;
@@ -489,7 +487,6 @@ public final class WriterTables implements MapTables {
             }
             // the slot only: the growth fields belong to the growth the state word still names
             file.installSlot(slot, fresh);
-            fresh.persistOverflowCount(file.header(), file.slotTakenOffset(slot));
             file.publishState(MapFileHeaderLayout.state(slot, 0, 0));
             currentSlot = slot;
             file.size(0);
