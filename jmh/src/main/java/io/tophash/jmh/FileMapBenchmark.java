@@ -54,11 +54,11 @@ public class FileMapBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-        file = FileMapImpl.newFile("map");
+        file = impl.fileFor("map");
         long[] present = Workload.presentKeys(size);
         map = impl.create(size, file);
         Workload.fill(map, present);
-        if (map instanceof BenchMap.Tophash tophash && impl == FileMapImpl.TOPHASH_FILE) {
+        if (map instanceof BenchMap.Tophash tophash && impl != FileMapImpl.TOPHASH_MEMORY) {
             tophash.map().force(); // the fill's dirty pages written back now, not by the kernel during the measurement
         }
         keys = Workload.shuffled(present);

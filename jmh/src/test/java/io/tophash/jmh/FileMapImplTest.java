@@ -18,7 +18,7 @@ class FileMapImplTest {
     @ParameterizedTest
     @EnumSource(FileMapImpl.class)
     void everyKeyPutIsFoundAndTheFileIsDeleted(FileMapImpl impl) {
-        Path file = FileMapImpl.newFile("map");
+        Path file = impl.fileFor("map");
         long[] keys = Workload.presentKeys(SIZE);
         try (BenchMap map = impl.create(SIZE, file)) {
             Workload.fill(map, keys);
