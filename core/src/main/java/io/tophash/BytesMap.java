@@ -8,6 +8,7 @@ import io.tophash.engine.Growth;
 import io.tophash.engine.Hashing;
 import io.tophash.engine.KeyProbe;
 import io.tophash.engine.KeyStore;
+import io.tophash.engine.MapFile;
 import io.tophash.engine.MapMemory;
 import io.tophash.engine.MapTables;
 import io.tophash.engine.RawMemory;
@@ -17,10 +18,13 @@ import io.tophash.engine.Walk;
 import io.tophash.engine.WriterTables;
 import io.tophash.layout.BucketFormat;
 import io.tophash.layout.BytesBucketLayout;
+import io.tophash.layout.MapFileHeaderLayout;
 import io.tophash.memory.Allocator;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
+import java.nio.file.Path;
 import java.util.ConcurrentModificationException;
 import java.util.Objects;
 
@@ -135,19 +139,25 @@ public final class BytesMap extends OffHeapMap {
     /** During a growth, the stored keys of the old table's entries; else null. */
     private KeyStore oldKeys;
 
-    private BytesMap(Builder b) {
-        super(b.options);
+    private BytesMap(Builder b, BucketFormat format, MapFile file) {
+        super(b.options, file != null ? file : b.options.allocator);
         MapOptions o = b.options;
-        this.seed = o.seedForNewMap();
-        this.slots = b.slots(seed); // throws before anything is reserved when valueSize is missing
-        this.valueSize = slots.valueSize();
-        this.variable = slots.variableValues();
-        this.maxKeyLength = slots.maxKeyLength();
-        this.format = formatFor(o.padding, variable ? VariableValues.REGION_LENGTH : valueSize);
+        this.seed = file != null ? file.seed() : o.seedForNewMap();
+        this.slots = b.slots(seed);
+        this.valueSize = this.slots.valueSize();
+        this.variable = this.slots.variableValues();
+        this.maxKeyLength = this.slots.maxKeyLength();
+        this.format = format;
         this.keyWords = new Evacuation.KeyWords(seed, true);
-        this.keys = new KeyStore(memory, slots.maxStoredLength(), format.maxEntries(1L << o.initialLog2Buckets(format)));
-        this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
-                new KeyStoreGenerations(), "BytesMap");
+        if (file == null) {
+            this.keys = new KeyStore(memory, this.slots.maxStoredLength(), format.maxEntries(1L << o.initialLog2Buckets(format)));
+            this.tables = new WriterTables(format, memory, o.initialLog2Buckets(format), keyWords, relocation,
+                    new KeyStoreGenerations(), "BytesMap");
+        } else {
+            this.tables = new WriterTables(format, memory, file, keyWords, relocation, new KeyStoreGenerations(),
+                    "BytesMap");
+            tables.forceEvery(b.forceEvery);
+        }
         built();
     }
 
@@ -843,6 +853,8 @@ public final class BytesMap extends OffHeapMap {
             if (ref != Table.NONE) {
                 if (variable) {
                     replace(t, ref, value);
+                } else if (tables.inFile()) {
+                    replaceFixedInFile(t, ref, value);
                 } else {
                     MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
                 }
@@ -1068,13 +1080,21 @@ public final class BytesMap extends OffHeapMap {
             if (ref == Table.NONE) {
                 return false;
             }
-            if (p != null && !p.inline()) {
-                keys.free(ByteSlots.secondWord(t, ref), p.length);
-            }
-            if (variable) {
-                VariableValues.free(t, ref, keys);
-            }
+            // the blocks are freed once the slot is empty: a free block's first word is a free-list
+            // link, which a map file must never show in a live entry
+            long keyBlock = p != null && !p.inline() ? ByteSlots.secondWord(t, ref) : -1;
+            long valueDescriptor = variable ? VariableValues.descriptor(t, ref) : 0;
+            long valueBlock = variable ? VariableValues.secondWord(t, ref) : 0;
             tables.removeSlot(t, h, ref);
+            if (tables.inFile()) {
+                VarHandle.releaseFence();
+            }
+            if (keyBlock != -1) {
+                keys.free(keyBlock, p.length);
+            }
+            if (ByteKeys.isStored(valueDescriptor)) {
+                keys.free(valueBlock, ByteKeys.lengthOf(valueDescriptor));
+            }
             return true;
         } finally {
             tables.endWrite();
@@ -1089,13 +1109,7 @@ public final class BytesMap extends OffHeapMap {
     public void clear() {
         tables.beginWrite();
         try {
-            tables.clear();
-            keys.releaseAfterWrite();
-            keys = newStore();
-            if (oldKeys != null) {
-                oldKeys.releaseAfterWrite();
-                oldKeys = null;
-            }
+            tables.clear(); // the key stores go with the tables (KeyStoreGenerations.cleared)
         } finally {
             tables.endWrite();
         }
@@ -1120,6 +1134,28 @@ public final class BytesMap extends OffHeapMap {
     }
 
     /**
+     * Flushes a map file's pages to its storage device ({@code msync}), as
+     * {@link LongLongMap#force()} does; does nothing for a map in memory. Single-threaded (a
+     * write: not during another write).
+     *
+     * @throws IllegalStateException           after {@link #close()}
+     * @throws java.io.UncheckedIOException    if the device reports an error
+     */
+    public void force() {
+        tables.checkOpen();
+        MapFile file = tables.file();
+        if (file != null) {
+            file.force();
+        }
+    }
+
+    /** For tests: the {@link #force()} calls a map file has made, its sync policy's included; 0 in memory. */
+    long forces() {
+        MapFile file = tables.file();
+        return file == null ? 0 : file.forces();
+    }
+
+    /**
      * Frees all off-heap memory and returns once it is back with the allocator; afterwards every
      * other method throws {@link IllegalStateException}, views included. Single-threaded.
      * Idempotent, except that a release the allocator failed is retried by the next call.
@@ -1131,15 +1167,29 @@ public final class BytesMap extends OffHeapMap {
 
     // ------------------------------------------------------------------------------- growth
 
-    /** The key stores' side of a growth: the next table gets a fresh store, compacted by evacuation. */
+    /**
+     * The key stores' side of a growth: the next table gets a fresh store, compacted by evacuation;
+     * a clear's fresh table gets an empty one. In a map file each store's directory is named in its
+     * table's slot.
+     */
     private final class KeyStoreGenerations implements WriterTables.Generations {
         private KeyStore next;
 
         @Override
         public void prepareNext() {
-            KeyStore store = newStore();
-            store.reserveForEvacuation(keys.liveBytes()); // may throw: nothing changed
+            KeyStore store = newStore(); // may throw: nothing changed
+            try {
+                store.reserveForEvacuation(keys.liveBytes());
+            } catch (RuntimeException | Error e) {
+                store.releaseLater();
+                throw e;
+            }
             next = store;
+        }
+
+        @Override
+        public void prepareFresh() {
+            next = newStore();
         }
 
         @Override
@@ -1159,6 +1209,49 @@ public final class BytesMap extends OffHeapMap {
         public void completed() {
             oldKeys.releaseAfterWrite(); // a view the write was given may point into it
             oldKeys = null;
+        }
+
+        @Override
+        public void cleared() {
+            keys.releaseAfterWrite();
+            keys = next;
+            next = null;
+            if (oldKeys != null) {
+                oldKeys.releaseAfterWrite();
+                oldKeys = null;
+            }
+        }
+
+        @Override
+        public void adopt(MapFile file, int current, int old) {
+            keys = KeyStore.adopt(memory, slots.maxStoredLength(), file, file.slotStore(current));
+            if (old >= 0) {
+                oldKeys = KeyStore.adopt(memory, slots.maxStoredLength(), file, file.slotStore(old));
+            }
+        }
+
+        @Override
+        public void publishNext(MapFile file, int slot) {
+            file.installStore(slot, next.directory());
+        }
+
+        @Override
+        public long evacuationMark() {
+            return keys.evacuationMark();
+        }
+
+        @Override
+        public void rewindEvacuation(long mark) {
+            keys.rewindEvacuation(mark);
+        }
+
+        @Override
+        public void undoReplace(MapFile file, Table t, long ref) {
+            if (variable) {
+                VariableValues.writeRegion(t, ref, file.undo0(), file.undo1());
+            } else {
+                MemorySegment.copy(file.undoRegion(), 0, t.segment, t.valueOffset(ref), valueSize);
+            }
         }
     }
 
@@ -1187,9 +1280,71 @@ public final class BytesMap extends OffHeapMap {
      * the bound allows (a churn of replacements alone inserts nothing that would check it).
      */
     private void replace(Table t, long ref, MemorySegment value) {
-        VariableValues.write(t, ref, value, keys, true);
+        if (tables.inFile()) {
+            replaceVariableInFile(t, ref, value);
+        } else {
+            VariableValues.write(t, ref, value, keys, true);
+        }
         if (tables.growth() == null && storeFragmented()) {
             tables.startCompaction();
+        }
+    }
+
+    /**
+     * A fixed-size value replaced in a map file: the old bytes go to the file's undo region and the
+     * replacement is recorded before the value is copied over, so a crash leaves the old value,
+     * put back on reopen, or the new one, never a mix.
+     */
+    private void replaceFixedInFile(Table t, long ref, MemorySegment value) {
+        MapFile file = tables.file();
+        MemorySegment.copy(t.segment, t.valueOffset(ref), file.undoRegion(), 0, valueSize);
+        tables.replaceBegins(ref, 0, 0);
+        MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+        crashPointForTests();
+        tables.replaceEnds();
+    }
+
+    /** For tests: when set, a replacement in a map file stops as a crash would, its record still open. */
+    boolean stopMidReplacementForTests;
+
+    private void crashPointForTests() {
+        if (stopMidReplacementForTests) {
+            throw new IllegalStateException("stopped mid-replacement (a test's crash point)");
+        }
+    }
+
+    /**
+     * A value of any length replaced in a map file: the value region's two words are recorded, the
+     * new value goes to a new block (never over the old one), the region is rewritten, and the old
+     * block is freed only once the replacement is recorded as done, so the words a reopen puts
+     * back always name the old value whole.
+     */
+    private void replaceVariableInFile(Table t, long ref, MemorySegment value) {
+        long oldDescriptor = VariableValues.descriptor(t, ref);
+        long oldSecond = VariableValues.secondWord(t, ref);
+        int length = (int) value.byteSize();
+        long descriptor;
+        long second;
+        if (VariableValues.stored(length)) {
+            second = keys.allocate(length); // may throw: nothing recorded, nothing changed
+            try {
+                keys.write(second, value, 0, length);
+            } catch (RuntimeException e) {
+                keys.free(second, length);
+                throw e;
+            }
+            descriptor = ByteKeys.storedDescriptor(length);
+        } else {
+            descriptor = VariableValues.inlineDescriptor(value);
+            second = VariableValues.inlineSecond(value);
+        }
+        tables.replaceBegins(ref, oldDescriptor, oldSecond);
+        VariableValues.writeRegion(t, ref, descriptor, second);
+        crashPointForTests();
+        tables.replaceEnds();
+        if (ByteKeys.isStored(oldDescriptor)) {
+            VarHandle.releaseFence(); // the record's end before the old block's first word becomes a free-list link
+            keys.free(oldSecond, ByteKeys.lengthOf(oldDescriptor));
         }
     }
 
@@ -1216,7 +1371,8 @@ public final class BytesMap extends OffHeapMap {
     }
 
     private KeyStore newStore() {
-        return new KeyStore(memory, slots.maxStoredLength());
+        return tables.inFile() ? KeyStore.inFile(memory, slots.maxStoredLength())
+                : new KeyStore(memory, slots.maxStoredLength());
     }
 
     private void requireFixedValues(String method) {
@@ -1232,6 +1388,7 @@ public final class BytesMap extends OffHeapMap {
      */
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
         boolean fragmented = tables.growth() == null && storeFragmented();
+        tables.insertBegins(h);
         long ref = tables.slotForInsert(h, tables.size(), fragmented);
         Table t = tables.table();
         // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
@@ -1254,7 +1411,7 @@ public final class BytesMap extends OffHeapMap {
             }
         }
         ByteSlots.writeKey(t, ref, h, head, second);
-        Chain.occupy(t, ref, h);
+        tables.occupy(t, ref, h);
         tables.countInsert();
         return ref;
     }
@@ -1278,18 +1435,82 @@ public final class BytesMap extends OffHeapMap {
      */
     public static final class Builder extends BytesMapBuilder<Builder> {
 
+        private Path file;
+        private long forceEvery;
+
         private Builder() {
         }
 
         /**
-         * Reserves the map's initial table.
+         * Keeps the map in the file at {@code path}, as {@link LongLongMap.Builder#file} does
+         * (README, "Maps in a file"): {@code build()} creates it or opens the map it holds, as the
+         * last process left it, even killed mid-write. The file's padding and kind of value
+         * ({@link #valueSize} or values of any length) must be this builder's; its seed, if
+         * {@link #seed} was called, this seed. {@link #maxKeyLength} and {@link #maxValueSize} are
+         * this open's limits. Opening maps the file's tables and key stores; it reads no entry.
+         * {@code null} (the default) keeps the map in memory.
          *
-         * @return a new, empty map
-         * @throws IllegalStateException if {@link #valueSize} was not set
-         * @throws OutOfMemoryError      if the allocator cannot supply the table (nothing is leaked)
+         * @param path the map file
+         * @return this builder
+         */
+        public Builder file(Path path) {
+            this.file = path;
+            return this;
+        }
+
+        /**
+         * A map file's sync policy, as {@link LongLongMap.Builder#forceEvery}: every
+         * {@code writes}-th write ends with {@link BytesMap#force()}; 0 (the default) never.
+         *
+         * @param writes writes between flushes, 1 to flush every write, or 0
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder forceEvery(long writes) {
+            if (writes < 0) {
+                throw new IllegalArgumentException("forceEvery must not be negative, got " + writes);
+            }
+            this.forceEvery = writes;
+            return this;
+        }
+
+        /**
+         * Reserves the map's initial table, or creates or opens its {@link #file}.
+         *
+         * @return the new map
+         * @throws IllegalStateException    if {@link #valueSize} was not set; if another map, in this or
+         *                                  another process, has the file open; or {@link #forceEvery} is
+         *                                  set for a map in memory
+         * @throws IllegalArgumentException if the file is not a {@code BytesMap} file of this builder's
+         *                                  padding and kind of value (or seed, if set), or of a newer format:
+         *                                  the file is untouched
+         * @throws OutOfMemoryError         if the allocator cannot supply the table (nothing is leaked)
+         * @throws java.io.UncheckedIOException if the file cannot be created, read or written
          */
         public BytesMap build() {
-            return new BytesMap(this);
+            ByteSlots checked = slots(0); // throws before anything is reserved when valueSize is missing
+            BucketFormat format = formatFor(options.padding,
+                    checked.variableValues() ? VariableValues.REGION_LENGTH : checked.valueSize());
+            if (file == null) {
+                if (forceEvery != 0) {
+                    throw new IllegalStateException("forceEvery(" + forceEvery + ") needs a file(path): a map in memory has nothing to force");
+                }
+                return new BytesMap(this, format, null);
+            }
+            MapFile mapFile = MapFile.openOrCreate(file, new MapFile.Identity(MapFileHeaderLayout.KIND_BYTES, "BytesMap",
+                    options.padding.fileCode(), options.padding.name(), format, 0, checked.valueSize(),
+                    checked.variableValues() ? 0 : checked.valueSize()), options.initialLog2Buckets(format),
+                    options.seedForNewMap(), options.seedSet());
+            try {
+                return new BytesMap(this, format, mapFile);
+            } catch (RuntimeException | Error e) {
+                try {
+                    mapFile.close();
+                } catch (RuntimeException closeFailed) {
+                    e.addSuppressed(closeFailed);
+                }
+                throw e;
+            }
         }
     }
 }

@@ -698,7 +698,7 @@ public final class LongLongMap extends OffHeapMap {
             BucketFormat format = options.padding.format();
             MapFile mapFile = MapFile.openOrCreate(file, new MapFile.Identity(MapFileHeaderLayout.KIND_LONG_LONG,
                     "LongLongMap", options.padding.fileCode(), options.padding.name(), format, Long.BYTES,
-                    Long.BYTES), options.initialLog2Buckets(format), options.seedForNewMap(), options.seedSet());
+                    Long.BYTES, 0), options.initialLog2Buckets(format), options.seedForNewMap(), options.seedSet());
             try {
                 return new LongLongMap(this, mapFile);
             } catch (RuntimeException | Error e) {

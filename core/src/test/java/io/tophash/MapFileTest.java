@@ -463,7 +463,10 @@ class MapFileTest {
         }
     }
 
-    /** Makes every entry of the region table but the live tables' a copy of the current table's region: no region for a new table. */
+    /**
+     * Makes every entry of the region table but the live tables' an unowned copy of the current
+     * table's region (mapped, so never reused): no region for a new table.
+     */
     private static void fillRegionTable(Path file) throws IOException {
         patchHeader(file, h -> {
             int count = (int) h.getLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET);
@@ -473,12 +476,12 @@ class MapFileTest {
                     : h.getLong((int) MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.oldSlot(state)));
             long length = 0;
             for (int i = 0; i < count; i++) {
-                if (h.getLong((int) MapFileHeaderLayout.regionOffset(i)) == current) {
+                if ((h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK) == current) {
                     length = h.getLong((int) MapFileHeaderLayout.regionOffset(i) + 8);
                 }
             }
             for (int i = 0; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
-                long offset = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) : -1;
+                long offset = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK : -1;
                 if (offset != current && offset != old) {
                     h.putLong((int) MapFileHeaderLayout.regionOffset(i), current);
                     h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);

@@ -1,7 +1,11 @@
 package io.tophash.engine;
 
+import io.tophash.layout.KeyStoreDirectoryLayout;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+
+import static io.tophash.layout.KeyStoreDirectoryLayout.*;
 
 /**
  * Off-heap storage for the keys, and the values of a map with values of any length, too long to
@@ -25,6 +29,12 @@ import java.util.Arrays;
  *
  * <p>A locator names a block: chunk index in the high 24 bits, byte offset in the chunk in the
  * low 40.
+ *
+ * <p>In a map file the chunks are regions of the file and the store writes its state through to
+ * a directory region ({@link KeyStoreDirectoryLayout}) on every change, so that a reopen
+ * ({@link #adopt}) goes on with it. Each change writes the block before the state that hands it
+ * out is published, so a crash can leak a block (taken and never published; the next compaction
+ * gives it back) but never hand out one that is in use.
  *
  * <p>Threading: the owner's; the single-writer map's writer, or the concurrent map's lock holder
  * for the allocation calls. Reads ({@link #matches}, {@link #view}) only read.
@@ -50,6 +60,10 @@ public final class KeyStore {
     private final MapMemory memory;
     /** The smallest chunk blocks are cut from. */
     private final long firstChunk;
+    /** Blocks at least this long get a chunk of their own. */
+    private final long ownChunk;
+    /** In a map file: the directory the store's state is written through to; else null. */
+    private final MemorySegment directory;
     private MemorySegment[] chunks = new MemorySegment[4];
     private int chunkCount;
     /** The chunk blocks are cut from, and where its free space starts; -1 when none yet. */
@@ -78,10 +92,84 @@ public final class KeyStore {
      * does not fill its first megabytes in small chunks. Allocates nothing until the first one.
      */
     public KeyStore(MapMemory memory, int maxLength, long expectedEntries) {
-        this.firstChunk = Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, expectedEntries * 2)) & -FIRST_CHUNK;
+        this(memory, maxLength, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, expectedEntries * 2)) & -FIRST_CHUNK, OWN_CHUNK,
+                null);
+    }
+
+    private KeyStore(MapMemory memory, int maxLength, long firstChunk, long ownChunk, MemorySegment directory) {
+        this.firstChunk = firstChunk;
+        this.ownChunk = ownChunk;
         this.memory = memory;
+        this.directory = directory;
         this.freeHeads = new long[sizeClass(blockLength(maxLength)) + 1];
         Arrays.fill(freeHeads, NO_BLOCK);
+    }
+
+    /**
+     * A store in a map file, for keys and values of up to {@code maxLength} bytes: its directory is
+     * a region of the file allocated now (from {@code memory}, whose allocator is the file), its
+     * chunks regions allocated as needed, whole regions of the file (64 KiB or more), and blocks of
+     * up to the largest chunk are cut from shared chunks, so that a store takes few regions.
+     *
+     * @throws OutOfMemoryError if the directory cannot be allocated (nothing changed)
+     */
+    public static KeyStore inFile(MapMemory memory, int maxLength) {
+        MemorySegment directory = memory.allocate(DIRECTORY_LENGTH, Long.BYTES);
+        KeyStore store = new KeyStore(memory, maxLength, MapFile.REGION_ALIGNMENT, MAX_CHUNK, directory);
+        initDirectory(directory);
+        return store;
+    }
+
+    /** Writes an empty store's directory into {@code directory}, a zeroed region. */
+    static void initDirectory(MemorySegment directory) {
+        RawMemory.putLong(directory, BUMP_CHUNK_OFFSET, -1);
+        RawMemory.putLong(directory, EVACUATION_CHUNK_OFFSET, -1);
+        for (int c = 0; c < MAX_SIZE_CLASSES; c++) {
+            RawMemory.putLong(directory, freeHeadOffset(c), NO_BLOCK);
+        }
+    }
+
+    /**
+     * The store of a reopened map file whose directory is the region at {@code directoryOffset}:
+     * maps the directory and every chunk it names, as the file holds them.
+     *
+     * @throws IllegalArgumentException if the directory names a chunk that is not a region of the file
+     */
+    public static KeyStore adopt(MapMemory memory, int maxLength, MapFile file, long directoryOffset) {
+        MemorySegment directory = file.mapRegion(directoryOffset, DIRECTORY_LENGTH);
+        memory.adopt(directory);
+        KeyStore store = new KeyStore(memory, maxLength, MapFile.REGION_ALIGNMENT, MAX_CHUNK, directory);
+        long count = RawMemory.getLong(directory, CHUNK_COUNT_OFFSET);
+        if (count < 0 || count > MAX_CHUNKS) {
+            throw new IllegalArgumentException(file.path() + " is damaged: a key store of " + count + " chunks");
+        }
+        store.chunks = new MemorySegment[Math.max(4, (int) count)];
+        for (int i = 0; i < count; i++) {
+            MemorySegment chunk = file.mapRegion(RawMemory.getLong(directory, chunkOffset(i)),
+                    RawMemory.getLong(directory, chunkOffset(i) + Long.BYTES));
+            memory.adopt(chunk);
+            store.chunks[i] = chunk;
+            store.chunkCount++;
+        }
+        store.bumpChunk = (int) RawMemory.getLong(directory, BUMP_CHUNK_OFFSET);
+        store.bumpTop = RawMemory.getLong(directory, BUMP_TOP_OFFSET);
+        store.evacuationChunk = (int) RawMemory.getLong(directory, EVACUATION_CHUNK_OFFSET);
+        store.evacuationTop = RawMemory.getLong(directory, EVACUATION_TOP_OFFSET);
+        store.liveBytes = RawMemory.getLong(directory, LIVE_BYTES_OFFSET);
+        store.freeBytes = RawMemory.getLong(directory, FREE_BYTES_OFFSET);
+        store.reservedBytes = RawMemory.getLong(directory, RESERVED_BYTES_OFFSET);
+        if (store.bumpChunk >= count || store.evacuationChunk >= count) {
+            throw new IllegalArgumentException(file.path() + " is damaged: a key store's fill marks name no chunk");
+        }
+        for (int c = 0; c < store.freeHeads.length; c++) {
+            store.freeHeads[c] = RawMemory.getLong(directory, freeHeadOffset(c));
+        }
+        return store;
+    }
+
+    /** In a map file: the directory region, else null. */
+    public MemorySegment directory() {
+        return directory;
     }
 
     /** Bytes a key or value of {@code length} bytes occupies: its size class's block length. */
@@ -118,11 +206,18 @@ public final class KeyStore {
             freeHeads[sizeClass] = RawMemory.getLong(chunkOf(head), offsetOf(head));
             freeBytes -= block;
             liveBytes += block;
+            if (directory != null) {
+                RawMemory.putLong(directory, freeHeadOffset(sizeClass), freeHeads[sizeClass]);
+                writeCounts();
+            }
             return head;
         }
-        if (block >= OWN_CHUNK) {
+        if (block >= ownChunk) {
             long locator = locator(addChunk(block), 0);
             liveBytes += block;
+            if (directory != null) {
+                writeCounts();
+            }
             return locator;
         }
         if (bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize()) {
@@ -137,17 +232,38 @@ public final class KeyStore {
         long locator = locator(bumpChunk, bumpTop);
         bumpTop += block;
         liveBytes += block;
+        if (directory != null) {
+            RawMemory.putLong(directory, BUMP_CHUNK_OFFSET, bumpChunk);
+            RawMemory.putLong(directory, BUMP_TOP_OFFSET, bumpTop);
+            writeCounts();
+        }
         return locator;
+    }
+
+    /** Writes the byte counts through to the directory. */
+    private void writeCounts() {
+        RawMemory.putLong(directory, LIVE_BYTES_OFFSET, liveBytes);
+        RawMemory.putLong(directory, FREE_BYTES_OFFSET, freeBytes);
+        RawMemory.putLong(directory, RESERVED_BYTES_OFFSET, reservedBytes);
     }
 
     /** Reserves a chunk and records it; returns its index. @throws OutOfMemoryError (nothing changed) */
     private int addChunk(long size) {
+        if (directory != null && chunkCount == MAX_CHUNKS) {
+            throw new OutOfMemoryError("a key store in a map file holds at most " + MAX_CHUNKS + " chunks");
+        }
         if (chunkCount == chunks.length) {
             chunks = Arrays.copyOf(chunks, chunkCount * 2);
         }
         MemorySegment chunk = memory.allocate(size, Long.BYTES);
         chunks[chunkCount] = chunk;
         reservedBytes += chunk.byteSize();
+        if (directory != null) {
+            RawMemory.putLong(directory, chunkOffset(chunkCount), memory.fileOffsetOf(chunk));
+            RawMemory.putLong(directory, chunkOffset(chunkCount) + Long.BYTES, chunk.byteSize());
+            RawMemory.putLong(directory, CHUNK_COUNT_OFFSET, chunkCount + 1);
+            writeCounts();
+        }
         return chunkCount++;
     }
 
@@ -178,6 +294,10 @@ public final class KeyStore {
         freeHeads[sizeClass] = locator;
         liveBytes -= block;
         freeBytes += block;
+        if (directory != null) {
+            RawMemory.putLong(directory, freeHeadOffset(sizeClass), locator);
+            writeCounts();
+        }
     }
 
     /** Copies {@code length} bytes of {@code key} (or a value) at {@code offset} into the block at {@code locator}. */
@@ -231,6 +351,30 @@ public final class KeyStore {
         if (bytes > 0) {
             evacuationChunk = addChunk(bytes);
             evacuationTop = 0;
+            if (directory != null) {
+                RawMemory.putLong(directory, EVACUATION_CHUNK_OFFSET, evacuationChunk);
+                RawMemory.putLong(directory, EVACUATION_TOP_OFFSET, 0);
+            }
+        }
+    }
+
+    /** Where the evacuation region's free space starts: the mark a map file's evacuation record keeps. */
+    public long evacuationMark() {
+        return evacuationTop;
+    }
+
+    /**
+     * Moves the evacuation region's free space back to {@code mark}: an evacuation a crash
+     * interrupted is redone, and what it copied is copied again. The live count keeps the copies
+     * (an overcount, which only sizes a later compaction's region generously).
+     */
+    public void rewindEvacuation(long mark) {
+        if (mark < 0 || mark > evacuationTop) {
+            throw new IllegalArgumentException("evacuation mark " + mark + " past the region's fill " + evacuationTop);
+        }
+        evacuationTop = mark;
+        if (directory != null) {
+            RawMemory.putLong(directory, EVACUATION_TOP_OFFSET, mark);
         }
     }
 
@@ -249,6 +393,10 @@ public final class KeyStore {
         MemorySegment.copy(from.chunkOf(locator), offsetOf(locator), chunks[evacuationChunk], evacuationTop, length);
         evacuationTop += block;
         liveBytes += block;
+        if (directory != null) {
+            RawMemory.putLong(directory, EVACUATION_TOP_OFFSET, evacuationTop);
+            RawMemory.putLong(directory, LIVE_BYTES_OFFSET, liveBytes);
+        }
         return moved;
     }
 
@@ -258,6 +406,9 @@ public final class KeyStore {
             memory.releaseLater(chunks[i]);
             chunks[i] = null;
         }
+        if (directory != null) {
+            memory.releaseLater(directory);
+        }
         forget();
     }
 
@@ -265,6 +416,9 @@ public final class KeyStore {
     public void releaseAfterWrite() {
         for (int i = 0; i < chunkCount; i++) {
             memory.releaseAfterWrite(chunks[i]);
+        }
+        if (directory != null) {
+            memory.releaseAfterWrite(directory);
         }
         forget();
     }

@@ -1,6 +1,7 @@
 package io.tophash.engine;
 
 import io.tophash.layout.BucketFormat;
+import io.tophash.layout.KeyStoreDirectoryLayout;
 import io.tophash.memory.Allocator;
 
 import java.io.IOException;
@@ -62,7 +63,11 @@ public final class MapFile implements Allocator {
     private final boolean created;
     /** This file's entry in {@link #OPEN_IN_THIS_JVM}. */
     private final Object openKey;
+    /** The undo region, once mapped. */
+    private MemorySegment undo;
     private long bytesInUse;
+    /** The table slot whose generation the regions allocated now belong to ({@link #reserveFor}). */
+    private int allocationSlot;
     private boolean closed;
     /** {@link #force} calls so far. */
     private long forces;
@@ -75,7 +80,7 @@ public final class MapFile implements Allocator {
 
     /** What the caller's builder says the map is; a file must match it. */
     public record Identity(long kind, String kindName, long padding, String paddingName, BucketFormat format,
-                           long keyLength, long valueLength) {
+                           long keyLength, long valueLength, long undoLength) {
     }
 
     private MapFile(Path path, FileChannel channel, FileLock lock, Arena headerArena, MemorySegment header,
@@ -87,6 +92,7 @@ public final class MapFile implements Allocator {
         this.headerArena = headerArena;
         this.header = header;
         this.created = created;
+        this.allocationSlot = currentSlot(RawMemory.getLong(header, STATE_OFFSET));
     }
 
     /**
@@ -137,6 +143,28 @@ public final class MapFile implements Allocator {
                 long region = HEADER_LENGTH;
                 MemorySegment h = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH, arena);
                 ch.map(FileChannel.MapMode.READ_WRITE, region, tableBytes, arena); // extends the file, zero-filled
+                long regions = 1;
+                long end = region + tableBytes;
+                long store = 0;
+                if (id.kind() == KIND_BYTES || id.kind() == KIND_CONCURRENT_BYTES) {
+                    store = (end + REGION_ALIGNMENT - 1) & -REGION_ALIGNMENT;
+                    MemorySegment directory = ch.map(FileChannel.MapMode.READ_WRITE, store,
+                            KeyStoreDirectoryLayout.DIRECTORY_LENGTH, arena);
+                    KeyStore.initDirectory(directory);
+                    RawMemory.putLong(h, regionOffset(1), store | owner(0));
+                    RawMemory.putLong(h, regionOffset(1) + Long.BYTES, KeyStoreDirectoryLayout.DIRECTORY_LENGTH);
+                    regions = 2;
+                    end = store + KeyStoreDirectoryLayout.DIRECTORY_LENGTH;
+                }
+                if (id.undoLength() > 0) {
+                    long undo = (end + REGION_ALIGNMENT - 1) & -REGION_ALIGNMENT;
+                    ch.map(FileChannel.MapMode.READ_WRITE, undo, id.undoLength(), arena);
+                    RawMemory.putLong(h, regionOffset((int) regions), undo | OWNER_PERMANENT);
+                    RawMemory.putLong(h, regionOffset((int) regions) + Long.BYTES, id.undoLength());
+                    RawMemory.putLong(h, UNDO_REGION_OFFSET, undo);
+                    RawMemory.putLong(h, UNDO_LENGTH_OFFSET, id.undoLength());
+                    regions++;
+                }
                 RawMemory.putLong(h, VERSION_OFFSET, FORMAT_VERSION);
                 RawMemory.putLong(h, KIND_OFFSET, id.kind());
                 RawMemory.putLong(h, PADDING_OFFSET, id.padding());
@@ -144,10 +172,11 @@ public final class MapFile implements Allocator {
                 RawMemory.putLong(h, VALUE_LENGTH_OFFSET, id.valueLength());
                 RawMemory.putLong(h, SEED_OFFSET, seed);
                 RawMemory.putLong(h, BUCKET_LENGTH_OFFSET, id.format().bucketLength());
-                RawMemory.putLong(h, regionOffset(0), region);
+                RawMemory.putLong(h, regionOffset(0), region | owner(0));
                 RawMemory.putLong(h, regionOffset(0) + Long.BYTES, tableBytes);
-                RawMemory.putLong(h, REGION_COUNT_OFFSET, 1);
+                RawMemory.putLong(h, REGION_COUNT_OFFSET, regions);
                 writeSlot(h, 0, region, log2Buckets, overflow);
+                RawMemory.putLong(h, slotOffset(0) + SLOT_STORE_OFFSET, store);
                 RawMemory.putLong(h, STATE_OFFSET, io.tophash.layout.MapFileHeaderLayout.state(0, 0, 0));
                 RawMemory.putLong(h, MAGIC_OFFSET, MAGIC);
                 ch.force(true);
@@ -224,6 +253,12 @@ public final class MapFile implements Allocator {
         if (kind != id.kind()) {
             throw new IllegalArgumentException(path + " holds a " + kindName(kind) + ", not a " + id.kindName());
         }
+        long keyLength = RawMemory.getLong(h, KEY_LENGTH_OFFSET);
+        long valueLength = RawMemory.getLong(h, VALUE_LENGTH_OFFSET);
+        if (keyLength != id.keyLength() || valueLength != id.valueLength()) {
+            throw new IllegalArgumentException(path + " holds " + entries(keyLength, valueLength) + ", not "
+                    + entries(id.keyLength(), id.valueLength()));
+        }
         long padding = RawMemory.getLong(h, PADDING_OFFSET);
         long bucket = RawMemory.getLong(h, BUCKET_LENGTH_OFFSET);
         if (padding != id.padding() || bucket != id.format().bucketLength()) {
@@ -231,24 +266,29 @@ public final class MapFile implements Allocator {
                     + ", " + bucket + "-byte buckets) than the builder's " + id.paddingName() + " ("
                     + id.format().bucketLength() + "-byte buckets)");
         }
-        long keyLength = RawMemory.getLong(h, KEY_LENGTH_OFFSET);
-        long valueLength = RawMemory.getLong(h, VALUE_LENGTH_OFFSET);
-        if (keyLength != id.keyLength() || valueLength != id.valueLength()) {
-            throw new IllegalArgumentException(path + " holds keys of " + keyLength + " and values of " + valueLength
-                    + " bytes, not " + id.keyLength() + " and " + id.valueLength());
+        long undo = RawMemory.getLong(h, UNDO_LENGTH_OFFSET);
+        if (undo != id.undoLength()) {
+            throw new IllegalArgumentException(path + " is damaged: an undo region of " + undo + " bytes, not "
+                    + id.undoLength());
         }
         long regions = RawMemory.getLong(h, REGION_COUNT_OFFSET);
         if (regions < 1 || regions > MAX_REGIONS) {
             throw new IllegalArgumentException(path + " is damaged: " + regions + " regions");
         }
         for (int i = 0; i < regions; i++) {
-            long offset = RawMemory.getLong(h, regionOffset(i));
+            long offset = RawMemory.getLong(h, regionOffset(i)) & ~OWNER_MASK;
             long length = RawMemory.getLong(h, regionOffset(i) + Long.BYTES);
             if (offset < HEADER_LENGTH || length <= 0 || offset + length > fileSize) {
                 throw new IllegalArgumentException(path + " is damaged: region " + i + " [" + offset + ", +" + length
                         + ") is outside its " + fileSize + " bytes");
             }
         }
+    }
+
+    /** Keys and values as a header's lengths say: 0 for any length. */
+    private static String entries(long keyLength, long valueLength) {
+        return (keyLength == 0 ? "keys of any length" : "keys of " + keyLength + " bytes") + " and "
+                + (valueLength == 0 ? "values of any length" : "values of " + valueLength + " bytes");
     }
 
     static String kindName(long kind) {
@@ -263,6 +303,7 @@ public final class MapFile implements Allocator {
         RawMemory.putLong(h, s + SLOT_LOG2_OFFSET, log2Buckets);
         RawMemory.putLong(h, s + SLOT_CAPACITY_OFFSET, overflowCapacity);
         RawMemory.putLong(h, s + SLOT_TAKEN_OFFSET, 0);
+        RawMemory.putLong(h, s + SLOT_STORE_OFFSET, 0);
     }
 
     // ------------------------------------------------------------------------------ header
@@ -316,6 +357,77 @@ public final class MapFile implements Allocator {
         return RawMemory.getLong(header, slotOffset(slot) + SLOT_TAKEN_OFFSET);
     }
 
+    /** The file offset of slot {@code slot}'s key store directory, 0 if none. */
+    public long slotStore(int slot) {
+        return RawMemory.getLong(header, slotOffset(slot) + SLOT_STORE_OFFSET);
+    }
+
+    /**
+     * Names {@code directory} (a region of this file) as the key store directory of slot
+     * {@code slot}, a slot the state word does not name, for a state word published after it.
+     */
+    public void installStore(int slot, MemorySegment directory) {
+        Mapped m = mapped.get(directory.address());
+        if (m == null) {
+            throw new IllegalStateException("the store directory is not a region of " + path);
+        }
+        RawMemory.putLong(header, slotOffset(slot) + SLOT_STORE_OFFSET, m.fileOffset);
+    }
+
+    /**
+     * Regions allocated from now on belong to table slot {@code slot}'s generation. For a slot the
+     * state word does not name (a growth's or a clear's next table), the regions a dead generation
+     * of that slot left are disowned first, so that only what this reservation allocates becomes
+     * live with the slot.
+     */
+    synchronized void reserveFor(int slot) {
+        long st = state();
+        boolean live = slot == currentSlot(st) || growthKind(st) != 0 && slot == oldSlot(st);
+        if (!live) {
+            long regions = RawMemory.getLong(header, REGION_COUNT_OFFSET);
+            for (int i = 0; i < regions; i++) {
+                long word = RawMemory.getLong(header, regionOffset(i));
+                if ((word & OWNER_MASK) == owner(slot)) {
+                    RawMemory.putLong(header, regionOffset(i), word & ~OWNER_MASK);
+                }
+            }
+        }
+        allocationSlot = slot;
+    }
+
+    /** The file offset of region {@code segment}, a region of this file mapped now. */
+    synchronized long fileOffsetOf(MemorySegment segment) {
+        Mapped m = mapped.get(segment.address());
+        if (m == null) {
+            throw new IllegalStateException("not a region mapped from " + path);
+        }
+        return m.fileOffset;
+    }
+
+    /**
+     * Maps the region at {@code offset}, at least {@code bytes} long, as the file holds it (a key
+     * store's directory or chunk, for a reopen).
+     *
+     * @throws IllegalArgumentException if no region of the region table starts there and holds that many bytes
+     */
+    MemorySegment mapRegion(long offset, long bytes) {
+        if (bytes <= 0 || !inRegionTable(offset, bytes)) {
+            throw new IllegalArgumentException(path + " is damaged: no region of " + bytes + " bytes at " + offset);
+        }
+        return map(offset, bytes);
+    }
+
+    /** The undo region (a replaced fixed-size value's old bytes), mapped on first use; null when the file has none. */
+    public MemorySegment undoRegion() {
+        if (undo == null) {
+            long length = RawMemory.getLong(header, UNDO_LENGTH_OFFSET);
+            if (length > 0) {
+                undo = mapRegion(RawMemory.getLong(header, UNDO_REGION_OFFSET), length);
+            }
+        }
+        return undo;
+    }
+
     /** Where table slot {@code slot} keeps its overflow count, for {@link Table#persistOverflowCount}. */
     long slotTakenOffset(int slot) {
         return slotOffset(slot) + SLOT_TAKEN_OFFSET;
@@ -347,11 +459,56 @@ public final class MapFile implements Allocator {
 
     /** Records the write in progress; the stores of the write that follow cannot move before it. */
     void beginOp(long op, long key, long sizeBefore) {
+        RawMemory.putLong(header, OP_REF_OFFSET, 0);
         RawMemory.putLong(header, OP_KEY_OFFSET, key);
         RawMemory.putLong(header, OP_SIZE_OFFSET, sizeBefore);
         RawMemory.putLong(header, OP_STATE_OFFSET, state());
         RawMemory.setLongRelease(header, OP_OFFSET, op);
         VarHandle.releaseFence();
+    }
+
+    /**
+     * Records the slot the write in progress changes: slot ref {@code ref} of the table in table
+     * slot {@code tableSlot}; the stores into that slot that follow cannot move before it.
+     */
+    void recordSlot(int tableSlot, long ref) {
+        RawMemory.putLong(header, OP_TABLE_OFFSET, tableSlot);
+        RawMemory.setLongRelease(header, OP_REF_OFFSET, ref + 1);
+        VarHandle.releaseFence();
+    }
+
+    /**
+     * Records a replacement of the value in slot {@code ref} of the table in table slot
+     * {@code tableSlot}, with the value region's two words as they are ({@code undo0},
+     * {@code undo1}); a fixed-size value's old bytes go to the undo region first. The stores of
+     * the replacement that follow cannot move before it.
+     */
+    void beginReplace(int tableSlot, long ref, long undo0, long undo1, long sizeBefore) {
+        RawMemory.putLong(header, UNDO_0_OFFSET, undo0);
+        RawMemory.putLong(header, UNDO_1_OFFSET, undo1);
+        RawMemory.putLong(header, OP_SIZE_OFFSET, sizeBefore);
+        RawMemory.putLong(header, OP_TABLE_OFFSET, tableSlot);
+        RawMemory.putLong(header, OP_REF_OFFSET, ref + 1);
+        RawMemory.setLongRelease(header, OP_OFFSET, OP_REPLACE);
+        VarHandle.releaseFence();
+    }
+
+    /** The slot ref the write in progress recorded, or -1 if none yet. */
+    long opRef() {
+        return RawMemory.getLong(header, OP_REF_OFFSET) - 1;
+    }
+
+    /** The table slot of {@link #opRef()}'s table. */
+    int opTable() {
+        return (int) RawMemory.getLong(header, OP_TABLE_OFFSET);
+    }
+
+    public long undo0() {
+        return RawMemory.getLong(header, UNDO_0_OFFSET);
+    }
+
+    public long undo1() {
+        return RawMemory.getLong(header, UNDO_1_OFFSET);
     }
 
     /** The write in progress is done (its stores, the size included, come first). */
@@ -376,8 +533,9 @@ public final class MapFile implements Allocator {
     }
 
     /** Records that unit {@code unit} is being evacuated, {@code doneBefore} units before it; its copies cannot move before this. */
-    void beginEvacuation(long unit, long doneBefore) {
+    void beginEvacuation(long unit, long doneBefore, long storeTopBefore) {
         RawMemory.putLong(header, EVACUATING_DONE_OFFSET, doneBefore);
+        RawMemory.putLong(header, EVACUATING_TOP_OFFSET, storeTopBefore);
         RawMemory.setLongRelease(header, EVACUATING_OFFSET, unit + 1);
         VarHandle.releaseFence();
     }
@@ -394,6 +552,11 @@ public final class MapFile implements Allocator {
 
     long evacuatingDoneBefore() {
         return RawMemory.getLong(header, EVACUATING_DONE_OFFSET);
+    }
+
+    /** The next key store's evacuation fill mark when the recorded evacuation began. */
+    long evacuatingStoreTop() {
+        return RawMemory.getLong(header, EVACUATING_TOP_OFFSET);
     }
 
     /**
@@ -422,7 +585,7 @@ public final class MapFile implements Allocator {
     private boolean inRegionTable(long offset, long bytes) {
         long regions = RawMemory.getLong(header, REGION_COUNT_OFFSET);
         for (int i = 0; i < regions; i++) {
-            if (RawMemory.getLong(header, regionOffset(i)) == offset
+            if ((RawMemory.getLong(header, regionOffset(i)) & ~OWNER_MASK) == offset
                     && RawMemory.getLong(header, regionOffset(i) + Long.BYTES) >= bytes) {
                 return true;
             }
@@ -446,17 +609,22 @@ public final class MapFile implements Allocator {
         int best = -1;
         long bestLength = Long.MAX_VALUE;
         for (int i = 0; i < regions; i++) {
-            long offset = RawMemory.getLong(header, regionOffset(i));
+            long word = RawMemory.getLong(header, regionOffset(i));
             long length = RawMemory.getLong(header, regionOffset(i) + Long.BYTES);
-            if (length >= byteSize && length < bestLength && !live(st, offset) && !isMapped(offset)) {
+            if (length >= byteSize && length < bestLength && !live(st, word) && !isMapped(word & ~OWNER_MASK)) {
                 best = i;
                 bestLength = length;
             }
         }
+        long owner = owner(allocationSlot);
         try {
             if (best >= 0) {
-                MemorySegment s = map(RawMemory.getLong(header, regionOffset(best)), byteSize);
+                long offset = RawMemory.getLong(header, regionOffset(best)) & ~OWNER_MASK;
+                MemorySegment s = map(offset, byteSize);
                 s.fill((byte) 0);
+                // owned only once zeroed: a crash before leaves it dead, not a live region of old bytes
+                VarHandle.releaseFence();
+                RawMemory.putLong(header, regionOffset(best), offset | owner);
                 return s;
             }
             if (regions == MAX_REGIONS) {
@@ -465,7 +633,7 @@ public final class MapFile implements Allocator {
             }
             long offset = (channel.size() + REGION_ALIGNMENT - 1) & -REGION_ALIGNMENT;
             MemorySegment s = map(offset, byteSize); // extends the file; the new bytes read as zero
-            RawMemory.putLong(header, regionOffset((int) regions), offset);
+            RawMemory.putLong(header, regionOffset((int) regions), offset | owner);
             RawMemory.putLong(header, regionOffset((int) regions) + Long.BYTES, byteSize);
             RawMemory.setLongRelease(header, REGION_COUNT_OFFSET, regions + 1);
             return s;
@@ -476,11 +644,11 @@ public final class MapFile implements Allocator {
         }
     }
 
-    private boolean live(long st, long offset) {
-        if (slotRegion(currentSlot(st)) == offset) {
-            return true;
-        }
-        return growthKind(st) != 0 && slotRegion(oldSlot(st)) == offset;
+    /** Whether the region whose offset word is {@code word} belongs to a generation state word {@code st} names. */
+    private static boolean live(long st, long word) {
+        long owner = word & OWNER_MASK;
+        return owner == OWNER_PERMANENT || owner == owner(currentSlot(st))
+                || growthKind(st) != 0 && owner == owner(oldSlot(st));
     }
 
     private boolean isMapped(long offset) {

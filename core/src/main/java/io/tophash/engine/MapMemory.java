@@ -196,6 +196,14 @@ public final class MapMemory {
         return chunk;
     }
 
+    /** The file offset of {@code chunk}, a region this ledger's map file allocated. @throws IllegalStateException if the allocator is no map file */
+    public long fileOffsetOf(MemorySegment chunk) {
+        if (!(allocator instanceof MapFile file)) {
+            throw new IllegalStateException("a map in memory has no file offsets");
+        }
+        return file.fileOffsetOf(chunk);
+    }
+
     /**
      * Records a chunk this ledger's allocator handed out other than through {@link #allocate}: a
      * reopened map file's table, mapped as it is in the file.

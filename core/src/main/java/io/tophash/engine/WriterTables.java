@@ -47,6 +47,43 @@ public final class WriterTables implements MapTables {
 
         /** The growth completed; the old table has been handed to the releaser. */
         void completed();
+
+        /**
+         * In a map file: opens what the tables of the current slot {@code current} and, when
+         * {@code old} is not -1, of the old slot of a growth in progress keep besides their slots
+         * (a reopen, before anything is settled).
+         */
+        default void adopt(MapFile file, int current, int old) {
+        }
+
+        /** A clear is about to install a fresh table: reserve what an empty one needs besides its slots. May throw: nothing changed. */
+        default void prepareFresh() {
+        }
+
+        /** The clear installed the fresh table: what {@link #prepareFresh} reserved replaces what the old tables kept. */
+        default void cleared() {
+        }
+
+        /** In a map file: names what {@link #prepareNext} or {@link #prepareFresh} reserved in table slot {@code slot}, before the state word names it. */
+        default void publishNext(MapFile file, int slot) {
+        }
+
+        /** In a map file: the next table's evacuation fill mark (the evacuation record keeps it). */
+        default long evacuationMark() {
+            return 0;
+        }
+
+        /** In a map file: an evacuation is redone from {@code mark}, the fill mark it began at. */
+        default void rewindEvacuation(long mark) {
+        }
+
+        /**
+         * In a map file: puts back the value of slot {@code ref} of {@code t} as the replacement
+         * record keeps it ({@link MapFile#undo0()}, {@link MapFile#undo1()}, the undo region).
+         */
+        default void undoReplace(MapFile file, Table t, long ref) {
+            throw new IllegalStateException(file.path() + " records a replacement this map does not make");
+        }
     }
 
     private static final int WRITING = 1;
@@ -108,11 +145,22 @@ public final class WriterTables implements MapTables {
      */
     public WriterTables(BucketFormat format, MapMemory memory, MapFile file, Evacuation.KeyWords keyWords,
                         String mapName) {
+        this(format, memory, file, keyWords, null, null, mapName);
+    }
+
+    /**
+     * {@link #WriterTables(BucketFormat, MapMemory, MapFile, Evacuation.KeyWords, String)} for a map
+     * that keeps more per table generation ({@code generations}: a byte map's key store, adopted
+     * before anything is settled) and moves it with its entries ({@code relocation}). Its writes
+     * record the slot they change, which the settle reads instead of looking a key word up.
+     */
+    public WriterTables(BucketFormat format, MapMemory memory, MapFile file, Evacuation.KeyWords keyWords,
+                        Evacuation.Relocation relocation, Generations generations, String mapName) {
         this.format = format;
         this.memory = memory;
         this.keyWords = keyWords;
-        this.relocation = null;
-        this.generations = null;
+        this.relocation = relocation;
+        this.generations = generations;
         this.mapName = mapName;
         this.file = file;
         try {
@@ -120,6 +168,9 @@ public final class WriterTables implements MapTables {
             currentSlot = MapFileHeaderLayout.currentSlot(st);
             table = file.mapSlot(currentSlot, format, memory, false);
             int kind = MapFileHeaderLayout.growthKind(st);
+            if (generations != null) {
+                generations.adopt(file, currentSlot, kind != 0 ? MapFileHeaderLayout.oldSlot(st) : -1);
+            }
             if (kind != 0) {
                 oldSlot = MapFileHeaderLayout.oldSlot(st);
                 Table old = file.mapSlot(oldSlot, format, memory, false);
@@ -162,6 +213,9 @@ public final class WriterTables implements MapTables {
             if (k == Growth.Kind.DOUBLING) {
                 RawMemory.zero(next.segment, next.offsetOf(unit + old.bucketCount), next.stride);
             }
+            if (generations != null) {
+                generations.rewindEvacuation(file.evacuatingStoreTop());
+            }
             done = before;
         }
         file.done(done);
@@ -172,6 +226,10 @@ public final class WriterTables implements MapTables {
     private void settleOp() {
         long op = file.op();
         if (op == 0) {
+            return;
+        }
+        if (generations != null) {
+            settleRecordedSlot(op);
             return;
         }
         long key = file.opKey();
@@ -188,6 +246,52 @@ public final class WriterTables implements MapTables {
         }
         file.size(size);
         file.endOp();
+    }
+
+    /**
+     * {@link #settleOp} for a map whose writes record the slot they change (a key word, a byte
+     * map's hash, may be shared by two keys): an insert counts if its slot is live, a removal if
+     * its slot is empty (after the chain's upkeep is finished), a replacement is undone.
+     */
+    private void settleRecordedSlot(long op) {
+        long ref = file.opRef();
+        Table t = ref < 0 ? null : tableOfSlot(file.opTable());
+        if (op == MapFileHeaderLayout.OP_INSERT) {
+            size = file.opSize() + (t != null && liveAt(t, ref) ? 1 : 0);
+        } else if (op == MapFileHeaderLayout.OP_REMOVE) {
+            if (t != null) {
+                Chain.repairEmptyRest(t, t.homeOffset(keyWords.hash(file.opKey())));
+            }
+            size = file.opSize() - (t != null && !liveAt(t, ref) ? 1 : 0);
+        } else if (op == MapFileHeaderLayout.OP_REPLACE) {
+            generations.undoReplace(file, t, ref);
+            size = file.opSize();
+        } else if (op == MapFileHeaderLayout.OP_CLEAR) {
+            size = file.state() != file.opState() ? 0 : file.opSize();
+        }
+        file.size(size);
+        file.endOp();
+    }
+
+    /** Whether slot {@code ref} of {@code t}, a slot a write record names, holds an entry. */
+    private boolean liveAt(Table t, long ref) {
+        if (Table.bucketOf(ref) + t.stride > t.segment.byteSize()) {
+            throw new IllegalArgumentException(file.path() + " is damaged: its write record names slot " + ref
+                    + " outside its table");
+        }
+        return Tophash.isLive(t.tophashWord(Table.bucketOf(ref)), Table.slotOf(ref));
+    }
+
+    /** The table of table slot {@code slot}: the current one or the growth's old one. */
+    private Table tableOfSlot(int slot) {
+        if (slot == currentSlot) {
+            return table;
+        }
+        if (growth != null && slot == oldSlot) {
+            return growth.old;
+        }
+        throw new IllegalArgumentException(file.path() + " is damaged: its write record names table slot " + slot
+                + ", which holds no table of the map");
     }
 
     /** A map file's growth has every unit evacuated: the state word drops it, then its old region goes. */
@@ -250,7 +354,7 @@ public final class WriterTables implements MapTables {
     private boolean evacuateIfNeeded(Growth g, long unit) {
         if (!g.isEvacuated(unit)) {
             if (file != null) {
-                file.beginEvacuation(unit, g.evacuatedBuckets());
+                file.beginEvacuation(unit, g.evacuatedBuckets(), generations != null ? generations.evacuationMark() : 0);
             }
             Evacuation.evacuate(g, unit, keyWords, relocation);
             modCount++; // entries moved: a walking cursor could see them twice or miss them
@@ -389,7 +493,13 @@ public final class WriterTables implements MapTables {
             }
         }
         long ref = Chain.freeSlot(homeTable(h), h);
-        return ref != Table.NONE ? ref : growForRoom(h, size);
+        if (ref == Table.NONE) {
+            ref = growForRoom(h, size);
+        }
+        if (file != null && generations != null) {
+            file.recordSlot(currentSlot, ref);
+        }
+        return ref;
     }
 
     /**
@@ -431,17 +541,26 @@ public final class WriterTables implements MapTables {
     }
 
     private void install(java.util.function.Supplier<Growth> start) {
-        if (generations != null) {
-            generations.prepareNext();
+        if (file != null) {
+            file.reserveFor(nextSlot());
         }
         Growth g;
         try {
-            g = start.get();
-        } catch (RuntimeException | Error e) {
             if (generations != null) {
-                generations.abandonNext();
+                generations.prepareNext();
             }
-            throw e;
+            try {
+                g = start.get();
+            } catch (RuntimeException | Error e) {
+                if (generations != null) {
+                    generations.abandonNext();
+                }
+                throw e;
+            }
+        } finally {
+            if (file != null) {
+                file.reserveFor(currentSlot); // unchanged on failure; the installed slot once published
+            }
         }
         if (file != null) {
             publishInFile(g);
@@ -457,12 +576,21 @@ public final class WriterTables implements MapTables {
 
     /** A growth's next table (a region of the map's file) goes into a free slot, then one store of the state word installs it. */
     private void publishInFile(Growth g) {
-        int slot = (currentSlot + 1) % MapFileHeaderLayout.TABLE_SLOTS;
+        int slot = nextSlot();
         file.installSlot(slot, g.next);
+        if (generations != null) {
+            generations.publishNext(file, slot);
+        }
         file.resetGrowthFields(g.shrinkOverflowNeed());
         file.publishState(MapFileHeaderLayout.state(slot, currentSlot, g.kind.ordinal() + 1));
         oldSlot = currentSlot;
         currentSlot = slot;
+        file.reserveFor(slot);
+    }
+
+    /** The table slot a growth's next table goes to: one no table of the map is in (no growth is in progress). */
+    private int nextSlot() {
+        return (currentSlot + 1) % MapFileHeaderLayout.TABLE_SLOTS;
     }
 
     /**
@@ -474,21 +602,45 @@ public final class WriterTables implements MapTables {
      */
     public boolean clear() {
         Table current = table;
-        Table fresh = Table.reserve(format, memory, current.log2Buckets,
-                Table.initialOverflowCapacity(current.log2Buckets), false);
         Growth g = growth;
+        int slot = 0;
+        while (slot == currentSlot || g != null && slot == oldSlot) {
+            slot++;
+        }
+        if (file != null) {
+            file.reserveFor(slot);
+        }
+        Table fresh;
+        try {
+            if (generations != null) {
+                generations.prepareFresh();
+            }
+            try {
+                fresh = Table.reserve(format, memory, current.log2Buckets,
+                        Table.initialOverflowCapacity(current.log2Buckets), false);
+            } catch (RuntimeException | Error e) {
+                if (generations != null) {
+                    generations.abandonNext();
+                }
+                throw e;
+            }
+        } finally {
+            if (file != null) {
+                file.reserveFor(currentSlot);
+            }
+        }
         if (file != null) {
             // recorded only now: a clear that could not reserve its table changed nothing, and a
             // record left behind would zero the size at a reopen after later unrecorded writes
             file.beginOp(MapFileHeaderLayout.OP_CLEAR, 0, size);
-            int slot = 0;
-            while (slot == currentSlot || g != null && slot == oldSlot) {
-                slot++;
-            }
             // the slot only: the growth fields belong to the growth the state word still names
             file.installSlot(slot, fresh);
+            if (generations != null) {
+                generations.publishNext(file, slot);
+            }
             file.publishState(MapFileHeaderLayout.state(slot, 0, 0));
             currentSlot = slot;
+            file.reserveFor(slot);
             file.size(0);
             file.endOp();
         }
@@ -498,6 +650,9 @@ public final class WriterTables implements MapTables {
         memory.releaseAfterWrite(current.segment);
         if (g != null) {
             memory.releaseAfterWrite(g.old.segment);
+        }
+        if (generations != null) {
+            generations.cleared();
         }
         size = 0;
         modCount++;
@@ -520,6 +675,9 @@ public final class WriterTables implements MapTables {
     void removeInPlace(Table t, long primaryOffset, long ref) {
         if (file != null) {
             file.beginOp(MapFileHeaderLayout.OP_REMOVE, t.keyWordAt(ref), size);
+            if (generations != null) {
+                file.recordSlot(t == table ? currentSlot : oldSlot, ref);
+            }
         }
         Chain.clearSlot(t, primaryOffset, ref);
         size--;
@@ -528,6 +686,29 @@ public final class WriterTables implements MapTables {
             file.size(size);
             file.endOp();
         }
+    }
+
+    /**
+     * A replacement of the value in slot {@code ref} of {@link #table()} begins; a map file records
+     * it with the value region's words as they are ({@code undo0}, {@code undo1}), to be put back
+     * if a crash interrupts it. A fixed-size value's old bytes go to the file's undo region first.
+     */
+    public void replaceBegins(long ref, long undo0, long undo1) {
+        if (file != null) {
+            file.beginReplace(currentSlot, ref, undo0, undo1, size);
+        }
+    }
+
+    /** The replacement {@link #replaceBegins} recorded is done. */
+    public void replaceEnds() {
+        if (file != null) {
+            file.endOp();
+        }
+    }
+
+    /** Whether the tables are regions of a map file. */
+    public boolean inFile() {
+        return file != null;
     }
 
     /**

@@ -18,7 +18,8 @@ class MapFileHeaderLayoutTest {
 
     static final StructLayout SLOT = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("region"), ValueLayout.JAVA_LONG.withName("log2"),
-            ValueLayout.JAVA_LONG.withName("capacity"), ValueLayout.JAVA_LONG.withName("taken"));
+            ValueLayout.JAVA_LONG.withName("capacity"), ValueLayout.JAVA_LONG.withName("taken"),
+            ValueLayout.JAVA_LONG.withName("store"), MemoryLayout.paddingLayout(8));
 
     static final StructLayout HEADER = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("magic"), ValueLayout.JAVA_LONG.withName("version"),
@@ -31,11 +32,14 @@ class MapFileHeaderLayoutTest {
             ValueLayout.JAVA_LONG.withName("opSize"), ValueLayout.JAVA_LONG.withName("opState"),
             ValueLayout.JAVA_LONG.withName("evacuating"), ValueLayout.JAVA_LONG.withName("evacuatingDone"),
             ValueLayout.JAVA_LONG.withName("regionCount"),
-            MemoryLayout.paddingLayout(40),
+            ValueLayout.JAVA_LONG.withName("opRef"), ValueLayout.JAVA_LONG.withName("opTable"),
+            ValueLayout.JAVA_LONG.withName("undo0"), ValueLayout.JAVA_LONG.withName("undo1"),
+            ValueLayout.JAVA_LONG.withName("evacuatingTop"),
             MemoryLayout.sequenceLayout(4, SLOT).withName("slots"),
-            MemoryLayout.sequenceLayout(MAX_REGIONS, MemoryLayout.structLayout(
-                    ValueLayout.JAVA_LONG.withName("offset"), ValueLayout.JAVA_LONG.withName("length"))).withName("regions"),
-            MemoryLayout.paddingLayout(4096 - 1344));
+            ValueLayout.JAVA_LONG.withName("undoRegion"), ValueLayout.JAVA_LONG.withName("undoLength"),
+            MemoryLayout.paddingLayout(48),
+            MemoryLayout.sequenceLayout(4068, MemoryLayout.structLayout(
+                    ValueLayout.JAVA_LONG.withName("offset"), ValueLayout.JAVA_LONG.withName("length"))).withName("regions"));
 
     private static long at(String field) {
         return HEADER.byteOffset(groupElement(field));
@@ -64,6 +68,11 @@ class MapFileHeaderLayoutTest {
         assertEquals(at("evacuating"), EVACUATING_OFFSET);
         assertEquals(at("evacuatingDone"), EVACUATING_DONE_OFFSET);
         assertEquals(at("regionCount"), REGION_COUNT_OFFSET);
+        assertEquals(at("opRef"), OP_REF_OFFSET);
+        assertEquals(at("opTable"), OP_TABLE_OFFSET);
+        assertEquals(at("undo0"), UNDO_0_OFFSET);
+        assertEquals(at("undo1"), UNDO_1_OFFSET);
+        assertEquals(at("evacuatingTop"), EVACUATING_TOP_OFFSET);
         assertEquals(192, TABLE_SLOTS_OFFSET);
         assertEquals(at("slots"), TABLE_SLOTS_OFFSET);
         assertEquals(SLOT.byteSize(), SLOT_LENGTH);
@@ -71,12 +80,18 @@ class MapFileHeaderLayoutTest {
         assertEquals(SLOT.byteOffset(groupElement("log2")), SLOT_LOG2_OFFSET);
         assertEquals(SLOT.byteOffset(groupElement("capacity")), SLOT_CAPACITY_OFFSET);
         assertEquals(SLOT.byteOffset(groupElement("taken")), SLOT_TAKEN_OFFSET);
+        assertEquals(SLOT.byteOffset(groupElement("store")), SLOT_STORE_OFFSET);
+        assertEquals(48, SLOT_LENGTH, "the diagram's slot width");
+        assertEquals(384, UNDO_REGION_OFFSET, "the diagram's undo row");
+        assertEquals(at("undoRegion"), UNDO_REGION_OFFSET);
+        assertEquals(at("undoLength"), UNDO_LENGTH_OFFSET);
+        assertEquals(4068, MAX_REGIONS, "the diagram's last region");
         assertEquals(HEADER.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(2)), slotOffset(2));
-        assertEquals(320, REGIONS_OFFSET, "the diagram's last row");
+        assertEquals(448, REGIONS_OFFSET, "the diagram's last row");
         assertEquals(at("regions"), REGIONS_OFFSET);
-        assertEquals(HEADER.byteOffset(groupElement("regions"), MemoryLayout.PathElement.sequenceElement(63)),
-                regionOffset(63));
-        assertEquals(1344, REGIONS_OFFSET + REGIONS_LENGTH);
+        assertEquals(HEADER.byteOffset(groupElement("regions"), MemoryLayout.PathElement.sequenceElement(4067)),
+                regionOffset(4067));
+        assertEquals(65536, REGIONS_OFFSET + REGIONS_LENGTH);
         assertEquals(HEADER.byteSize(), HEADER_LENGTH);
     }
 
