@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * padding, fixed-size values (24 bytes) and values of any length (inline, stored, replaced by
  * longer and shorter ones), keys short enough to sit in their slot and long ones in the key store;
  * checked after every step, and the whole contents, chains and store counts after every reopen.
- * Tries: the build's {@code tophash.tries}.
+ * Tries: the build's {@code tophash.tries}; sequences of up to 1,500 operations on 1,000 keys.
  */
 class BytesMapFileProperties {
 
@@ -138,7 +138,7 @@ class BytesMapFileProperties {
                 Tuple.of(55, Kind.PUT), Tuple.of(20, Kind.REMOVE), Tuple.of(15, Kind.GET),
                 Tuple.of(1, Kind.CLEAR), Tuple.of(1, Kind.TRIM), Tuple.of(3, Kind.REOPEN));
         return Combinators.combine(kinds, Arbitraries.integers().between(0, 999), Arbitraries.integers())
-                .as(Op::new).list().ofMinSize(200).ofMaxSize(3_000);
+                .as(Op::new).list().ofMinSize(200).ofMaxSize(1_500);
     }
 
     static void deleteTree(Path dir) {

@@ -2,7 +2,7 @@ package io.tophash;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -13,11 +13,13 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,8 +46,13 @@ class MapFileKillTest {
     @TempDir
     Path dir;
 
+    /** The kinds of map killed: {@code -Dtophash.kill.kinds} ({@code long}, {@code bytes}; both by default). */
+    static Stream<String> kinds() {
+        return Arrays.stream(System.getProperty("tophash.kill.kinds", "long,bytes").split(","));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"long", "bytes"})
+    @MethodSource("kinds")
     void everyAcknowledgedWriteSurvivesAKillAndNothingIsTorn(String kind) throws Exception {
         boolean bytes = kind.equals("bytes");
         Path file = dir.resolve("map");

@@ -713,13 +713,18 @@ public final class MapFile implements Allocator {
         return forces;
     }
 
-    /** Unmaps the header and closes the file, dropping its lock. Call after the map's memory is released. */
+    /** Unmaps the header and whatever else is still mapped (the undo region), and closes the file, dropping its lock. Call after the map's memory is released. */
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         try {
+            for (Mapped m : mapped.values()) {
+                m.arena.close(); // what the map's ledger does not hold: the undo region
+            }
+            mapped.clear();
+            undo = null;
             headerArena.close();
         } finally {
             try {

@@ -85,10 +85,36 @@
  *   in the state word if it was the last unit, then the record cleared. A reopen that finds the
  *   record with the mark made counts the unit; without it, empties the unit's destination
  *   buckets (no insert reaches them before the mark) for the evacuation to be redone.</li>
+ *   <li><b>Regions</b>: a region is owned by the table slot whose generation it serves (its table,
+ *   a byte map's key store directory and chunks; the owner in the low bits of its offset word). A
+ *   reused region is zeroed, then a fence, then owned; before a growth or a clear reserves for a
+ *   slot the state word does not name, the regions that slot's dead generation left are
+ *   disowned. A region is live while its owner's slot is named by the state word.</li>
  * </ul>
- * So a reopen settles at most one write and one evacuation: O(1), no scan. What a kill can leave
- * behind is bounded garbage: an overflow bucket counted but not linked, a region appended but
- * not installed.
+ * A byte-keyed map ({@code BytesMap}) keeps a key store per table generation and has a key word
+ * (the key's hash) two keys may share, so its writes differ:
+ * <ul>
+ *   <li><b>Key store</b>: its state (bump pointer, free-list heads, chunk table, counts) is written
+ *   through to its directory region with plain stores, before the fence that precedes the tophash
+ *   byte of the entry that uses a block: a kill can leak a block taken and never published (the
+ *   next compaction gives it back), never hand out a block in use.</li>
+ *   <li><b>Insert</b>: as above, and once the free slot is chosen, the slot (table slot, ref;
+ *   release, fence) is added to the record. A reopen counts the insert if that slot is live.</li>
+ *   <li><b>Replace</b>: a fixed-size value's old bytes go to the undo region, or a value of any
+ *   length's new block is written, first; then the record (the slot, and the value region's two
+ *   words as they were; release, fence), the value copied or the region rewritten, the record
+ *   cleared, a fence, and only then the old block freed. A reopen that finds the record puts the
+ *   old value back.</li>
+ *   <li><b>Remove</b>: the record with the slot, the tophash byte and upkeep, the size, the record
+ *   cleared, a fence, then the key's and value's blocks freed (a free block's first word becomes a
+ *   free-list link). A reopen counts the removal if the slot is empty.</li>
+ *   <li><b>Evacuation</b>: the record also keeps the next store's evacuation fill mark; a redone
+ *   unit rewinds it, so the keys are copied again into the same place.</li>
+ * </ul>
+ * So a reopen settles at most one write and one evacuation: O(1), no scan of the entries (a byte
+ * map maps its key store's chunks, as many as its directory names). What a kill can leave behind
+ * is bounded garbage: an overflow bucket counted but not linked, a region appended but not
+ * installed, a key store block taken but not published.
  *
  * Publication between threads of a single-threaded map is the caller's business (a volatile
  * field, a lock, a concurrent queue): segments come from shared arenas, so any thread may read
