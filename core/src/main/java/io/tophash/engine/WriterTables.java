@@ -299,6 +299,9 @@ public final class WriterTables implements MapTables {
         file.publishState(MapFileHeaderLayout.state(currentSlot, 0, 0));
         growth = null;
         memory.releaseAfterWrite(g.old.segment);
+        if (generations != null) {
+            generations.completed();
+        }
     }
 
     /** The map's file, or null. */
