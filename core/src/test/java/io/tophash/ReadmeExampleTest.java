@@ -110,6 +110,31 @@ class ReadmeExampleTest {
     }
     // README-FILE-EXAMPLE-END
 
+    // README-BYTES-FILE-EXAMPLE-BEGIN
+    static String restoredSession(Path dir) {
+        Path file = dir.resolve("sessions.map");
+        try (BytesMap sessions = BytesMap.builder().maxValueSize(64 * 1024).file(file).build()) {
+            sessions.put("sess-7f3a9c", MemorySegment.ofArray("{\"user\":\"ada\"}".getBytes(UTF_8)));
+        }                                                   // a restart, or a kill -9, later:
+        try (BytesMap sessions = BytesMap.builder().maxValueSize(64 * 1024).file(file).build()) {
+            byte[] buffer = new byte[64 * 1024];
+            int length = sessions.readInto("sess-7f3a9c", buffer);  // from the file's pages
+            return new String(buffer, 0, length, UTF_8);
+        }
+    }
+    // README-BYTES-FILE-EXAMPLE-END
+
+    @Test
+    void bytesFileExampleRuns(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertEquals("{\"user\":\"ada\"}", restoredSession(dir));
+        assertTrue(Files.exists(dir.resolve("sessions.map")));
+    }
+
+    @Test
+    void readmeShowsTheBytesFileExampleVerbatim() throws IOException {
+        assertDocShows("README.md", "README-BYTES-FILE-EXAMPLE");
+    }
+
     @Test
     void fileExampleRuns(@org.junit.jupiter.api.io.TempDir Path dir) {
         assertEquals(7, reopened(dir));
