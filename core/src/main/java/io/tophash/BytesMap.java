@@ -1446,7 +1446,7 @@ public final class BytesMap extends OffHeapMap {
          * (README, "Maps in a file"): {@code build()} creates it or opens the map it holds, as the
          * last process left it, even killed mid-write. The file's padding and kind of value
          * ({@link #valueSize} or values of any length) must be this builder's; its seed, if
-         * {@link #seed} was called, this seed. {@link #maxKeyLength} and {@link #maxValueSize} are
+         * {@link #seed} was called, this seed. {@link #maxKeyLength} and {@code maxValueSize} are
          * this open's limits. Opening maps the file's tables and key stores; it reads no entry.
          * {@code null} (the default) keeps the map in memory.
          *
