@@ -1501,16 +1501,7 @@ public final class BytesMap extends OffHeapMap {
                     options.padding.fileCode(), options.padding.name(), format, 0, checked.valueSize(),
                     checked.variableValues() ? 0 : checked.valueSize()), options.initialLog2Buckets(format),
                     options.seedForNewMap(), options.seedSet());
-            try {
-                return new BytesMap(this, format, mapFile);
-            } catch (RuntimeException | Error e) {
-                try {
-                    mapFile.close();
-                } catch (RuntimeException closeFailed) {
-                    e.addSuppressed(closeFailed);
-                }
-                throw e;
-            }
+            return mapFile.buildMap(f -> new BytesMap(this, format, f));
         }
     }
 }

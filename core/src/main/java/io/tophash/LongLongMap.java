@@ -699,16 +699,7 @@ public final class LongLongMap extends OffHeapMap {
             MapFile mapFile = MapFile.openOrCreate(file, new MapFile.Identity(MapFileHeaderLayout.KIND_LONG_LONG,
                     "LongLongMap", options.padding.fileCode(), options.padding.name(), format, Long.BYTES,
                     Long.BYTES, 0), options.initialLog2Buckets(format), options.seedForNewMap(), options.seedSet());
-            try {
-                return new LongLongMap(this, mapFile);
-            } catch (RuntimeException | Error e) {
-                try {
-                    mapFile.close();
-                } catch (RuntimeException closeFailed) {
-                    e.addSuppressed(closeFailed);
-                }
-                throw e;
-            }
+            return mapFile.buildMap(f -> new LongLongMap(this, f));
         }
     }
 }

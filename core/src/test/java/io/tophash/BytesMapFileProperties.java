@@ -10,19 +10,16 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +85,7 @@ class BytesMapFileProperties {
             assertContents(model, map, "at the end");
         } finally {
             map.close();
-            deleteTree(dir);
+            MapFileProperties.deleteTree(dir);
         }
     }
 
@@ -139,19 +136,5 @@ class BytesMapFileProperties {
                 Tuple.of(1, Kind.CLEAR), Tuple.of(1, Kind.TRIM), Tuple.of(3, Kind.REOPEN));
         return Combinators.combine(kinds, Arbitraries.integers().between(0, 999), Arbitraries.integers())
                 .as(Op::new).list().ofMinSize(200).ofMaxSize(1_500);
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -85,7 +85,7 @@ class MapFileProperties {
         return Combinators.combine(kinds, keys, Arbitraries.longs()).as(Op::new).list().ofMinSize(200).ofMaxSize(3_000);
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

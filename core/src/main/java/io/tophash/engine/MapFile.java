@@ -122,6 +122,23 @@ public final class MapFile implements Allocator {
         }
     }
 
+    /**
+     * The map {@code make} builds over this file, or, if it throws, the file closed (its lock
+     * dropped) and the failure rethrown.
+     */
+    public <M> M buildMap(java.util.function.Function<MapFile, M> make) {
+        try {
+            return make.apply(this);
+        } catch (RuntimeException | Error e) {
+            try {
+                close();
+            } catch (RuntimeException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            throw e;
+        }
+    }
+
     /** Whether this call created the file. */
     public boolean created() {
         return created;

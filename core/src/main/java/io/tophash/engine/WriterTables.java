@@ -547,24 +547,7 @@ public final class WriterTables implements MapTables {
         if (file != null) {
             file.reserveFor(nextSlot());
         }
-        Growth g;
-        try {
-            if (generations != null) {
-                generations.prepareNext();
-            }
-            try {
-                g = start.get();
-            } catch (RuntimeException | Error e) {
-                if (generations != null) {
-                    generations.abandonNext();
-                }
-                throw e;
-            }
-        } finally {
-            if (file != null) {
-                file.reserveFor(currentSlot); // unchanged on failure; the installed slot once published
-            }
-        }
+        Growth g = reserveNext(generations == null ? null : generations::prepareNext, start);
         if (file != null) {
             publishInFile(g);
         }
@@ -575,6 +558,33 @@ public final class WriterTables implements MapTables {
             generations.switched();
         }
         g.announce();
+    }
+
+    /**
+     * Reserves what the next tables keep besides their slots ({@code prepare}, the generations'
+     * share, or null) and then the next table ({@code reserve}), with a map file's allocations
+     * going to the slot {@link MapFile#reserveFor} named; on failure gives back what
+     * {@code prepare} reserved. Either way the file's allocations go to the current slot again
+     * (the installed slot, once its state word is published).
+     */
+    private <T> T reserveNext(Runnable prepare, java.util.function.Supplier<T> reserve) {
+        try {
+            if (prepare != null) {
+                prepare.run();
+            }
+            try {
+                return reserve.get();
+            } catch (RuntimeException | Error e) {
+                if (prepare != null) {
+                    generations.abandonNext();
+                }
+                throw e;
+            }
+        } finally {
+            if (file != null) {
+                file.reserveFor(currentSlot);
+            }
+        }
     }
 
     /** A growth's next table (a region of the map's file) goes into a free slot, then one store of the state word installs it. */
@@ -613,25 +623,9 @@ public final class WriterTables implements MapTables {
         if (file != null) {
             file.reserveFor(slot);
         }
-        Table fresh;
-        try {
-            if (generations != null) {
-                generations.prepareFresh();
-            }
-            try {
-                fresh = Table.reserve(format, memory, current.log2Buckets,
-                        Table.initialOverflowCapacity(current.log2Buckets), false);
-            } catch (RuntimeException | Error e) {
-                if (generations != null) {
-                    generations.abandonNext();
-                }
-                throw e;
-            }
-        } finally {
-            if (file != null) {
-                file.reserveFor(currentSlot);
-            }
-        }
+        Table fresh = reserveNext(generations == null ? null : generations::prepareFresh,
+                () -> Table.reserve(format, memory, current.log2Buckets,
+                        Table.initialOverflowCapacity(current.log2Buckets), false));
         if (file != null) {
             // recorded only now: a clear that could not reserve its table changed nothing, and a
             // record left behind would zero the size at a reopen after later unrecorded writes
