@@ -36,6 +36,10 @@ class MapFuzzTest {
         if (config.kind().name().contains("VARIABLE")) {
             System.out.printf("fuzz %s: min store live/reserved after churn %.3f%n", config, outcome.minStoreShare());
         }
+        if (config.kind().inFile()) {
+            System.out.printf("fuzz %s: %d reopens, largest map file / its bound %.3f%n", config, outcome.reopens(),
+                    outcome.maxFileShareOfBound());
+        }
     }
 
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
@@ -55,6 +59,6 @@ class MapFuzzTest {
         String[] p = System.getProperty("tophash.fuzz.replay").split(",");
         MapFuzzer.Config config = new MapFuzzer.Config(MapFuzzer.MapKind.valueOf(p[0]), p[1],
                 BucketPadding.valueOf(p[2]), Boolean.parseBoolean(p[3]));
-        new MapFuzzer(config, Long.parseLong(p[4])).run(PHASES);
+        System.out.println("replayed: " + new MapFuzzer(config, Long.parseLong(p[4])).run(PHASES));
     }
 }

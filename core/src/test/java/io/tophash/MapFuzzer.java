@@ -3,6 +3,10 @@ package io.tophash;
 import io.tophash.memory.Allocator;
 import io.tophash.memory.Allocators;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +45,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>at the end: {@code close()} returns (within {@link #CLOSE_TIMEOUT_SECONDS}), and every byte
  *   is back with the allocator.</li>
  * </ul>
+ * The single-writer maps in a file ({@code FILE_*} kinds) run the same phases and, after a third
+ * of them, are closed and opened again (often mid-growth): the size, the table and a growth in
+ * progress with its evacuation mark are as they were, then the contents and chains are checked;
+ * their file stays within a bound of the largest size the map had
+ * ({@link #checkFileBound}), and after the final {@code close()} the file opens again holding the
+ * model's entries.
  * With faults on, the allocator ({@link FaultInjectingAllocator}) refuses random allocations and
  * fails random releases with an {@link Error}: an operation that fails must have changed nothing
  * (its key reads as before, the size is unchanged), the Go bound is not asserted for a growth
@@ -70,7 +80,15 @@ final class MapFuzzer {
     /** The model's size above which growth phases stop adding keys, to bound a run's time and memory. */
     static final int MAX_ENTRIES = 120_000;
 
-    enum MapKind { SINGLE, CONCURRENT, BYTES, CONCURRENT_BYTES, VARIABLE_BYTES, CONCURRENT_VARIABLE_BYTES }
+    enum MapKind {
+        SINGLE, CONCURRENT, BYTES, CONCURRENT_BYTES, VARIABLE_BYTES, CONCURRENT_VARIABLE_BYTES,
+        /** The single-writer maps in a file ({@code file(Path)}): their tables are the file's regions. */
+        FILE_SINGLE, FILE_BYTES, FILE_VARIABLE_BYTES;
+
+        boolean inFile() {
+            return name().startsWith("FILE_");
+        }
+    }
 
     enum Phase {
         GROW, MIXED, SNAPSHOT_REWRITE, REWRITE_ACROSS_GROWTH, ABSENT_REMOVES, DELETE_HEAVY, CLEAR, CURSOR,
@@ -82,6 +100,13 @@ final class MapFuzzer {
         static List<Config> all() {
             List<Config> all = new ArrayList<>();
             for (MapKind kind : MapKind.values()) {
+                if (kind.inFile()) {
+                    // the file's regions are the memory: no allocator to vary, none to inject faults into
+                    for (BucketPadding padding : BucketPadding.values()) {
+                        all.add(new Config(kind, "file", padding, false));
+                    }
+                    continue;
+                }
                 for (String allocator : List.of("cacheLineAligned", "pageAligned", "naive(8)", "naive(3)", "hugePages")) {
                     if ((kind == MapKind.CONCURRENT || kind == MapKind.CONCURRENT_BYTES
                             || kind == MapKind.CONCURRENT_VARIABLE_BYTES) && allocator.equals("naive(3)")) {
@@ -104,6 +129,7 @@ final class MapFuzzer {
                 case "naive(8)" -> Allocators.naive(8);
                 case "naive(3)" -> Allocators.naive(3);
                 case "hugePages" -> Allocators.hugePages();
+                case "file" -> Allocators.cacheLineAligned(); // for the floor of the bounds only: the map takes none
                 default -> throw new IllegalArgumentException(allocator);
             };
         }
@@ -111,7 +137,7 @@ final class MapFuzzer {
 
     /** What a run did. */
     record Outcome(long operations, long phases, long growths, long faults, double maxReservedPerPeakEntry,
-                   double maxShareOfBound, double minStoreShare) {
+                   double maxShareOfBound, double minStoreShare, double maxFileShareOfBound, long reopens) {
     }
 
     private final Config config;
@@ -119,7 +145,12 @@ final class MapFuzzer {
     private final SplittableRandom random;
     private final Allocator base;
     private final FaultInjectingAllocator faulty;
-    private final ContractMap map;
+    private ContractMap map;
+    /** A map in a file: its directory (deleted at the end) and file; null in memory. */
+    private final Path directory;
+    private final Path file;
+    /** The largest size ever: the file's bound (a file keeps its regions when a trim or clear shrinks the map). */
+    private long filePeakSize;
     private final Map<Long, Long> model = new HashMap<>();
     private final List<Long> pool = new ArrayList<>();
     private long nextSequential;
@@ -135,6 +166,8 @@ final class MapFuzzer {
     /** The lowest live / reserved share of a variable-value map's store after a churn (over 1 MiB). */
     private double minStoreShare = 1;
     private double maxShareOfBound;
+    private double maxFileShareOfBound;
+    private long reopens;
     private String where = "build";
     private boolean leftToTheCleaner;
 
@@ -153,6 +186,17 @@ final class MapFuzzer {
         this.base = config.newAllocator();
         this.faulty = config.faults() ? new FaultInjectingAllocator(base, seed ^ 0xFA17L, 0.02, 0.05) : null;
         Allocator allocator = faulty != null ? faulty : base;
+        if (config.kind().inFile()) {
+            try {
+                directory = Files.createTempDirectory("tophash-fuzz");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            file = directory.resolve("map");
+        } else {
+            directory = null;
+            file = null;
+        }
         ContractMap built = null;
         while (built == null) {
             long failedReleases = faulty == null ? 0 : faulty.failedReleases();
@@ -177,6 +221,10 @@ final class MapFuzzer {
         long expected = random.nextInt(4) == 0 ? random.nextInt(20_000) : 0;
         long chunkBytes = random.nextBoolean() ? 4096 : 256 * 1024;
         peakSize = expected; // a pre-sized map holds that much memory from the start
+        filePeakSize = expected;
+        if (config.kind().inFile()) {
+            return openFile(expected, random.nextLong());
+        }
         if (config.kind() == MapKind.BYTES) {
             return new ContractMap.Bytes(BytesMap.builder().allocator(allocator).padding(config.padding())
                     .expectedSize(expected).valueSize(ContractMap.Bytes.VALUE_SIZE).seed(random.nextLong()).build());
@@ -205,6 +253,29 @@ final class MapFuzzer {
                 .seed(random.nextLong()).build());
     }
 
+    /**
+     * Creates the map in {@link #file} ({@code expected} entries, {@code seed}) or, with a null
+     * seed, opens it: of this run's kind and padding.
+     */
+    private ContractMap openFile(long expected, Long seed) {
+        return switch (config.kind()) {
+            case FILE_SINGLE -> {
+                LongLongMap.Builder builder = LongLongMap.builder().file(file).padding(config.padding())
+                        .expectedSize(expected).missingValue(-1);
+                yield new ContractMap.Single((seed == null ? builder : builder.seed(seed)).build());
+            }
+            case FILE_BYTES, FILE_VARIABLE_BYTES -> {
+                BytesMap.Builder builder = BytesMap.builder().file(file).padding(config.padding()).expectedSize(expected);
+                builder = config.kind() == MapKind.FILE_BYTES ? builder.valueSize(ContractMap.Bytes.VALUE_SIZE)
+                        : builder.maxValueSize(ContractMap.VariableBytes.MAX_VALUE);
+                BytesMap built = (seed == null ? builder : builder.seed(seed)).build();
+                yield config.kind() == MapKind.FILE_BYTES ? new ContractMap.Bytes(built)
+                        : new ContractMap.VariableBytes(built, null);
+            }
+            default -> throw new IllegalStateException(config.kind() + " is not in a file");
+        };
+    }
+
     /** Runs {@code phaseCount} phases, closes the map and checks that everything came back. */
     Outcome run(int phaseCount) {
         try {
@@ -218,6 +289,12 @@ final class MapFuzzer {
                 assertNull(map.auditChains(), "empty-rest upkeep");
                 if (map instanceof ContractMap.VariableBytes values) {
                     churnAndCheckFragmentation(values);
+                }
+                if (file != null && random.nextInt(3) == 0) {
+                    where = "reopen after phase " + p;
+                    reopen(); // often mid-growth: phases leave growths in progress
+                    checkContents();
+                    assertNull(map.auditChains(), "after reopening");
                 }
             }
         } catch (AssertionError e) {
@@ -234,7 +311,7 @@ final class MapFuzzer {
         }
         closeAndCheckEverythingReturned();
         return new Outcome(operations, phases, growths, faulty == null ? 0 : faulty.faults(), maxReservedPerPeakEntry,
-                maxShareOfBound, minStoreShare);
+                maxShareOfBound, minStoreShare, maxFileShareOfBound, reopens);
     }
 
     String describe() {
@@ -496,6 +573,25 @@ final class MapFuzzer {
         assertEquals(model.containsKey(key), map.containsKey(key), "containsKey(" + key + ")");
     }
 
+    /**
+     * Closes a map in a file and opens it again: the entries (checked after the phase), the size,
+     * the table and a growth in progress, with its evacuation mark, are the file's, as they were.
+     */
+    private void reopen() {
+        long size = map.size();
+        boolean growing = map.growing();
+        long evacuated = map.evacuatedBuckets();
+        long buckets = map.stats().bucketCount();
+        map.close();
+        map = openFile(0, null);
+        operations++;
+        reopens++;
+        assertEquals(size, map.size(), "size after reopening");
+        assertEquals(growing, map.growing(), "a growth in progress after reopening");
+        assertEquals(evacuated, map.evacuatedBuckets(), "evacuated buckets after reopening");
+        assertEquals(buckets, map.stats().bucketCount(), "buckets after reopening");
+    }
+
     private void clear() {
         try {
             map.clear();
@@ -632,6 +728,7 @@ final class MapFuzzer {
     private void sizeMatches() {
         assertEquals(model.size(), map.size(), "size");
         peakSize = Math.max(peakSize, model.size());
+        filePeakSize = Math.max(filePeakSize, model.size());
     }
 
     private void resetGrowthWatch() {
@@ -734,7 +831,9 @@ final class MapFuzzer {
         long releasedReserved = map.stats().bytesReserved();
         assertTrue(releasedReserved <= releasedBound, releasedReserved + " bytes reserved for a peak of "
                 + peakSize + " entries, retired generations released: more than the bound of " + (long) releasedBound);
-        if (!leftToTheCleaner) {
+        if (file != null) {
+            checkFileBound(stats);
+        } else if (!leftToTheCleaner) {
             assertEquals(base.bytesInUse(), map.stats().bytesReserved(), "the map's ledger and its allocator disagree");
         }
         if (!map.growing()) {
@@ -755,6 +854,26 @@ final class MapFuzzer {
                 }
             }
         }
+    }
+
+    /**
+     * A map in a file keeps the regions a shrink left and reuses them (README, "Maps in a file"):
+     * its file stays within the header and twice the address-space bound of the largest size it
+     * ever had (a run of doublings leaves about one table's worth of smaller dead regions beside the
+     * live ones), plus its key stores' bound.
+     */
+    private void checkFileBound(MapStats stats) {
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double bound = io.tophash.layout.MapFileHeaderLayout.HEADER_LENGTH
+                + 2 * (addressSpacePerPeakEntry(stats) * Math.max(filePeakSize, 1) + floorBytes()) + 8 * peakStoreBytes;
+        maxFileShareOfBound = Math.max(maxFileShareOfBound, length / bound);
+        assertTrue(length <= bound, "a map file of " + length + " bytes for a largest size of " + filePeakSize
+                + " entries: more than the bound of " + (long) bound);
     }
 
     /**
@@ -838,5 +957,16 @@ final class MapFuzzer {
         }
         assertEquals(0, base.bytesInUse(), describe() + ": bytes still allocated after close()"
                 + (leftToTheCleaner ? " and GC" : ""));
+        if (file != null) {
+            where = "reopened after close";
+            map = openFile(0, null); // close() left the file consistent: the model's entries, healthy chains
+            try {
+                checkContents();
+                assertNull(map.auditChains(), describe());
+            } finally {
+                map.close();
+                MapFileProperties.deleteTree(directory);
+            }
+        }
     }
 }
