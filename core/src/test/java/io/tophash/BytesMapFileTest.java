@@ -1,5 +1,6 @@
 package io.tophash;
 
+import io.tophash.layout.MapFileHeaderLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +102,82 @@ class BytesMapFileTest {
             assertArrayEquals(bytes(newLength, 0x78).toArray(ValueLayout.JAVA_BYTE),
                     map.get(longKey(7)).toArray(ValueLayout.JAVA_BYTE), "a replacement that ended stays");
         }
+    }
+
+    @Test
+    void aKeyStoreChunkRefusedForAFullRegionTableLosesNothing() throws IOException {
+        Path file = dir.resolve("map");
+        Map<String, Integer> model = new HashMap<>();
+        try (BytesMap map = open(file, true)) {
+            for (int i = 0; i < 10; i++) {
+                map.put(longKey(i), bytes(1_000, i));
+                model.put(longKey(i), 1_000);
+            }
+        }
+        fillRegionTableLeavingLiveRegions(file); // no region for the key store's next chunk
+        try (BytesMap map = open(file, true)) {
+            OutOfMemoryError refused = null;
+            for (int i = 10; i < 1_000 && refused == null; i++) {
+                try {
+                    map.put(longKey(i), bytes(30_000, i));
+                    model.put(longKey(i), 30_000);
+                } catch (OutOfMemoryError e) {
+                    refused = e;
+                    assertNull(map.get(longKey(i)), "the refused insert left no entry");
+                }
+            }
+            assertTrue(refused != null && refused.getMessage().contains("region table is full"),
+                    "the store's chunks fill up and the next is refused: " + refused);
+            assertHolds(model, map);
+        }
+        try (BytesMap map = open(file, true)) {
+            assertHolds(model, map);
+            map.remove(longKey(10));
+            model.remove(longKey(10));
+            map.put(longKey(10), bytes(30_000, 10)); // a freed block is taken again
+            model.put(longKey(10), 30_000);
+            assertHolds(model, map);
+        }
+    }
+
+    /** Every key in {@code model} maps to its value ({@link #bytes} of the recorded length), nothing else, and the chains are sound. */
+    private static void assertHolds(Map<String, Integer> model, BytesMap map) {
+        assertEquals(model.size(), map.size());
+        for (Map.Entry<String, Integer> e : model.entrySet()) {
+            int i = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('-') + 1));
+            assertArrayEquals(bytes(e.getValue(), i).toArray(ValueLayout.JAVA_BYTE),
+                    map.get(e.getKey()).toArray(ValueLayout.JAVA_BYTE), e.getKey());
+        }
+        assertNull(map.auditChains());
+    }
+
+    /**
+     * Keeps the regions a live generation or the file itself owns (the tables, the key store's
+     * directory and chunks, the undo region) and makes every other entry of the region table an
+     * unowned copy of the current table's region (mapped, so never reused): no region for anything new.
+     */
+    private static void fillRegionTableLeavingLiveRegions(Path file) throws IOException {
+        MapFileTest.patchHeader(file, h -> {
+            int count = (int) h.getLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET);
+            long state = h.getLong((int) MapFileHeaderLayout.STATE_OFFSET);
+            int current = MapFileHeaderLayout.currentSlot(state);
+            long liveOld = MapFileHeaderLayout.growthKind(state) == 0 ? -1 : MapFileHeaderLayout.oldSlot(state) + 1;
+            long table = h.getLong((int) MapFileHeaderLayout.slotOffset(current));
+            long length = 0;
+            for (int i = 0; i < count; i++) {
+                if ((h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK) == table) {
+                    length = h.getLong((int) MapFileHeaderLayout.regionOffset(i) + 8);
+                }
+            }
+            for (int i = 0; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
+                long owner = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & MapFileHeaderLayout.OWNER_MASK : 0;
+                if (owner != current + 1 && owner != liveOld && owner != MapFileHeaderLayout.OWNER_PERMANENT) {
+                    h.putLong((int) MapFileHeaderLayout.regionOffset(i), table);
+                    h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
+                }
+            }
+            h.putLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET, MapFileHeaderLayout.MAX_REGIONS);
+        });
     }
 
     @Test
