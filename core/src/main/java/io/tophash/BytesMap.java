@@ -1299,7 +1299,15 @@ public final class BytesMap extends OffHeapMap {
         MapFile file = tables.file();
         MemorySegment.copy(t.segment, t.valueOffset(ref), file.undoRegion(), 0, valueSize);
         tables.replaceBegins(ref, 0, 0);
-        MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+        try {
+            MemorySegment.copy(value, 0, t.segment, t.valueOffset(ref), valueSize);
+        } catch (RuntimeException | Error failed) {
+            // a caller's value that cannot be read: the old bytes go back and the record ends, so
+            // no later reopen puts this undo copy into whatever the slot holds by then
+            MemorySegment.copy(file.undoRegion(), 0, t.segment, t.valueOffset(ref), valueSize);
+            tables.replaceEnds();
+            throw failed;
+        }
         crashPointForTests();
         tables.replaceEnds();
     }
@@ -1389,26 +1397,33 @@ public final class BytesMap extends OffHeapMap {
     private long insert(long head, long tail, KeyProbe p, long h, MemorySegment value) {
         boolean fragmented = tables.growth() == null && storeFragmented();
         tables.insertBegins(h);
-        long ref = tables.slotForInsert(h, tables.size(), fragmented);
-        Table t = tables.table();
-        // Value first, then the key's block: either may fail (a caller's closed segment, no memory)
-        // while the slot is still free, so nothing is lost or leaked.
-        if (variable) {
-            VariableValues.write(t, ref, value, keys, false);
-        } else {
-            slots.writeValue(t, ref, value);
-        }
+        long ref;
+        Table t;
         long second = tail;
-        if (p != null && !p.inline()) {
-            try {
-                second = keys.allocate(p.length);
-                keys.write(second, p.segment, p.offset, p.length);
-            } catch (RuntimeException | Error e) {
-                if (variable) {
-                    VariableValues.free(t, ref, keys);
-                }
-                throw e;
+        try {
+            ref = tables.slotForInsert(h, tables.size(), fragmented);
+            t = tables.table();
+            // Value first, then the key's block: either may fail (a caller's closed segment, no
+            // memory) while the slot is still free, so nothing is lost or leaked.
+            if (variable) {
+                VariableValues.write(t, ref, value, keys, false);
+            } else {
+                slots.writeValue(t, ref, value);
             }
+            if (p != null && !p.inline()) {
+                try {
+                    second = keys.allocate(p.length);
+                    keys.write(second, p.segment, p.offset, p.length);
+                } catch (RuntimeException | Error e) {
+                    if (variable) {
+                        VariableValues.free(t, ref, keys);
+                    }
+                    throw e;
+                }
+            }
+        } catch (RuntimeException | Error failed) {
+            tables.insertAbandoned(); // nothing was published: a map file's record ends here, not at a later reopen
+            throw failed;
         }
         ByteSlots.writeKey(t, ref, h, head, second);
         tables.occupy(t, ref, h);

@@ -582,7 +582,13 @@ public final class LongLongMap extends OffHeapMap {
     /** Inserts a key found absent, after {@code tables.writeTable} did the growth work for {@code h}. */
     private void insert(long key, long value, long h) {
         tables.insertBegins(key);
-        long ref = tables.slotForInsert(h, tables.size(), false);
+        long ref;
+        try {
+            ref = tables.slotForInsert(h, tables.size(), false);
+        } catch (RuntimeException | Error noRoom) {
+            tables.insertAbandoned();
+            throw noRoom;
+        }
         Table t = tables.table();
         t.putKeyWord(ref, key);
         t.putLongValue(ref, value);

@@ -104,6 +104,46 @@ class BytesMapFileTest {
         }
     }
 
+    /**
+     * A write that fails after its record began (here a caller's value whose arena is closed) ends
+     * its record: a trim and its growth to the end, which record nothing of their own, change the
+     * table slots under it, and the reopen after them must not settle the failed write against
+     * the new table (a stale insert record named a table slot no longer live and the file could
+     * not be opened; a stale replacement record would copy its undo bytes into another entry).
+     */
+    @ParameterizedTest(name = "variable={0}, replacing={1}")
+    @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void aWriteThatFailsLeavesNoRecordForALaterReopen(boolean variable, boolean replacing) {
+        Path file = dir.resolve("map");
+        int length = variable ? 100 : 32;
+        try (BytesMap map = open(file, variable)) {
+            for (int i = 0; i < 5_000; i++) {
+                map.put(longKey(i), bytes(length, i));
+            }
+            for (int i = 100; i < 5_000; i++) {
+                map.remove(longKey(i)); // an oversized table: the trim below shrinks it
+            }
+            MemorySegment unreadable;
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                unreadable = arena.allocate(length);
+            }
+            String key = replacing ? longKey(7) : longKey(100_000);
+            assertThrows(IllegalStateException.class, () -> map.put(key, unreadable));
+            assertTrue(map.trimToSize(), "a shrink started");
+            map.finishGrowth();
+            assertEquals(100, map.size());
+        }
+        try (BytesMap map = open(file, variable)) {
+            assertEquals(100, map.size());
+            for (int i = 0; i < 100; i++) {
+                assertArrayEquals(bytes(length, i).toArray(ValueLayout.JAVA_BYTE),
+                        map.get(longKey(i)).toArray(ValueLayout.JAVA_BYTE), longKey(i));
+            }
+            assertNull(map.get(longKey(100_000)));
+            assertNull(map.auditChains());
+        }
+    }
+
     @Test
     void aKeyStoreChunkRefusedForAFullRegionTableLosesNothing() throws IOException {
         Path file = dir.resolve("map");

@@ -3,6 +3,7 @@ package io.tophash.engine;
 import io.tophash.layout.KeyStoreDirectoryLayout;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 import static io.tophash.layout.KeyStoreDirectoryLayout.*;
@@ -209,6 +210,7 @@ public final class KeyStore {
             if (directory != null) {
                 RawMemory.putLong(directory, freeHeadOffset(sizeClass), freeHeads[sizeClass]);
                 writeCounts();
+                VarHandle.releaseFence(); // the head moves on before the caller's bytes overwrite the block's link
             }
             return head;
         }
@@ -261,7 +263,9 @@ public final class KeyStore {
         if (directory != null) {
             RawMemory.putLong(directory, chunkOffset(chunkCount), memory.fileOffsetOf(chunk));
             RawMemory.putLong(directory, chunkOffset(chunkCount) + Long.BYTES, chunk.byteSize());
-            RawMemory.putLong(directory, CHUNK_COUNT_OFFSET, chunkCount + 1);
+            // after the chunk's entry and its region's publication: a reopen never finds a chunk the
+            // region table does not hold
+            RawMemory.setLongRelease(directory, CHUNK_COUNT_OFFSET, chunkCount + 1);
             writeCounts();
         }
         return chunkCount++;
@@ -295,6 +299,7 @@ public final class KeyStore {
         liveBytes -= block;
         freeBytes += block;
         if (directory != null) {
+            VarHandle.releaseFence(); // the block's link before the head that names it
             RawMemory.putLong(directory, freeHeadOffset(sizeClass), locator);
             writeCounts();
         }

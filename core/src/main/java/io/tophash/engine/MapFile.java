@@ -528,9 +528,13 @@ public final class MapFile implements Allocator {
         return RawMemory.getLong(header, UNDO_1_OFFSET);
     }
 
-    /** The write in progress is done (its stores, the size included, come first). */
+    /**
+     * The write in progress is done (its stores, the size included, come first; the next write's
+     * stores, an undo copy or the next record's fields, come after).
+     */
     void endOp() {
         RawMemory.setLongRelease(header, OP_OFFSET, 0);
+        VarHandle.releaseFence();
     }
 
     long op() {
@@ -557,9 +561,10 @@ public final class MapFile implements Allocator {
         VarHandle.releaseFence();
     }
 
-    /** The evacuation recorded is done: its mark and the done count come first. */
+    /** The evacuation recorded is done: its mark and the done count come first, the next record's fields after. */
     void endEvacuation() {
         RawMemory.setLongRelease(header, EVACUATING_OFFSET, 0);
+        VarHandle.releaseFence();
     }
 
     /** The unit being evacuated when the file was last written, or -1. */

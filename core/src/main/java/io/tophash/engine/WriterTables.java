@@ -719,6 +719,17 @@ public final class WriterTables implements MapTables {
     }
 
     /**
+     * The insert {@link #insertBegins} recorded failed before its slot was made live (no room, no
+     * memory, a value that cannot be read): a map file's record ends with nothing published, so
+     * that no later reopen settles it against a table or slot that has changed since.
+     */
+    public void insertAbandoned() {
+        if (file != null) {
+            file.endOp();
+        }
+    }
+
+    /**
      * Makes slot {@code ref}, whose key and value are written, live ({@link Chain#occupy}); in a map
      * file the key and value stores come first, so a reopen never finds a live slot without them.
      */

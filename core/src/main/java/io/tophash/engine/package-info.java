@@ -90,6 +90,13 @@
  *   reused region is zeroed, then a fence, then owned; before a growth or a clear reserves for a
  *   slot the state word does not name, the regions that slot's dead generation left are
  *   disowned. A region is live while its owner's slot is named by the state word.</li>
+ *   <li><b>Between records</b>: a record is cleared by a release store followed by a fence, so
+ *   the next operation's stores (its record's fields, an undo copy) cannot move before the
+ *   previous record's end. A write that fails after its record began (no room, no memory, a
+ *   caller's value that cannot be read) clears its record before it throws, a fixed-size value's
+ *   old bytes put back first: a record is only ever left by a kill, and settled against the
+ *   tables it was written for, because operations that record nothing (a trim, a growth's end)
+ *   never follow an open one.</li>
  * </ul>
  * A byte-keyed map ({@code BytesMap}) keeps a key store per table generation and has a key word
  * (the key's hash) two keys may share, so its writes differ:
@@ -97,7 +104,10 @@
  *   <li><b>Key store</b>: its state (bump pointer, free-list heads, chunk table, counts) is written
  *   through to its directory region with plain stores, before the fence that precedes the tophash
  *   byte of the entry that uses a block: a kill can leak a block taken and never published (the
- *   next compaction gives it back), never hand out a block in use.</li>
+ *   next compaction gives it back), never hand out a block in use. A block taken from a free list:
+ *   the head moved on, a fence, then the caller's bytes over the block's link; a block freed: its
+ *   link, a fence, then the head naming it. A new chunk: its region published, its directory
+ *   entry, then the chunk count (release).</li>
  *   <li><b>Insert</b>: as above, and once the free slot is chosen, the slot (table slot, ref;
  *   release, fence) is added to the record. A reopen counts the insert if that slot is live.</li>
  *   <li><b>Replace</b>: a fixed-size value's old bytes go to the undo region, or a value of any
