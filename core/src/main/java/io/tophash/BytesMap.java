@@ -937,7 +937,10 @@ public final class BytesMap extends OffHeapMap {
     /**
      * A writable view of the value of {@code key}, inserted zero-filled if absent; valid until the
      * next write to this map. Single-threaded, a write. {@code key} may be a view of this map (a key
-     * from {@link #forEach}), as for {@link #put(MemorySegment, MemorySegment)}.
+     * from {@link #forEach}), as for {@link #put(MemorySegment, MemorySegment)}. In a map file the
+     * insert is whole after a kill, but the caller's own writes through the view are not recorded:
+     * a kill in the middle of them can leave the value partly written (a value that must be found
+     * whole is written with {@code put}).
      *
      * @param key the key: the segment's bytes
      * @return a writable view of the value, valid until the next write to this map
