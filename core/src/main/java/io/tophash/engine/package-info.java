@@ -123,8 +123,10 @@
  * </ul>
  * So a reopen settles at most one write and one evacuation: O(1), no scan of the entries (a byte
  * map maps its key store's chunks, as many as its directory names). What a kill can leave behind
- * is bounded garbage: an overflow bucket counted but not linked, a region appended but not
- * installed, a key store block taken but not published.
+ * is bounded garbage: an overflow bucket counted but not linked, the overflow buckets an
+ * interrupted evacuation of one unit had linked (the redo empties the unit's primary buckets and
+ * takes fresh ones), a region appended but not installed, a key store block taken but not
+ * published.
  *
  * Publication between threads of a single-threaded map is the caller's business (a volatile
  * field, a lock, a concurrent queue): segments come from shared arenas, so any thread may read
