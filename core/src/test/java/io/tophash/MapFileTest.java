@@ -464,6 +464,71 @@ class MapFileTest {
     }
 
     /**
+     * A kill in the middle of a unit's evacuation leaves its record open and the overflow buckets
+     * that unit took counted in the next table's slot; the reopen redoes the unit. Three hundred
+     * such kills in one growth (written here into the header: the record of an unevacuated unit,
+     * three more buckets counted) must not use up the next table's overflow area: each redo gives
+     * back what its interrupted run took, and the growth then finishes with every entry.
+     */
+    @Test
+    void aUnitRedoneAfterManyKillsGivesBackItsOverflowBucketsEachTime() throws IOException {
+        Path file = dir.resolve("map");
+        Map<Long, Long> model = new HashMap<>();
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            for (long key = 0; !map.growing(); key++) {
+                map.put(key, key);
+                model.put(key, key);
+            }
+        }
+        long overflowInUse;
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            assertTrue(map.growing());
+            overflowInUse = map.stats().overflowBucketCount();
+        }
+        long stride = BucketPadding.CACHE_LINE.format().bucketLength();
+        long tophash = BucketPadding.CACHE_LINE.format().tophashOffset();
+        for (int kill = 0; kill < 300; kill++) {
+            long[] evacuated = new long[1];
+            patchHeader(file, h -> evacuated[0] = h.getLong((int) MapFileHeaderLayout.DONE_OFFSET));
+            long state = headerLong(file, MapFileHeaderLayout.STATE_OFFSET);
+            long oldRegion = headerLong(file, MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.oldSlot(state))
+                    + MapFileHeaderLayout.SLOT_REGION_OFFSET) & ~MapFileHeaderLayout.OWNER_MASK;
+            long oldBuckets = 1L << headerLong(file, MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.oldSlot(state))
+                    + MapFileHeaderLayout.SLOT_LOG2_OFFSET);
+            long unit = -1;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                for (long u = oldBuckets - 1; u >= 0 && unit < 0; u--) {
+                    word.clear();
+                    ch.read(word, oldRegion + u * stride + tophash);
+                    if (word.getLong(0) != io.tophash.layout.Tophash.EVACUATED_WORD) {
+                        unit = u;
+                    }
+                }
+            }
+            long interrupted = unit;
+            patchHeader(file, h -> {
+                long takenAt = MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.currentSlot(state))
+                        + MapFileHeaderLayout.SLOT_TAKEN_OFFSET;
+                long taken = h.getLong((int) takenAt);
+                h.putLong((int) MapFileHeaderLayout.EVACUATING_DONE_OFFSET, evacuated[0]);
+                h.putLong((int) MapFileHeaderLayout.EVACUATING_OVERFLOW_OFFSET, taken + 1);
+                h.putLong((int) takenAt, taken + 3);
+                h.putLong((int) MapFileHeaderLayout.EVACUATING_OFFSET, interrupted + 1);
+            });
+            try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+                assertTrue(map.growing());
+                assertEquals(evacuated[0], map.evacuatedBuckets(), "the interrupted unit is redone, not counted");
+                assertEquals(overflowInUse, map.stats().overflowBucketCount(), "after " + (kill + 1) + " kills mid-unit");
+            }
+        }
+        try (LongLongMap map = open(file, BucketPadding.CACHE_LINE)) {
+            assertTrue(map.finishGrowth());
+            assertSame(model, map);
+        }
+    }
+
+    /**
      * Makes every entry of the region table but the live tables' an unowned copy of the current
      * table's region (mapped, so never reused): no region for a new table.
      */

@@ -222,7 +222,8 @@ public final class KeyStore {
             }
             return locator;
         }
-        if (bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize()) {
+        boolean newBumpChunk = bumpChunk < 0 || bumpTop + block > chunks[bumpChunk].byteSize();
+        if (newBumpChunk) {
             long size = Math.min(MAX_CHUNK, Math.max(firstChunk, reservedBytes / 16));
             if (size >= HUGE_PAGE_MULTIPLE) {
                 size &= -HUGE_PAGE_MULTIPLE;
@@ -235,7 +236,15 @@ public final class KeyStore {
         bumpTop += block;
         liveBytes += block;
         if (directory != null) {
+            if (newBumpChunk) {
+                // the chunk count before the bump chunk that names it, and the chunk before its
+                // top: a top paired with the chunk before would hand out that chunk's live blocks
+                VarHandle.releaseFence();
+            }
             RawMemory.putLong(directory, BUMP_CHUNK_OFFSET, bumpChunk);
+            if (newBumpChunk) {
+                VarHandle.releaseFence();
+            }
             RawMemory.putLong(directory, BUMP_TOP_OFFSET, bumpTop);
             writeCounts();
         }

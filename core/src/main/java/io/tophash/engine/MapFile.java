@@ -470,6 +470,7 @@ public final class MapFile implements Allocator {
      * start; only while the current state word names no growth (they are that growth's).
      */
     void resetGrowthFields(long shrinkNeed) {
+        RawMemory.putLong(header, EVACUATING_OFFSET, 0); // a record of an earlier growth is never read against this one
         RawMemory.putLong(header, DONE_OFFSET, 0);
         RawMemory.putLong(header, SHRINK_NEED_OFFSET, shrinkNeed);
     }
@@ -554,9 +555,10 @@ public final class MapFile implements Allocator {
     }
 
     /** Records that unit {@code unit} is being evacuated, {@code doneBefore} units before it; its copies cannot move before this. */
-    void beginEvacuation(long unit, long doneBefore, long storeTopBefore) {
+    void beginEvacuation(long unit, long doneBefore, long storeTopBefore, long overflowTakenBefore) {
         RawMemory.putLong(header, EVACUATING_DONE_OFFSET, doneBefore);
         RawMemory.putLong(header, EVACUATING_TOP_OFFSET, storeTopBefore);
+        RawMemory.putLong(header, EVACUATING_OVERFLOW_OFFSET, overflowTakenBefore + 1);
         RawMemory.setLongRelease(header, EVACUATING_OFFSET, unit + 1);
         VarHandle.releaseFence();
     }
@@ -577,6 +579,11 @@ public final class MapFile implements Allocator {
     }
 
     /** The next key store's evacuation fill mark when the recorded evacuation began. */
+    /** The next table's overflow buckets taken when the evacuation in progress began, or -1 if not recorded. */
+    long evacuatingOverflow() {
+        return RawMemory.getLong(header, EVACUATING_OVERFLOW_OFFSET) - 1;
+    }
+
     long evacuatingStoreTop() {
         return RawMemory.getLong(header, EVACUATING_TOP_OFFSET);
     }

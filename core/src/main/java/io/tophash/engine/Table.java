@@ -196,6 +196,25 @@ public final class Table {
         VarHandle.releaseFence();
     }
 
+    /**
+     * A reopened map file's table whose evacuation a crash interrupted: the overflow buckets taken
+     * from {@code mark} on (that evacuation's, linked only from the buckets its redo empties) are
+     * zeroed, then given back. Nothing when {@code mark} is -1 (not recorded) or not below the
+     * buckets taken. Repeatable: a crash in the middle leaves the same work for the next reopen.
+     */
+    void rewindOverflow(long mark) {
+        long taken = overflowInUse();
+        if (mark < 0 || mark >= taken) {
+            return;
+        }
+        RawMemory.zero(segment, offsetOf(bucketCount + mark), (taken - mark) * stride);
+        VarHandle.releaseFence();
+        overflowTaken = mark;
+        if (countHome != null) {
+            persistTaken(mark);
+        }
+    }
+
     /** A map file's table: records {@code taken} in its slot before the bucket it counts is used. */
     private void persistTaken(long taken) {
         RawMemory.putLong(countHome, countHomeOffset, taken);

@@ -213,6 +213,9 @@ public final class WriterTables implements MapTables {
             if (k == Growth.Kind.DOUBLING) {
                 RawMemory.zero(next.segment, next.offsetOf(unit + old.bucketCount), next.stride);
             }
+            // the overflow buckets the interrupted run took (nothing else takes any during a unit)
+            // are given back, or each kill mid-unit would shrink what the growth has left
+            next.rewindOverflow(file.evacuatingOverflow());
             if (generations != null) {
                 generations.rewindEvacuation(file.evacuatingStoreTop());
             }
@@ -357,7 +360,8 @@ public final class WriterTables implements MapTables {
     private boolean evacuateIfNeeded(Growth g, long unit) {
         if (!g.isEvacuated(unit)) {
             if (file != null) {
-                file.beginEvacuation(unit, g.evacuatedBuckets(), generations != null ? generations.evacuationMark() : 0);
+                file.beginEvacuation(unit, g.evacuatedBuckets(), generations != null ? generations.evacuationMark() : 0,
+                        g.next.overflowInUse());
             }
             Evacuation.evacuate(g, unit, keyWords, relocation);
             modCount++; // entries moved: a walking cursor could see them twice or miss them

@@ -80,11 +80,15 @@
  *   then one release store of the state word installs it. A clear is recorded like a write, once
  *   its table is reserved (a clear refused its table leaves no record): a reopen sees from the
  *   state word whether it happened.</li>
- *   <li><b>Evacuation of a unit</b>: the evacuation record (unit, units done before; release,
- *   fence), the copies, a fence, the old bucket's evacuated mark, the done count, the growth's end
- *   in the state word if it was the last unit, then the record cleared. A reopen that finds the
- *   record with the mark made counts the unit; without it, empties the unit's destination
- *   buckets (no insert reaches them before the mark) for the evacuation to be redone.</li>
+ *   <li><b>Evacuation of a unit</b>: the evacuation record (unit, units done before, the next
+ *   table's overflow buckets taken; release, fence), the copies, a fence, the old bucket's
+ *   evacuated mark, the done count, the growth's end in the state word if it was the last unit,
+ *   then the record cleared. A reopen that finds the record with the mark made counts the unit;
+ *   without it, empties the unit's destination buckets (no insert reaches them before the mark)
+ *   and gives back, zeroed, the overflow buckets taken since the record (only the unit takes any
+ *   while it runs), for the evacuation to be redone: however many kills interrupt units, the
+ *   next table's overflow area holds what the growth needs. A growth's install clears any
+ *   evacuation record left from before it.</li>
  *   <li><b>Regions</b>: a region is owned by the table slot whose generation it serves (its table,
  *   a byte map's key store directory and chunks; the owner in the low bits of its offset word). A
  *   reused region is zeroed, then a fence, then owned; before a growth or a clear reserves for a
@@ -123,10 +127,8 @@
  * </ul>
  * So a reopen settles at most one write and one evacuation: O(1), no scan of the entries (a byte
  * map maps its key store's chunks, as many as its directory names). What a kill can leave behind
- * is bounded garbage: an overflow bucket counted but not linked, the overflow buckets an
- * interrupted evacuation of one unit had linked (the redo empties the unit's primary buckets and
- * takes fresh ones), a region appended but not installed, a key store block taken but not
- * published.
+ * is bounded garbage: an overflow bucket counted but not linked, a region appended but not
+ * installed, a key store block taken but not published.
  *
  * Publication between threads of a single-threaded map is the caller's business (a volatile
  * field, a lock, a concurrent queue): segments come from shared arenas, so any thread may read

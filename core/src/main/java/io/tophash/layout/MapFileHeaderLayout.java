@@ -24,10 +24,10 @@ package io.tophash.layout;
  *   +--------------------+--------------------+--------------------+--------------------+
  *   | table slot 0       | table slot 1       | table slot 2       |        (0)         |  a slot: region, log2 buckets,
  *   +--------------------+--------------------+--------------------+--------------------+  overflow capacity and taken,
- *   384      392      400                                                            448    key store directory, (0)
- *   +--------+--------+---------------------------------------------------------------+
- *   |undo reg|undo len|                              (0)                              |  the undo region
- *   +--------+--------+---------------------------------------------------------------+
+ *   384      392      400      408                                                   448    key store directory, (0)
+ *   +--------+--------+--------+------------------------------------------------------+
+ *   |undo reg|undo len|evac ovf|                         (0)                          |  the undo region, the
+ *   +--------+--------+--------+------------------------------------------------------+  evacuation's overflow mark
  *   448                                                                              65536
  *   +--------------------------------------------------------------------------------+
  *   | region 0: offset | owner, length | region 1 | ...                 | region 4067  |
@@ -129,10 +129,16 @@ public final class MapFileHeaderLayout {
     public static final long UNDO_REGION_LENGTH = Long.BYTES;
     public static final long UNDO_LENGTH_OFFSET = UNDO_REGION_OFFSET + UNDO_REGION_LENGTH;
     public static final long UNDO_LENGTH_LENGTH = Long.BYTES;
+    /**
+     * The next table's overflow buckets taken, plus one, when the evacuation in progress began (0:
+     * not recorded): a redone unit gives back the ones its interrupted run took.
+     */
+    public static final long EVACUATING_OVERFLOW_OFFSET = UNDO_LENGTH_OFFSET + UNDO_LENGTH_LENGTH;
+    public static final long EVACUATING_OVERFLOW_LENGTH = Long.BYTES;
 
     /** A region: its file offset with its owner in the low bits, and its length. */
     public static final long REGION_LENGTH = 2 * Long.BYTES;
-    public static final long REGIONS_OFFSET = UNDO_LENGTH_OFFSET + UNDO_LENGTH_LENGTH + 6 * Long.BYTES;
+    public static final long REGIONS_OFFSET = EVACUATING_OVERFLOW_OFFSET + EVACUATING_OVERFLOW_LENGTH + 5 * Long.BYTES;
     public static final long HEADER_LENGTH = 64 * 1024;
     public static final int MAX_REGIONS = (int) ((HEADER_LENGTH - REGIONS_OFFSET) / REGION_LENGTH);
     public static final long REGIONS_LENGTH = MAX_REGIONS * REGION_LENGTH;

@@ -37,7 +37,8 @@ class MapFileHeaderLayoutTest {
             ValueLayout.JAVA_LONG.withName("evacuatingTop"),
             MemoryLayout.sequenceLayout(4, SLOT).withName("slots"),
             ValueLayout.JAVA_LONG.withName("undoRegion"), ValueLayout.JAVA_LONG.withName("undoLength"),
-            MemoryLayout.paddingLayout(48),
+            ValueLayout.JAVA_LONG.withName("evacuatingOverflow"),
+            MemoryLayout.paddingLayout(40),
             MemoryLayout.sequenceLayout(4068, MemoryLayout.structLayout(
                     ValueLayout.JAVA_LONG.withName("offset"), ValueLayout.JAVA_LONG.withName("length"))).withName("regions"));
 
@@ -85,6 +86,8 @@ class MapFileHeaderLayoutTest {
         assertEquals(384, UNDO_REGION_OFFSET, "the diagram's undo row");
         assertEquals(at("undoRegion"), UNDO_REGION_OFFSET);
         assertEquals(at("undoLength"), UNDO_LENGTH_OFFSET);
+        assertEquals(400, EVACUATING_OVERFLOW_OFFSET, "the diagram's undo row");
+        assertEquals(at("evacuatingOverflow"), EVACUATING_OVERFLOW_OFFSET);
         assertEquals(4068, MAX_REGIONS, "the diagram's last region");
         assertEquals(HEADER.byteOffset(groupElement("slots"), MemoryLayout.PathElement.sequenceElement(2)), slotOffset(2));
         assertEquals(448, REGIONS_OFFSET, "the diagram's last row");
