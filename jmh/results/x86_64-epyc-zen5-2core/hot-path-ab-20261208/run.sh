@@ -11,7 +11,7 @@ for round in 1 2; do
     for side in before after; do
         jar=$before; [ "$side" = after ] && jar=$after
         taskset -c 1 java -Djmh.ignoreLock=true -jar "$jar" 'PutBenchmark.put$|ChurnBenchmark.churn$' \
-            -p impl=TOPHASH_LINE_ALIGNED,TOPHASH_GO_ALIGNED -p size=10000 -f 1 \
+            -p impl=TOPHASH_LINE_ALIGNED -p size=10000 -f 1 \
             -rf json -rff "long-$side-$round.json" > "long-$side-$round.txt" 2>&1
         taskset -c 1 java -Djmh.ignoreLock=true -jar "$jar" 'DeviceChurnBenchmark' -p impl=TOPHASH_BYTES_LINE -f 1 \
             -rf json -rff "bytes-$side-$round.json" > "bytes-$side-$round.txt" 2>&1
