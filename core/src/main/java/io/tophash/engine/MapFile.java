@@ -578,12 +578,12 @@ public final class MapFile implements Allocator {
         return RawMemory.getLong(header, EVACUATING_DONE_OFFSET);
     }
 
-    /** The next key store's evacuation fill mark when the recorded evacuation began. */
     /** The next table's overflow buckets taken when the evacuation in progress began, or -1 if not recorded. */
     long evacuatingOverflow() {
         return RawMemory.getLong(header, EVACUATING_OVERFLOW_OFFSET) - 1;
     }
 
+    /** The next key store's evacuation fill mark when the recorded evacuation began. */
     long evacuatingStoreTop() {
         return RawMemory.getLong(header, EVACUATING_TOP_OFFSET);
     }
