@@ -1,6 +1,5 @@
 package io.tophash;
 
-import io.tophash.layout.MapFileHeaderLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,7 +153,7 @@ class BytesMapFileTest {
                 model.put(longKey(i), 1_000);
             }
         }
-        fillRegionTableLeavingLiveRegions(file); // no region for the key store's next chunk
+        MapFileTest.fillRegionTable(file); // no region for the key store's next chunk
         try (BytesMap map = open(file, true)) {
             OutOfMemoryError refused = null;
             for (int i = 10; i < 1_000 && refused == null; i++) {
@@ -189,35 +188,6 @@ class BytesMapFileTest {
                     map.get(e.getKey()).toArray(ValueLayout.JAVA_BYTE), e.getKey());
         }
         assertNull(map.auditChains());
-    }
-
-    /**
-     * Keeps the regions a live generation or the file itself owns (the tables, the key store's
-     * directory and chunks, the undo region) and makes every other entry of the region table an
-     * unowned copy of the current table's region (mapped, so never reused): no region for anything new.
-     */
-    private static void fillRegionTableLeavingLiveRegions(Path file) throws IOException {
-        MapFileTest.patchHeader(file, h -> {
-            int count = (int) h.getLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET);
-            long state = h.getLong((int) MapFileHeaderLayout.STATE_OFFSET);
-            int current = MapFileHeaderLayout.currentSlot(state);
-            long liveOld = MapFileHeaderLayout.growthKind(state) == 0 ? -1 : MapFileHeaderLayout.oldSlot(state) + 1;
-            long table = h.getLong((int) MapFileHeaderLayout.slotOffset(current));
-            long length = 0;
-            for (int i = 0; i < count; i++) {
-                if ((h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK) == table) {
-                    length = h.getLong((int) MapFileHeaderLayout.regionOffset(i) + 8);
-                }
-            }
-            for (int i = 0; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
-                long owner = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & MapFileHeaderLayout.OWNER_MASK : 0;
-                if (owner != current + 1 && owner != liveOld && owner != MapFileHeaderLayout.OWNER_PERMANENT) {
-                    h.putLong((int) MapFileHeaderLayout.regionOffset(i), table);
-                    h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
-                }
-            }
-            h.putLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET, MapFileHeaderLayout.MAX_REGIONS);
-        });
     }
 
     @Test

@@ -529,26 +529,27 @@ class MapFileTest {
     }
 
     /**
-     * Makes every entry of the region table but the live tables' an unowned copy of the current
-     * table's region (mapped, so never reused): no region for a new table.
+     * Keeps the regions a live generation or the file itself owns (the tables, the key store's
+     * directory and chunks, the undo region) and makes every other entry of the region table an
+     * unowned copy of the current table's region (mapped, so never reused): no region for anything new.
      */
-    private static void fillRegionTable(Path file) throws IOException {
+    static void fillRegionTable(Path file) throws IOException {
         patchHeader(file, h -> {
             int count = (int) h.getLong((int) MapFileHeaderLayout.REGION_COUNT_OFFSET);
             long state = h.getLong((int) MapFileHeaderLayout.STATE_OFFSET);
-            long current = h.getLong((int) MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.currentSlot(state)));
-            long old = MapFileHeaderLayout.growthKind(state) == 0 ? current
-                    : h.getLong((int) MapFileHeaderLayout.slotOffset(MapFileHeaderLayout.oldSlot(state)));
+            int current = MapFileHeaderLayout.currentSlot(state);
+            long liveOld = MapFileHeaderLayout.growthKind(state) == 0 ? -1 : MapFileHeaderLayout.oldSlot(state) + 1;
+            long table = h.getLong((int) MapFileHeaderLayout.slotOffset(current));
             long length = 0;
             for (int i = 0; i < count; i++) {
-                if ((h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK) == current) {
+                if ((h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK) == table) {
                     length = h.getLong((int) MapFileHeaderLayout.regionOffset(i) + 8);
                 }
             }
             for (int i = 0; i < MapFileHeaderLayout.MAX_REGIONS; i++) {
-                long offset = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & ~MapFileHeaderLayout.OWNER_MASK : -1;
-                if (offset != current && offset != old) {
-                    h.putLong((int) MapFileHeaderLayout.regionOffset(i), current);
+                long owner = i < count ? h.getLong((int) MapFileHeaderLayout.regionOffset(i)) & MapFileHeaderLayout.OWNER_MASK : 0;
+                if (owner != current + 1 && owner != liveOld && owner != MapFileHeaderLayout.OWNER_PERMANENT) {
+                    h.putLong((int) MapFileHeaderLayout.regionOffset(i), table);
                     h.putLong((int) MapFileHeaderLayout.regionOffset(i) + 8, length);
                 }
             }
